@@ -1,0 +1,196 @@
+/// A reference to a run of bytes inside a ``ByteArena``: a packed offset and length.
+///
+/// Packed into one word so that a column of a million strings costs 8 MB, not a million
+/// `String` allocations: 38 bits of offset (256 GiB) and 26 bits of length (64 MiB).
+public struct StrRef: Hashable, Sendable {
+    public var packed: UInt64
+
+    /// The longest single field a dataset can hold; readers reject longer ones.
+    public static let maxLength = (1 << 26) - 1
+    public static let empty = StrRef(offset: 0, count: 0)
+
+    @inlinable public init(offset: Int, count: Int) {
+        packed = UInt64(truncatingIfNeeded: offset) << 26 | UInt64(truncatingIfNeeded: count)
+    }
+    @inlinable public var offset: Int { Int(truncatingIfNeeded: packed >> 26) }
+    @inlinable public var count: Int { Int(truncatingIfNeeded: packed & ((1 << 26) - 1)) }
+    @inlinable public var isEmpty: Bool { count == 0 }
+}
+
+/// An append-only byte buffer that owns the bytes of many strings.
+public struct ByteArena: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    /// Appends bytes and returns their reference.
+    @discardableResult
+    public mutating func append(_ source: UnsafeRawBufferPointer) -> StrRef {
+        if source.isEmpty { return .empty }
+        let start = bytes.count
+        bytes.append(contentsOf: source)
+        return StrRef(offset: start, count: source.count)
+    }
+
+    /// Appends the UTF-8 bytes of a string.
+    @discardableResult
+    public mutating func append(_ string: String) -> StrRef {
+        var copy = string
+        return copy.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    public mutating func reserveCapacity(_ n: Int) { bytes.reserveCapacity(n) }
+
+    /// Appends another arena's bytes wholesale; returns the shift to add to its references.
+    package mutating func appendArena(_ other: ByteArena) -> Int {
+        let shift = bytes.count
+        bytes.append(contentsOf: other.bytes)
+        return shift
+    }
+
+    @inlinable public func string(_ ref: StrRef) -> String {
+        if ref.isEmpty { return "" }
+        return bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[ref.offset..<(ref.offset + ref.count)]), as: UTF8.self)
+        }
+    }
+
+    @inlinable public func withBytes<R>(_ ref: StrRef, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { raw in
+            try body(UnsafeRawBufferPointer(rebasing: raw[ref.offset..<(ref.offset + ref.count)]))
+        }
+    }
+
+    public var byteCount: Int { bytes.count }
+}
+
+/// A table of distinct strings addressed by dense `Int32` ids (languages, clients, hashtags, ids).
+public struct StringTable: Sendable {
+    public private(set) var arena = ByteArena()
+    public private(set) var refs: [StrRef] = []
+
+    public init() {}
+    public init(_ strings: [String]) { for s in strings { append(s) } }
+
+    public var count: Int { refs.count }
+    @inlinable public subscript(id: Int32) -> String { arena.string(refs[Int(id)]) }
+    @inlinable public subscript(id: Int) -> String { arena.string(refs[id]) }
+
+    @discardableResult
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        refs.append(arena.append(bytes))
+        return Int32(refs.count - 1)
+    }
+    @discardableResult
+    package mutating func append(_ s: String) -> Int32 {
+        refs.append(arena.append(s))
+        return Int32(refs.count - 1)
+    }
+
+    public func withBytes<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try arena.withBytes(refs[Int(id)], body)
+    }
+
+    /// Every string, in id order (allocates: for reports, not hot paths).
+    public var strings: [String] { refs.map { arena.string($0) } }
+
+    /// A dictionary from string to id, for lookups by analyses that need them.
+    public func index() -> [String: Int32] {
+        var d = [String: Int32](minimumCapacity: count)
+        for i in 0..<count { d[self[i]] = Int32(i) }
+        return d
+    }
+}
+
+/// Interns byte strings into a ``StringTable`` with an open-addressing hash index.
+///
+/// Hand-written rather than `Dictionary<String, Int32>` because the readers intern several
+/// fields per row at hundreds of MB/s: hashing raw bytes and comparing them with `memcmp`
+/// avoids creating a `String` per field.
+public struct ByteInterner: Sendable {
+    public private(set) var table = StringTable()
+    private var slots: [Int32] = Array(repeating: -1, count: 64)
+    private var hashes: [UInt64] = []
+
+    public init() {}
+
+    public var count: Int { table.count }
+
+    @inline(__always)
+    static func hash(_ b: UnsafeRawBufferPointer) -> UInt64 {
+        // FNV-1a over 8-byte words, then a final avalanche; fast enough and good for short ids.
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(b.count)
+        var i = 0
+        let n = b.count
+        while i + 8 <= n {
+            let w = b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ w) &* 0x0000_0100_0000_01b3
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(b[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 32
+        return h
+    }
+
+    /// The id of these bytes, adding them if new.
+    @inline(__always)
+    public mutating func intern(_ b: UnsafeRawBufferPointer) -> Int32 {
+        let h = Self.hash(b)
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let id = slots[s]
+            if id < 0 { break }
+            if hashes[Int(id)] == h && table.withBytes(id, { $0.elementsEqual(b) }) { return id }
+            s = (s + 1) & mask
+        }
+        let id = table.append(b)
+        hashes.append(h)
+        slots[s] = id
+        if table.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    public mutating func intern(_ s: String) -> Int32 {
+        var copy = s
+        return copy.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The id of these bytes if present.
+    public func lookup(_ b: UnsafeRawBufferPointer) -> Int32? {
+        let h = Self.hash(b)
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let id = slots[s]
+            if id < 0 { return nil }
+            if hashes[Int(id)] == h && table.withBytes(id, { $0.elementsEqual(b) }) { return id }
+            s = (s + 1) & mask
+        }
+    }
+
+    public func lookup(_ s: String) -> Int32? {
+        var copy = s
+        return copy.withUTF8 { lookup(UnsafeRawBufferPointer($0)) }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var fresh = [Int32](repeating: -1, count: size)
+        let mask = size - 1
+        for (id, h) in hashes.enumerated() {
+            var s = Int(truncatingIfNeeded: h) & mask
+            while fresh[s] >= 0 { s = (s + 1) & mask }
+            fresh[s] = Int32(id)
+        }
+        slots = fresh
+    }
+}

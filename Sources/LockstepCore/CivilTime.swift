@@ -1,0 +1,128 @@
+/// Calendar arithmetic on UTC seconds, without Foundation's `Calendar` (slow, and locale-bound).
+///
+/// Days-from-civil follows Howard Hinnant's public-domain algorithm; it is exact for the
+/// proleptic Gregorian calendar, which is all that social-media timestamps need.
+public enum CivilTime {
+    /// Days since 1970-01-01 of a calendar date.
+    @inlinable public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The calendar date of a day number (days since 1970-01-01).
+    @inlinable public static func date(days z0: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    @inlinable public static func seconds(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) -> Int64 {
+        Int64(days(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    }
+
+    /// Floor division of seconds into a day number.
+    @inlinable public static func dayNumber(_ t: Int64) -> Int {
+        Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
+    }
+
+    /// 0 = Monday ... 6 = Sunday (ISO), for a day number.
+    @inlinable public static func weekday(dayNumber d: Int) -> Int {
+        // 1970-01-01 was a Thursday (ISO weekday index 3).
+        ((d % 7) + 7 + 3) % 7
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, or with an offset suffix when `offsetSeconds` is not zero.
+    public static func iso8601(_ t: Int64, offsetSeconds: Int = 0) -> String {
+        let local = t + Int64(offsetSeconds)
+        let d = dayNumber(local)
+        let (y, m, dd) = date(days: d)
+        let sod = Int(local - Int64(d) * 86_400)
+        var s = "\(pad(y, 4))-\(pad(m, 2))-\(pad(dd, 2))T\(pad(sod / 3600, 2)):\(pad(sod / 60 % 60, 2)):\(pad(sod % 60, 2))"
+        s += offsetSeconds == 0 ? "Z" : formatOffset(offsetSeconds)
+        return s
+    }
+
+    /// `YYYY-MM-DD` of a day number.
+    public static func isoDate(dayNumber d: Int) -> String {
+        let (y, m, dd) = date(days: d)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(dd, 2))"
+    }
+
+    /// `+08:00` style.
+    public static func formatOffset(_ seconds: Int) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let a = abs(seconds)
+        return "\(sign)\(pad(a / 3600, 2)):\(pad(a / 60 % 60, 2))"
+    }
+
+    static func pad(_ v: Int, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    /// Parses an ISO-ish date-time from bytes: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS`,
+    /// `T` instead of a space, optional fraction, optional `Z` or `±HH:MM`/`±HHMM`. Returns UTC seconds.
+    @inlinable public static func parseISO(_ b: UnsafeRawBufferPointer) -> Int64? {
+        let n = b.count
+        guard n >= 10 else { return nil }
+        @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? {
+            var v = 0
+            for i in at..<(at + count) {
+                let c = b[i] &- 48
+                if c > 9 { return nil }
+                v = v * 10 + Int(c)
+            }
+            return v
+        }
+        guard let y = digits(0, 4), b[4] == 45, let mo = digits(5, 2), b[7] == 45, let d = digits(8, 2),
+              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        var h = 0, mi = 0, s = 0
+        var i = 10
+        if i < n && (b[i] == 32 || b[i] == 84) {
+            guard i + 6 <= n, let hh = digits(i + 1, 2), b[i + 3] == 58, let mm = digits(i + 4, 2) else { return nil }
+            h = hh; mi = mm; i += 6
+            if i < n && b[i] == 58 {
+                guard i + 3 <= n, let ss = digits(i + 1, 2) else { return nil }
+                s = ss; i += 3
+                if i < n && b[i] == 46 { i += 1; while i < n && b[i] &- 48 <= 9 { i += 1 } }
+            }
+            guard h < 24, mi < 60, s < 61 else { return nil }
+        }
+        var offset = 0
+        if i < n {
+            if b[i] == 90 { i += 1 }  // Z
+            else if b[i] == 43 || b[i] == 45 {  // + or -
+                let sign = b[i] == 45 ? -1 : 1
+                guard i + 3 <= n, let oh = digits(i + 1, 2) else { return nil }
+                var om = 0
+                var j = i + 3
+                if j < n && b[j] == 58 { j += 1 }
+                if j + 2 <= n, let m2 = digits(j, 2) { om = m2; j += 2 }
+                offset = sign * (oh * 3600 + om * 60)
+                i = j
+            } else if b[i] == 32 {
+                // "+0000 2020" style tails are not ISO; leave to callers.
+                return nil
+            }
+        }
+        guard i == n else { return nil }
+        return seconds(year: y, month: mo, day: d, hour: h, minute: mi, second: s) - Int64(offset)
+    }
+
+    public static func parseISO(_ s: String) -> Int64? {
+        var c = s
+        return c.withUTF8 { parseISO(UnsafeRawBufferPointer($0)) }
+    }
+}

@@ -1,0 +1,168 @@
+/// What a post is: an original, a retweet, a reply or a quote.
+public enum PostKind: UInt8, Sendable, CaseIterable, Codable {
+    case original = 0, retweet = 1, reply = 2, quote = 3
+
+    public var name: String {
+        switch self {
+        case .original: "original"
+        case .retweet: "retweet"
+        case .reply: "reply"
+        case .quote: "quote"
+        }
+    }
+}
+
+/// How an account entered the dataset (a bit set: an account can be listed and an author).
+public struct AccountOrigin: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// A row of a users file (or a user object) described it.
+    public static let listed = AccountOrigin(rawValue: 1)
+    /// It wrote at least one post in the data.
+    public static let author = AccountOrigin(rawValue: 2)
+    /// Only named by others' posts (retweeted, mentioned, replied to).
+    public static let referenced = AccountOrigin(rawValue: 4)
+    /// Known only by handle (an `RT @handle:` prefix), not by id.
+    public static let handleOnly = AccountOrigin(rawValue: 8)
+
+    /// The account is part of the input, not only named by it.
+    public var isInData: Bool { !intersection([.listed, .author]).isEmpty }
+}
+
+/// Sentinel for "no value" in `Int32` id columns.
+public let noID: Int32 = -1
+/// Sentinel for "unknown" in time columns.
+public let noTime: Int64 = .min
+
+/// Accounts, column by column; an account's index is its interned id.
+public struct AccountTable: Sendable {
+    /// The account id exactly as given in the input (or `@handle` when only a handle is known).
+    public var key = StringTable()
+    public var handle: [StrRef] = []
+    public var displayName: [StrRef] = []
+    public var description: [StrRef] = []
+    public var location: [StrRef] = []
+    public var profileURL: [StrRef] = []
+    /// The bytes behind the profile columns.
+    public var profileArena = ByteArena()
+    /// Creation time (UTC seconds) or ``noTime``.
+    public var created: [Int64] = []
+    /// -1 when unknown.
+    public var followers: [Int32] = []
+    public var following: [Int32] = []
+    /// Index into ``Dataset/languages`` or ``noID``.
+    public var language: [Int32] = []
+    public var origin: [AccountOrigin] = []
+
+    public init() {}
+    public var count: Int { origin.count }
+
+    public func handleString(_ a: Int32) -> String { profileArena.string(handle[Int(a)]) }
+    public func keyString(_ a: Int32) -> String { key[a] }
+}
+
+/// A compressed-sparse-row list column: the values of row `r` are `values[starts[r]..<starts[r+1]]`.
+public struct ListColumn: Sendable {
+    public var starts: [Int32] = [0]
+    public var values: [Int32] = []
+    public init() {}
+
+    @inlinable public func range(_ row: Int) -> Range<Int> { Int(starts[row])..<Int(starts[row + 1]) }
+    @inlinable public subscript(row: Int) -> ArraySlice<Int32> { values[range(row)] }
+    public mutating func closeRow() { starts.append(Int32(values.count)) }
+}
+
+/// Posts, column by column, in input order; ``Dataset/postsByAccount`` gives them per account in time order.
+public struct PostTable: Sendable {
+    /// Index into ``Dataset/postKeys`` (the post id as given) or ``noID`` (IRA data has none).
+    public var key: [Int32] = []
+    public var account: [Int32] = []
+    /// UTC seconds.
+    public var time: [Int64] = []
+    public var kind: [PostKind] = []
+    public var text: [StrRef] = []
+    public var textArena = ByteArena()
+    /// Index into ``Dataset/languages`` or ``noID``.
+    public var language: [Int32] = []
+    /// Index into ``Dataset/clients`` or ``noID``.
+    public var client: [Int32] = []
+    /// Post key of the retweeted post, or ``noID``.
+    public var retweetOf: [Int32] = []
+    /// Account of the retweeted post, or ``noID``.
+    public var retweetAccount: [Int32] = []
+    public var quoteOf: [Int32] = []
+    public var replyTo: [Int32] = []
+    public var replyAccount: [Int32] = []
+    /// Values index ``Dataset/hashtags`` (lowercased).
+    public var hashtags = ListColumn()
+    /// Values index ``Dataset/urls``.
+    public var urls = ListColumn()
+    /// Values are account ids.
+    public var mentions = ListColumn()
+
+    public init() {}
+    public var count: Int { account.count }
+}
+
+/// The whole input as columns, with every string interned or kept as byte ranges.
+public struct Dataset: Sendable {
+    public var accounts = AccountTable()
+    public var posts = PostTable()
+    /// External post ids, for posts in the data and posts they point at.
+    public var postKeys = StringTable()
+    public var languages = StringTable()
+    public var clients = StringTable()
+    public var hashtags = StringTable()
+    public var urls = StringTable()
+    /// Posts of each account, sorted by time: `postsByAccount[range]` with range from ``postRange(of:)``.
+    public var postsByAccount: [Int32] = []
+    public var accountPostStart: [Int32] = [0]
+    /// What the readers read, used and rejected.
+    public var accounting = IngestAccounting()
+
+    public init() {}
+
+    @inlinable public func postRange(of account: Int32) -> Range<Int> {
+        Int(accountPostStart[Int(account)])..<Int(accountPostStart[Int(account) + 1])
+    }
+    @inlinable public func postCount(of account: Int32) -> Int { postRange(of: account).count }
+
+    public func text(ofPost p: Int) -> String { posts.textArena.string(posts.text[p]) }
+    public func handle(of account: Int32) -> String { accounts.handleString(account) }
+    public func accountID(of account: Int32) -> String { accounts.key[account] }
+
+    /// Accounts that are part of the input (listed or authors), in id order.
+    public var accountsInData: [Int32] {
+        (0..<Int32(accounts.count)).filter { accounts.origin[Int($0)].isInData }
+    }
+
+    /// Builds ``postsByAccount`` by a counting sort on account then a time sort inside each account.
+    public mutating func buildAccountIndex() {
+        let n = accounts.count
+        var counts = [Int32](repeating: 0, count: n + 1)
+        for a in posts.account { counts[Int(a) + 1] += 1 }
+        for i in 0..<n { counts[i + 1] += counts[i] }
+        accountPostStart = counts
+        var fill = Array(counts.dropLast())
+        var order = [Int32](repeating: 0, count: posts.count)
+        for (p, a) in posts.account.enumerated() {
+            order[Int(fill[Int(a)])] = Int32(p)
+            fill[Int(a)] += 1
+        }
+        let time = posts.time
+        order.withUnsafeMutableBufferPointer { buf in
+            for a in 0..<n {
+                let lo = Int(counts[a]), hi = Int(counts[a + 1])
+                if hi - lo > 1 {
+                    // Stable by (time, input order) so results never depend on sort internals.
+                    var slice = UnsafeMutableBufferPointer(rebasing: buf[lo..<hi])
+                    slice.sort {
+                        let ta = time[Int($0)], tb = time[Int($1)]
+                        return ta != tb ? ta < tb : $0 < $1
+                    }
+                }
+            }
+        }
+        postsByAccount = order
+    }
+}

@@ -1,0 +1,344 @@
+/// Profile fields of one account as raw bytes, valid only for the duration of a call.
+public struct ProfileBytes {
+    public var handle = UnsafeRawBufferPointer(start: nil, count: 0)
+    public var displayName = UnsafeRawBufferPointer(start: nil, count: 0)
+    public var description = UnsafeRawBufferPointer(start: nil, count: 0)
+    public var location = UnsafeRawBufferPointer(start: nil, count: 0)
+    public var profileURL = UnsafeRawBufferPointer(start: nil, count: 0)
+    public var language = UnsafeRawBufferPointer(start: nil, count: 0)
+    public var created: Int64 = noTime
+    public var followers: Int32 = -1
+    public var following: Int32 = -1
+
+    public init() {}
+}
+
+/// Appends rows to a ``Dataset`` without allocating per row, and merges partial datasets
+/// built in parallel (each chunk of a file gets its own builder; they are absorbed in order).
+public struct DatasetBuilder: Sendable {
+    private var ds = Dataset()
+    private var accountKeys = ByteInterner()
+    private var postKeys = ByteInterner()
+    private var languages = ByteInterner()
+    private var clients = ByteInterner()
+    private var hashtags = ByteInterner()
+    private var urls = ByteInterner()
+    private var profiled: [Bool] = []
+    private var scratch: [UInt8] = []
+
+    public init() {}
+
+    public var postCount: Int { ds.posts.count }
+    public var accountCount: Int { ds.accounts.count }
+
+    // MARK: Accounts
+
+    /// The account with this id as given, created (as merely referenced) if new.
+    @inline(__always)
+    public mutating func account(id: UnsafeRawBufferPointer) -> Int32 {
+        let a = accountKeys.intern(id)
+        if Int(a) == ds.accounts.origin.count { appendBlankAccount(origin: .referenced) }
+        return a
+    }
+
+    public mutating func account(id: String) -> Int32 {
+        var s = id
+        return s.withUTF8 { account(id: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// An account known only by its handle (an `RT @handle:` prefix); resolved to the account
+    /// with that handle, if the data has one, when the dataset is finished.
+    public mutating func account(handle: UnsafeRawBufferPointer) -> Int32 {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(64)  // "@"
+        for c in handle { scratch.append(c >= 65 && c <= 90 ? c + 32 : c) }
+        let a = scratch.withUnsafeBytes { accountKeys.intern($0) }
+        if Int(a) == ds.accounts.origin.count {
+            appendBlankAccount(origin: [.referenced, .handleOnly])
+            ds.accounts.handle[Int(a)] = ds.accounts.profileArena.append(handle)
+        }
+        return a
+    }
+
+    private mutating func appendBlankAccount(origin: AccountOrigin) {
+        ds.accounts.handle.append(.empty)
+        ds.accounts.displayName.append(.empty)
+        ds.accounts.description.append(.empty)
+        ds.accounts.location.append(.empty)
+        ds.accounts.profileURL.append(.empty)
+        ds.accounts.created.append(noTime)
+        ds.accounts.followers.append(-1)
+        ds.accounts.following.append(-1)
+        ds.accounts.language.append(noID)
+        ds.accounts.origin.append(origin)
+        profiled.append(false)
+    }
+
+    public mutating func markOrigin(_ a: Int32, _ origin: AccountOrigin) {
+        ds.accounts.origin[Int(a)].formUnion(origin)
+    }
+
+    /// Whether the profile of `a` has been filled; readers skip re-parsing profile columns then.
+    @inline(__always) public func isProfiled(_ a: Int32) -> Bool { profiled[Int(a)] }
+
+    /// Fills an account's profile the first time it is seen; later rows do not overwrite it.
+    public mutating func describe(_ a: Int32, _ p: ProfileBytes) {
+        let i = Int(a)
+        if profiled[i] { return }
+        profiled[i] = true
+        if !p.handle.isEmpty { ds.accounts.handle[i] = ds.accounts.profileArena.append(p.handle) }
+        ds.accounts.displayName[i] = ds.accounts.profileArena.append(p.displayName)
+        ds.accounts.description[i] = ds.accounts.profileArena.append(p.description)
+        ds.accounts.location[i] = ds.accounts.profileArena.append(p.location)
+        ds.accounts.profileURL[i] = ds.accounts.profileArena.append(p.profileURL)
+        ds.accounts.created[i] = p.created
+        ds.accounts.followers[i] = p.followers
+        ds.accounts.following[i] = p.following
+        ds.accounts.language[i] = p.language.isEmpty ? noID : languages.intern(p.language)
+    }
+
+    /// Sets the handle of an account that has none yet (a reference that carried one).
+    public mutating func setHandleIfMissing(_ a: Int32, _ handle: UnsafeRawBufferPointer) {
+        if ds.accounts.handle[Int(a)].isEmpty && !handle.isEmpty {
+            ds.accounts.handle[Int(a)] = ds.accounts.profileArena.append(handle)
+        }
+    }
+
+    // MARK: Posts
+
+    /// Starts a post; list values added next (hashtags, URLs, mentions) belong to it.
+    @discardableResult
+    public mutating func addPost(key: UnsafeRawBufferPointer, account: Int32, time: Int64, kind: PostKind,
+                                 text: UnsafeRawBufferPointer, language: UnsafeRawBufferPointer,
+                                 client: UnsafeRawBufferPointer) -> Int {
+        closeOpenPost()
+        ds.posts.key.append(key.isEmpty ? noID : postKeys.intern(key))
+        ds.posts.account.append(account)
+        ds.posts.time.append(time)
+        ds.posts.kind.append(kind)
+        ds.posts.text.append(ds.posts.textArena.append(text))
+        ds.posts.language.append(language.isEmpty ? noID : languages.intern(language))
+        ds.posts.client.append(client.isEmpty ? noID : clients.intern(client))
+        ds.posts.retweetOf.append(noID)
+        ds.posts.retweetAccount.append(noID)
+        ds.posts.quoteOf.append(noID)
+        ds.posts.replyTo.append(noID)
+        ds.posts.replyAccount.append(noID)
+        ds.accounts.origin[Int(account)].insert(.author)
+        return ds.posts.count - 1
+    }
+
+    private var last: Int { ds.posts.count - 1 }
+
+    public mutating func setKind(_ kind: PostKind) { ds.posts.kind[last] = kind }
+
+    public mutating func setRetweet(post: UnsafeRawBufferPointer, account: Int32) {
+        if !post.isEmpty { ds.posts.retweetOf[last] = postKeys.intern(post) }
+        ds.posts.retweetAccount[last] = account
+    }
+
+    public mutating func setQuote(post: UnsafeRawBufferPointer) {
+        if !post.isEmpty { ds.posts.quoteOf[last] = postKeys.intern(post) }
+    }
+
+    public mutating func setReply(post: UnsafeRawBufferPointer, account: Int32) {
+        if !post.isEmpty { ds.posts.replyTo[last] = postKeys.intern(post) }
+        ds.posts.replyAccount[last] = account
+    }
+
+    /// Adds a hashtag to the open post, lowercased (ASCII) and without a leading `#`.
+    public mutating func addHashtag(_ tag: UnsafeRawBufferPointer) {
+        var t = tag
+        if let f = t.first, f == 35 { t = UnsafeRawBufferPointer(rebasing: t[1...]) }
+        if t.isEmpty { return }
+        var hasUpper = false
+        for c in t where c >= 65 && c <= 90 { hasUpper = true; break }
+        let id: Int32
+        if hasUpper {
+            scratch.removeAll(keepingCapacity: true)
+            for c in t { scratch.append(c >= 65 && c <= 90 ? c + 32 : c) }
+            id = scratch.withUnsafeBytes { hashtags.intern($0) }
+        } else {
+            id = hashtags.intern(t)
+        }
+        ds.posts.hashtags.values.append(id)
+    }
+
+    public mutating func addURL(_ url: UnsafeRawBufferPointer) {
+        if url.isEmpty { return }
+        ds.posts.urls.values.append(urls.intern(url))
+    }
+
+    public mutating func addMention(_ account: Int32) {
+        ds.posts.mentions.values.append(account)
+        ds.accounts.origin[Int(account)].insert(.referenced)
+    }
+
+    /// Removes the open post (a reader found it invalid after starting it).
+    public mutating func discardOpenPost() {
+        guard ds.posts.hashtags.starts.count == ds.posts.count else { return }
+        let h = Int(ds.posts.hashtags.starts.last!), u = Int(ds.posts.urls.starts.last!), m = Int(ds.posts.mentions.starts.last!)
+        ds.posts.hashtags.values.removeSubrange(h...)
+        ds.posts.urls.values.removeSubrange(u...)
+        ds.posts.mentions.values.removeSubrange(m...)
+        ds.posts.key.removeLast(); ds.posts.account.removeLast(); ds.posts.time.removeLast()
+        ds.posts.kind.removeLast(); ds.posts.text.removeLast(); ds.posts.language.removeLast()
+        ds.posts.client.removeLast(); ds.posts.retweetOf.removeLast(); ds.posts.retweetAccount.removeLast()
+        ds.posts.quoteOf.removeLast(); ds.posts.replyTo.removeLast(); ds.posts.replyAccount.removeLast()
+    }
+
+    @inline(__always)
+    private mutating func closeOpenPost() {
+        if ds.posts.hashtags.starts.count == ds.posts.count {
+            ds.posts.hashtags.closeRow()
+            ds.posts.urls.closeRow()
+            ds.posts.mentions.closeRow()
+        }
+    }
+
+    public mutating func reserve(posts n: Int, textBytes: Int) {
+        ds.posts.key.reserveCapacity(n); ds.posts.account.reserveCapacity(n); ds.posts.time.reserveCapacity(n)
+        ds.posts.kind.reserveCapacity(n); ds.posts.text.reserveCapacity(n); ds.posts.language.reserveCapacity(n)
+        ds.posts.client.reserveCapacity(n); ds.posts.retweetOf.reserveCapacity(n)
+        ds.posts.retweetAccount.reserveCapacity(n); ds.posts.quoteOf.reserveCapacity(n)
+        ds.posts.replyTo.reserveCapacity(n); ds.posts.replyAccount.reserveCapacity(n)
+        ds.posts.textArena.reserveCapacity(textBytes)
+    }
+
+    // MARK: Merging
+
+    /// Appends everything `other` holds, re-interning its ids into this builder's.
+    public mutating func absorb(_ other: consuming DatasetBuilder) {
+        other.closeOpenPost()
+        closeOpenPost()
+        func remap(_ from: ByteInterner, into to: inout ByteInterner) -> [Int32] {
+            var map = [Int32](repeating: noID, count: from.count)
+            for i in 0..<from.count { map[i] = from.table.withBytes(Int32(i)) { to.intern($0) } }
+            return map
+        }
+        let langMap = remap(other.languages, into: &languages)
+        let clientMap = remap(other.clients, into: &clients)
+        let tagMap = remap(other.hashtags, into: &hashtags)
+        let urlMap = remap(other.urls, into: &urls)
+        let postMap = remap(other.postKeys, into: &postKeys)
+        let o = other.ds
+        var accountMap = [Int32](repeating: noID, count: o.accounts.origin.count)
+        for i in 0..<o.accounts.origin.count {
+            let a = other.accountKeys.table.withBytes(Int32(i)) { accountKeys.intern($0) }
+            accountMap[i] = a
+            if Int(a) == ds.accounts.origin.count { appendBlankAccount(origin: []) }
+            let j = Int(a)
+            ds.accounts.origin[j].formUnion(o.accounts.origin[i])
+            if ds.accounts.handle[j].isEmpty && !o.accounts.handle[i].isEmpty {
+                ds.accounts.handle[j] = o.accounts.profileArena.withBytes(o.accounts.handle[i]) { ds.accounts.profileArena.append($0) }
+            }
+            if other.profiled[i] && !profiled[j] {
+                var p = ProfileBytes()
+                p.created = o.accounts.created[i]
+                p.followers = o.accounts.followers[i]
+                p.following = o.accounts.following[i]
+                let arena = o.accounts.profileArena
+                arena.bytes.withUnsafeBytes { raw in
+                    func slice(_ r: StrRef) -> UnsafeRawBufferPointer {
+                        UnsafeRawBufferPointer(rebasing: raw[r.offset..<(r.offset + r.count)])
+                    }
+                    p.handle = slice(o.accounts.handle[i])
+                    p.displayName = slice(o.accounts.displayName[i])
+                    p.description = slice(o.accounts.description[i])
+                    p.location = slice(o.accounts.location[i])
+                    p.profileURL = slice(o.accounts.profileURL[i])
+                    describe(a, p)
+                }
+                let l = o.accounts.language[i]
+                ds.accounts.language[j] = l == noID ? noID : langMap[Int(l)]
+            }
+        }
+        @inline(__always) func m(_ map: [Int32], _ v: Int32) -> Int32 { v == noID ? noID : map[Int(v)] }
+        let shift = ds.posts.textArena.appendArena(o.posts.textArena)
+        ds.posts.key.append(contentsOf: o.posts.key.lazy.map { m(postMap, $0) })
+        ds.posts.account.append(contentsOf: o.posts.account.lazy.map { accountMap[Int($0)] })
+        ds.posts.time.append(contentsOf: o.posts.time)
+        ds.posts.kind.append(contentsOf: o.posts.kind)
+        ds.posts.text.append(contentsOf: o.posts.text.lazy.map { $0.isEmpty ? $0 : StrRef(offset: $0.offset + shift, count: $0.count) })
+        ds.posts.language.append(contentsOf: o.posts.language.lazy.map { m(langMap, $0) })
+        ds.posts.client.append(contentsOf: o.posts.client.lazy.map { m(clientMap, $0) })
+        ds.posts.retweetOf.append(contentsOf: o.posts.retweetOf.lazy.map { m(postMap, $0) })
+        ds.posts.retweetAccount.append(contentsOf: o.posts.retweetAccount.lazy.map { m(accountMap, $0) })
+        ds.posts.quoteOf.append(contentsOf: o.posts.quoteOf.lazy.map { m(postMap, $0) })
+        ds.posts.replyTo.append(contentsOf: o.posts.replyTo.lazy.map { m(postMap, $0) })
+        ds.posts.replyAccount.append(contentsOf: o.posts.replyAccount.lazy.map { m(accountMap, $0) })
+        func appendList(_ dst: inout ListColumn, _ src: ListColumn, _ map: [Int32]) {
+            let base = Int32(dst.values.count)
+            dst.values.append(contentsOf: src.values.lazy.map { map[Int($0)] })
+            dst.starts.append(contentsOf: src.starts.dropFirst().lazy.map { $0 + base })
+        }
+        appendList(&ds.posts.hashtags, o.posts.hashtags, tagMap)
+        appendList(&ds.posts.urls, o.posts.urls, urlMap)
+        appendList(&ds.posts.mentions, o.posts.mentions, accountMap)
+    }
+
+    // MARK: Finishing
+
+    /// Resolves handle-only references, builds the per-account index and returns the dataset.
+    public consuming func finish(accounting: IngestAccounting) -> Dataset {
+        closeOpenPost()
+        ds.postKeys = postKeys.table
+        ds.languages = languages.table
+        ds.clients = clients.table
+        ds.hashtags = hashtags.table
+        ds.urls = urls.table
+        ds.accounts.key = accountKeys.table
+        resolveHandles()
+        ds.accounting = accounting
+        ds.buildAccountIndex()
+        return ds
+    }
+
+    /// Maps `@handle` placeholders onto the account in the data that has that handle, then drops them.
+    private mutating func resolveHandles() {
+        let acc = ds.accounts
+        guard acc.origin.contains(where: { $0.contains(.handleOnly) }) else { return }
+        var byHandle: [String: Int32] = [:]
+        for i in 0..<acc.count where acc.origin[i].isInData && !acc.handle[i].isEmpty {
+            let h = acc.profileArena.string(acc.handle[i]).lowercased()
+            if byHandle[h] == nil { byHandle[h] = Int32(i) }
+        }
+        var target = Array(0..<Int32(acc.count))
+        var merged = false
+        for i in 0..<acc.count where acc.origin[i].contains(.handleOnly) && !acc.origin[i].isInData {
+            if let real = byHandle[acc.profileArena.string(acc.handle[i]).lowercased()], real != Int32(i) {
+                target[i] = real
+                merged = true
+            }
+        }
+        guard merged else { return }
+        // Compact: kept accounts get new dense ids in their old order.
+        var newID = [Int32](repeating: noID, count: acc.count)
+        var next: Int32 = 0
+        for i in 0..<acc.count where target[i] == Int32(i) { newID[i] = next; next += 1 }
+        for i in 0..<acc.count where target[i] != Int32(i) { newID[i] = newID[Int(target[i])] }
+        var fresh = AccountTable()
+        fresh.profileArena = acc.profileArena
+        var keys = StringTable()
+        for i in 0..<acc.count where target[i] == Int32(i) {
+            acc.key.withBytes(Int32(i)) { _ = keys.append($0) }
+            fresh.handle.append(acc.handle[i]); fresh.displayName.append(acc.displayName[i])
+            fresh.description.append(acc.description[i]); fresh.location.append(acc.location[i])
+            fresh.profileURL.append(acc.profileURL[i]); fresh.created.append(acc.created[i])
+            fresh.followers.append(acc.followers[i]); fresh.following.append(acc.following[i])
+            fresh.language.append(acc.language[i]); fresh.origin.append(acc.origin[i])
+        }
+        for i in 0..<acc.count where target[i] != Int32(i) {
+            fresh.origin[Int(newID[i])].insert(.referenced)
+        }
+        fresh.key = keys
+        ds.accounts = fresh
+        @inline(__always) func m(_ v: Int32) -> Int32 { v == noID ? noID : newID[Int(v)] }
+        for p in 0..<ds.posts.count {
+            ds.posts.account[p] = m(ds.posts.account[p])
+            ds.posts.retweetAccount[p] = m(ds.posts.retweetAccount[p])
+            ds.posts.replyAccount[p] = m(ds.posts.replyAccount[p])
+        }
+        for k in 0..<ds.posts.mentions.values.count { ds.posts.mentions.values[k] = m(ds.posts.mentions.values[k]) }
+    }
+}

@@ -1,0 +1,110 @@
+/// Why a row was not used. Stable codes: they appear in `summary.json` and in tests.
+public enum RejectionReason: String, Sendable, Codable, CaseIterable {
+    case unbalancedQuote = "unbalanced_quote"
+    case wrongFieldCount = "wrong_field_count"
+    case invalidUTF8 = "invalid_utf8"
+    case badTime = "bad_time"
+    case badNumber = "bad_number"
+    case missingValue = "missing_value"
+    case fieldTooLong = "field_too_long"
+    case badJSON = "bad_json"
+    case apiError = "api_error"
+    case notATweet = "not_a_tweet"
+}
+
+/// One rejected row: where, why, and what was found against what was expected.
+public struct Rejection: Sendable, Codable, Equatable, Error, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int?
+    public var reason: RejectionReason
+    public var detail: String
+
+    public init(file: String, line: Int, column: Int? = nil, reason: RejectionReason, detail: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.reason = reason
+        self.detail = detail
+    }
+
+    /// `file:line:column: detail`, the form compilers use so editors can jump to it.
+    public var description: String {
+        "\(file):\(line):\(column.map(String.init) ?? "1"): \(detail) [\(reason.rawValue)]"
+    }
+}
+
+/// Rows read, used and rejected, per file and in total. Nothing is lost without being counted here.
+public struct IngestAccounting: Sendable, Codable, Equatable {
+    public struct FileCount: Sendable, Codable, Equatable {
+        public var file: String
+        public var format: String
+        public var bytes: Int
+        public var rowsRead: Int
+        public var rowsUsed: Int
+        public var rejected: [String: Int]
+
+        public init(file: String, format: String, bytes: Int = 0, rowsRead: Int = 0, rowsUsed: Int = 0, rejected: [String: Int] = [:]) {
+            self.file = file
+            self.format = format
+            self.bytes = bytes
+            self.rowsRead = rowsRead
+            self.rowsUsed = rowsUsed
+            self.rejected = rejected
+        }
+        public var rejectedTotal: Int { rejected.values.reduce(0, +) }
+    }
+
+    /// How many rejections are kept with their location.
+    public static let exampleLimit = 20
+
+    public var files: [FileCount] = []
+    public var examples: [Rejection] = []
+
+    public init() {}
+
+    public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }
+    public var rowsUsed: Int { files.reduce(0) { $0 + $1.rowsUsed } }
+    public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
+    public var rejected: [String: Int] {
+        files.reduce(into: [:]) { acc, f in for (k, v) in f.rejected { acc[k, default: 0] += v } }
+    }
+    public var rejectedTotal: Int { files.reduce(0) { $0 + $1.rejectedTotal } }
+
+    public mutating func merge(_ other: IngestAccounting) {
+        files += other.files
+        for e in other.examples where examples.count < Self.exampleLimit { examples.append(e) }
+    }
+}
+
+/// Collects rejections while a file is read; `strict` turns the first into a thrown error.
+public struct RejectionLog: Sendable {
+    public let file: String
+    public let strict: Bool
+    public private(set) var counts: [RejectionReason: Int] = [:]
+    public private(set) var examples: [Rejection] = []
+
+    public init(file: String, strict: Bool) {
+        self.file = file
+        self.strict = strict
+    }
+
+    public var total: Int { counts.values.reduce(0, +) }
+
+    public mutating func reject(line: Int, column: Int? = nil, _ reason: RejectionReason, _ detail: String) throws {
+        counts[reason, default: 0] += 1
+        let r = Rejection(file: file, line: line, column: column, reason: reason, detail: detail)
+        if strict { throw r }
+        if examples.count < IngestAccounting.exampleLimit { examples.append(r) }
+    }
+
+    /// Folds another log (a later chunk of the same file) into this one, keeping examples in line order.
+    public mutating func absorb(_ other: RejectionLog) {
+        for (k, v) in other.counts { counts[k, default: 0] += v }
+        for e in other.examples where examples.count < IngestAccounting.exampleLimit { examples.append(e) }
+    }
+
+    public var countsByCode: [String: Int] {
+        counts.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
+    }
+}

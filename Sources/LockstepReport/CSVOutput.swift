@@ -1,0 +1,35 @@
+import Foundation
+
+/// Builds RFC 4180 CSV text: fields with a comma, quote or line break are quoted, quotes doubled.
+///
+/// Cells are written exactly as the data has them (ids stay byte-for-byte): no spreadsheet
+/// formula defanging, so open these files as text in a spreadsheet (see README).
+public struct CSVOutput {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(header: [String]) { row(header) }
+
+    public mutating func row(_ fields: [String]) {
+        for (i, f) in fields.enumerated() {
+            if i > 0 { bytes.append(44) }
+            field(f)
+        }
+        bytes.append(10)
+    }
+
+    public mutating func field(_ f: String) {
+        var needs = false
+        for c in f.utf8 where c == 44 || c == 34 || c == 10 || c == 13 { needs = true; break }
+        if !needs { bytes.append(contentsOf: f.utf8); return }
+        bytes.append(34)
+        for c in f.utf8 {
+            if c == 34 { bytes.append(34) }
+            bytes.append(c)
+        }
+        bytes.append(34)
+    }
+
+    public func write(to url: URL) throws {
+        try Data(bytes).write(to: url, options: .atomic)
+    }
+}

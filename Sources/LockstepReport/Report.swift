@@ -1,0 +1,30 @@
+import Foundation
+import LockstepAnalysis
+import LockstepCore
+
+/// Writes one extra output file (or several) from a finished run: `edges.csv`, `narratives.csv`, ...
+///
+/// Each writer lives in its own file and is listed once in ``ResultsWriter/artifactWriters``.
+public protocol ArtifactWriter: Sendable {
+    /// Writes its files into `directory` if the run holds the results it needs; returns the file names written.
+    static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String]
+}
+
+/// Writes every output of an `analyze` run into a folder.
+public enum ResultsWriter {
+    /// Extra file writers, in the order they run.
+    public static let artifactWriters: [any ArtifactWriter.Type] = []
+
+    /// Writes `summary.json`, `accounts.csv` and every artifact; returns the file names written.
+    @discardableResult
+    public static func write(dataset: Dataset, run: AnalysisRun, inputs: [String], directory: URL) throws -> [String] {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var written: [String] = []
+        try SummaryWriter.write(dataset: dataset, run: run, inputs: inputs, to: directory.appendingPathComponent("summary.json"))
+        written.append("summary.json")
+        try AccountsTable.write(dataset: dataset, run: run, to: directory.appendingPathComponent("accounts.csv"))
+        written.append("accounts.csv")
+        for w in artifactWriters { written += try w.write(dataset: dataset, run: run, directory: directory) }
+        return written
+    }
+}

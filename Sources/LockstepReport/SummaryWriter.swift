@@ -1,0 +1,66 @@
+import Foundation
+import LockstepAnalysis
+import LockstepCore
+
+/// Writes `summary.json`: the input accounting and one section per analysis, keys sorted so that
+/// the same input always gives the same bytes.
+public enum SummaryWriter {
+    public static let formatVersion = 1
+
+    struct Input: Encodable {
+        var files: [String]
+        var bytes: Int
+        var rowsRead: Int
+        var rowsUsed: Int
+        var rowsRejected: Int
+        var rejectedByReason: [String: Int]
+        var perFile: [IngestAccounting.FileCount]
+        /// The first rejections with their file and line.
+        var rejectionExamples: [Rejection]
+    }
+
+    struct Document: Encodable {
+        var input: Input
+        var sections: [(String, any AnalysisResult)]
+        var analyses: [String]
+        var displayTimeZone: String
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ s: String) { stringValue = s }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(SummaryWriter.formatVersion, forKey: Key("formatVersion"))
+            try c.encode(analyses, forKey: Key("analyses"))
+            try c.encode(displayTimeZone, forKey: Key("displayTimeZone"))
+            try c.encode(input, forKey: Key("input"))
+            for (name, result) in sections { try c.encode(result, forKey: Key(name)) }
+        }
+    }
+
+    public static func encode(dataset: Dataset, run: AnalysisRun, inputs: [String]) throws -> Data {
+        let acc = dataset.accounting
+        let doc = Document(
+            input: Input(files: inputs, bytes: acc.bytes, rowsRead: acc.rowsRead, rowsUsed: acc.rowsUsed,
+                         rowsRejected: acc.rejectedTotal, rejectedByReason: acc.rejected, perFile: acc.files,
+                         rejectionExamples: acc.examples),
+            sections: run.order.compactMap { name in run.result(named: name).map { (name, $0) } },
+            analyses: run.order,
+            displayTimeZone: run.context.displayOffsetSeconds == 0 ? "UTC" : "UTC" + CivilTime.formatOffset(run.context.displayOffsetSeconds))
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var data = try enc.encode(doc)
+        data.append(0x0A)
+        return data
+    }
+
+    public static func write(dataset: Dataset, run: AnalysisRun, inputs: [String], to url: URL) throws {
+        try encode(dataset: dataset, run: run, inputs: inputs).write(to: url, options: .atomic)
+    }
+}
