@@ -218,7 +218,7 @@ public struct DatasetBuilder: Sendable {
         closeOpenPost()
         func remap(_ from: ByteInterner, into to: inout ByteInterner) -> [Int32] {
             var map = [Int32](repeating: noID, count: from.count)
-            for i in 0..<from.count { map[i] = from.table.withBytes(Int32(i)) { to.intern($0) } }
+            for i in 0..<from.count { map[i] = from.table.withBytes(Int32(i)) { to.intern($0, hash: from.hash(of: Int32(i))) } }
             return map
         }
         let langMap = remap(other.languages, into: &languages)
@@ -230,7 +230,7 @@ public struct DatasetBuilder: Sendable {
         let o = other.ds
         var accountMap = [Int32](repeating: noID, count: o.accounts.origin.count)
         for i in 0..<o.accounts.origin.count {
-            let a = other.accountKeys.table.withBytes(Int32(i)) { accountKeys.intern($0) }
+            let a = other.accountKeys.table.withBytes(Int32(i)) { accountKeys.intern($0, hash: other.accountKeys.hash(of: Int32(i))) }
             accountMap[i] = a
             if Int(a) == ds.accounts.origin.count { appendBlankAccount(origin: []) }
             let j = Int(a)

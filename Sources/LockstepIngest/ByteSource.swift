@@ -1,5 +1,8 @@
 import CZlib
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a file as a stream of bytes, inflating gzip transparently (detected by its magic bytes,
 /// not the file name, so a misnamed file still reads).
@@ -41,23 +44,40 @@ public final class ByteSource {
 
     deinit {
         if let s = gz { inflateEnd(s); s.deinitialize(count: 1); s.deallocate() }
+        scratch.deallocate()
         try? handle.close()
     }
 
+    /// Reads straight from the descriptor into a reused scratch buffer: `FileHandle.read` would
+    /// allocate (and the kernel zero) a fresh `Data` for every block.
+    private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+
+    private func readRawChunk(max: Int) throws -> UnsafeRawBufferPointer {
+        guard !rawEOF else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let want = Swift.min(max, scratch.count)
+        var n: Int
+        repeat { n = Glibc.read(handle.fileDescriptor, scratch.baseAddress!, want) } while n < 0 && errno == EINTR
+        if n < 0 { throw IngestError.unreadable(path, String(cString: strerror(errno))) }
+        if n == 0 { rawEOF = true }
+        rawBytesRead += n
+        return UnsafeRawBufferPointer(start: scratch.baseAddress!, count: n)
+    }
+
     private func readRaw(max: Int) throws -> [UInt8] {
-        guard !rawEOF else { return [] }
-        let d = try handle.read(upToCount: max) ?? Data()
-        if d.isEmpty { rawEOF = true }
-        rawBytesRead += d.count
-        return [UInt8](d)
+        [UInt8](try readRawChunk(max: max))
     }
 
     /// Appends up to `max` bytes to `buffer`; returns how many were appended (0 at the end).
     public func read(into buffer: inout [UInt8], max: Int) throws -> Int {
         guard let s = gz else {
-            let chunk = try readRaw(max: max)
-            buffer.append(contentsOf: chunk)
-            return chunk.count
+            var total = 0
+            while total < max {
+                let chunk = try readRawChunk(max: max - total)
+                if chunk.isEmpty { break }
+                buffer.append(contentsOf: chunk)
+                total += chunk.count
+            }
+            return total
         }
         if gzEnded { return 0 }
         var out = [UInt8](repeating: 0, count: max)

@@ -68,6 +68,14 @@ public enum CSVDriver {
         buf.removeFirst(headerEnd)
         var lineBase = 1 + max(headerLines, 1)
 
+        // Absorbing chunk builders into the dataset is sequential; it runs on its own queue so
+        // that it overlaps the parsing of the next block instead of idling the workers.
+        let merger = Merger(builder)
+        builder = DatasetBuilder()
+        defer {
+            merger.group.wait()
+            builder = merger.builder
+        }
         while true {
             try fill()
             if buf.isEmpty { break }
@@ -95,6 +103,7 @@ public enum CSVDriver {
                 }
                 if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
             }
+            var finished: [DatasetBuilder] = []
             for k in 0..<parts {
                 var r = results.take(k)!
                 if var e = r.error {
@@ -110,15 +119,30 @@ public enum CSVDriver {
                 outcome.log.absorb(r.log)
                 outcome.rowsRead += r.rowsRead
                 outcome.rowsUsed += r.rowsUsed
-                builder.absorb(r.builder)
+                finished.append(r.builder)
                 lineBase += r.newlines
             }
+            merger.absorb(finished)
             outcome.bytes += regionEnd
             progress?(outcome.bytes, outcome.rowsRead)
             if regionEnd == buf.count { buf.removeAll(keepingCapacity: true) } else { buf.removeFirst(regionEnd) }
             if eof && buf.isEmpty { break }
         }
         return outcome
+    }
+
+    /// Owns the growing dataset while background absorbs run; `group` tracks them.
+    final class Merger: @unchecked Sendable {
+        var builder: DatasetBuilder
+        let group = DispatchGroup()
+        private let queue = DispatchQueue(label: "lockstep.csv.merge")
+        init(_ b: DatasetBuilder) { builder = b }
+
+        func absorb(_ parts: [DatasetBuilder]) {
+            queue.async(group: group) {
+                for p in parts { self.builder.absorb(p) }
+            }
+        }
     }
 
     struct ChunkResult {
