@@ -84,8 +84,9 @@ enum CSVScan {
 
     /// Parses one row starting at `pos`, unescaping quoted fields in place.
     @inline(__always)
+    /// `sep` is the field delimiter; inlined with the constant comma, the common path is unchanged.
     static func parseRow(_ p: UnsafeMutablePointer<UInt8>, _ pos: inout Int, _ end: Int,
-                         _ fields: inout FieldBuffer, _ newlines: inout Int) -> RowStatus {
+                         _ fields: inout FieldBuffer, _ newlines: inout Int, _ sep: UInt8 = 44) -> RowStatus {
         fields.count = 0
         let rowStart = pos
         var i = pos
@@ -114,7 +115,7 @@ enum CSVScan {
                 }
                 if i >= end { pos = end; return .ok }
                 let c = p[i]
-                if c == 44 { i += 1; continue }
+                if c == sep { i += 1; continue }
                 if c == 10 { newlines += 1; pos = i + 1; return .ok }
                 if c == 13 {
                     if i + 1 < end && p[i + 1] == 10 { newlines += 1; pos = i + 2; return .ok }
@@ -125,13 +126,13 @@ enum CSVScan {
                 let fstart = i
                 while i < end {
                     let c = p[i]
-                    if c == 44 || c == 10 || c == 13 { break }
+                    if c == sep || c == 10 || c == 13 { break }
                     i += 1
                 }
                 fields.append(fstart, i)
                 if i >= end { pos = end; return .ok }
                 let c = p[i]
-                if c == 44 { i += 1; continue }
+                if c == sep { i += 1; continue }
                 if c == 13 && i + 1 < end && p[i + 1] == 10 { i += 1 }
                 newlines += 1
                 pos = i + 1
