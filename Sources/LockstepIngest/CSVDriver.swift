@@ -93,8 +93,12 @@ public enum CSVDriver {
                 let shared = SharedBytes(p: b.baseAddress!)
                 let body: @Sendable (Int) -> Void = { k in
                     var handler = prototype
-                    results[k] = parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: atEnd && k == parts - 1,
-                                            handler: &handler, file: file, strict: strict, delimiter: delimiter)
+                    let last = atEnd && k == parts - 1
+                    // Two specialisations: the comma one compiles to the scanner with a constant delimiter.
+                    results[k] = delimiter == 44
+                        ? parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict, separator: CommaSeparator())
+                        : parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
+                                     separator: ByteSeparator(byte: delimiter))
                 }
                 if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
             }
@@ -134,8 +138,8 @@ public enum CSVDriver {
     }
 
     /// Parses rows in `[start, end)`; line numbers in the result are relative to the chunk start.
-    static func parseChunk<H: CSVRowHandler>(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, isLast: Bool,
-                                             handler: inout H, file: String, strict: Bool, delimiter: UInt8 = 44) -> ChunkResult {
+    static func parseChunk<H: CSVRowHandler, S: FieldSeparator>(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, isLast: Bool,
+                                                                handler: inout H, file: String, strict: Bool, separator: S) -> ChunkResult {
         var r = ChunkResult(log: RejectionLog(file: file, strict: strict))
         var fields = FieldBuffer()
         defer { fields.free() }
@@ -145,8 +149,7 @@ public enum CSVDriver {
             while pos < end {
                 let rowStart = pos
                 let rowLine = nl
-                let status = delimiter == 44 ? CSVScan.parseRow(p, &pos, end, &fields, &nl)
-                                             : CSVScan.parseRow(p, &pos, end, &fields, &nl, delimiter)
+                let status = CSVScan.parseRow(p, &pos, end, &fields, &nl, separator.byte)
                 // Blank lines are not rows.
                 if fields.count == 1 && fields.ends[0] == fields.starts[0] {
                     if case .ok = status { continue }

@@ -102,11 +102,14 @@ struct Twarc2Tests {
         \(good)
         [1, 2]
         {"something": "else"}
+        {"meta": {"result_count": 0}, "__twarc": {"version": "2.0.3"}}
         """
         let d = try TestData.load([try TestData.temp(text)])
         #expect(d.posts.count == 2)
         #expect(d.accounting.rejected["api_error"] == 1)
         #expect(d.accounting.rejected["not_a_tweet"] == 3)
+        // An empty result page is no row at all.
+        #expect(d.accounting.rowsRead == 6)
         let api = try #require(d.accounting.examples.first { $0.reason == .apiError })
         #expect(api.line == 2)
         #expect(api.detail.contains("operational-disconnect"))

@@ -42,6 +42,9 @@ struct Twarc2: JSONRecordHandler {
                 try log.reject(line: l, column: c, .apiError, "found an API error instead of data: \(Self.errorSummary(&tape, errors))")
                 return
             }
+            let isRecord = tape.member(v, "text") != nil || tape.member(v, "author_id") != nil || tape.member(v, "username") != nil
+            // A page without data (`{"meta": {"result_count": 0}}`, a search that found nothing) holds no rows.
+            if !isRecord && tape.member(v, "meta") != nil { return }
             users.clear(); usersByName.clear(); tweets.clear()
             try item(&tape, v, at, &builder, &log, &counts)
             return
