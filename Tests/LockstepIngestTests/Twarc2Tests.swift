@@ -34,10 +34,12 @@ struct Twarc2Tests {
     @Test func pageFieldsAreRead() throws {
         let d = try load("noflat.jsonl")
         let kinds = Dictionary(grouping: d.posts.kind, by: { $0 }).mapValues(\.count)
-        // referenced_tweets in the page: 47 retweeted, 31 replied_to, 8 quoted (a reply can also quote).
-        #expect(kinds[.retweet] == 47)
-        #expect(kinds[.reply] == 31)
-        #expect((kinds[.quote] ?? 0) + (kinds[.original] ?? 0) == 22)
+        // Counted from the page with Python's json module: 47 retweeted, 31 replied_to, 8 quoted.
+        #expect(kinds == [.retweet: 47, .reply: 31, .quote: 8, .original: 14])
+        // Entities, likewise: 10 hashtags, 24 URLs, 110 mentions.
+        #expect(d.posts.hashtags.values.count == 10)
+        #expect(d.posts.urls.values.count == 24)
+        #expect(d.posts.mentions.values.count == 110)
         let first = 0
         #expect(d.postKeys[d.posts.key[first]] == "1380242611781386245")
         #expect(d.posts.kind[first] == .retweet)
@@ -88,7 +90,11 @@ struct Twarc2Tests {
         #expect(e.file.hasSuffix("streaming_output_with_error.jsonl"))
         #expect(e.detail.contains("cut short"))
         // --strict stops there with the location.
-        #expect(throws: Rejection.self) { try TestData.load([TestData.path("\(samples)/streaming_output_with_error.jsonl")], strict: true) }
+        #expect {
+            try TestData.load([TestData.path("\(samples)/streaming_output_with_error.jsonl")], strict: true)
+        } throws: { e in
+            (e as? Rejection).map { $0.line == 8 && $0.column == 45 && $0.reason == .badJSON } ?? false
+        }
     }
 
     @Test func errorLinesAreRejectedAsAPIErrors() throws {
