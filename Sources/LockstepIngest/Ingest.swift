@@ -91,7 +91,7 @@ public enum Ingest {
         }
         if accounting.rowsUsed == 0 {
             if accounting.rowsRead == 0 {
-                throw IngestError.emptyInput("\(files.joined(separator: ", ")) hold\(files.count == 1 ? "s" : "") a header but no rows")
+                throw IngestError.emptyInput("\(files.joined(separator: ", ")) hold\(files.count == 1 ? "s" : "") no rows (a CSV header alone, or JSON without tweets or users)")
             }
         }
         return builder.finish(accounting: accounting)
