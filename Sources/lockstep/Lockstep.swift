@@ -2,5 +2,6 @@ import ArgumentParser
 
 @main
 struct Lockstep: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lockstep", abstract: "Find and explain coordinated influence operations.")
+    static let configuration = CommandConfiguration(commandName: "lockstep", abstract: "Find and explain coordinated influence operations.",
+                                                    subcommands: [Simulate.self, Evaluate.self])
 }
