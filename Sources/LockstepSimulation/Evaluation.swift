@@ -17,6 +17,23 @@ public struct Evaluation: Codable, Sendable, Equatable {
         public var f1: Double?
         /// Flagged organic accounts over organic accounts; nil without organic accounts.
         public var falsePositiveRate: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case truePositives, falsePositives, falseNegatives, trueNegatives, precision, recall, f1, falsePositiveRate
+        }
+
+        // Undefined rates are written as null rather than left out, so scripts find every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(truePositives, forKey: .truePositives)
+            try c.encode(falsePositives, forKey: .falsePositives)
+            try c.encode(falseNegatives, forKey: .falseNegatives)
+            try c.encode(trueNegatives, forKey: .trueNegatives)
+            try c.encode(precision, forKey: .precision)
+            try c.encode(recall, forKey: .recall)
+            try c.encode(f1, forKey: .f1)
+            try c.encode(falsePositiveRate, forKey: .falsePositiveRate)
+        }
     }
 
     /// How one truth population fared.
@@ -205,6 +222,12 @@ public struct Evaluation: Codable, Sendable, Equatable {
         guard let offsets else {
             f.status = "not evaluated"
             f.detail = "accounts.csv has no utc_offset_hours column"
+            return f
+        }
+        // An all-empty column means no schedule analysis ran, which is not a miss.
+        guard offsets.values.contains(where: { !$0.isEmpty }) else {
+            f.status = "not evaluated"
+            f.detail = "no account in accounts.csv has a utc_offset_hours value (no schedule analysis ran)"
             return f
         }
         var counts: [Double: Int] = [:]

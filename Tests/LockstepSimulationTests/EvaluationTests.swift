@@ -128,6 +128,12 @@ import Testing
         #expect(facts["follower surge @AmbOne"]?.detail == "no follower_surges.csv in the results")
         #expect(facts["operation offset"]?.status == "found")
 
+        let d = tempDir()
+        write(Self.truth, "truth.csv", in: d)
+        write("account_id,flagged,role,utc_offset_hours\nc1,true,core,\no1,,,\n", "accounts.csv", in: d)
+        let noSchedule = try Evaluation.run(truth: d.appendingPathComponent("truth.csv"), results: d, scenario: f.scenario)
+        #expect(noSchedule.facts.first { $0.name == "operation offset" }?.status == "not evaluated")
+
         let noScenario = try Evaluation.run(truth: f.truth, results: f.results, scenario: nil)
         #expect(noScenario.facts.map(\.status) == ["not evaluated"])
         #expect(noScenario.table().contains("no scenario.json given"))
