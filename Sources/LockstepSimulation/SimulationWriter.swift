@@ -44,9 +44,14 @@ struct ByteSink {
     }
 
     mutating func integer(_ v: Int64) {
-        if v < 0 { buffer.append(45); integer(-v); return }
-        if v >= 10 { integer(v / 10) }
-        buffer.append(48 + UInt8(v % 10))
+        if v < 0 { buffer.append(45) }
+        var m = v.magnitude
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, written backwards
+        var n = 0
+        withUnsafeMutableBytes(of: &tmp) { t in
+            repeat { t[n] = 48 + UInt8(m % 10); m /= 10; n += 1 } while m > 0
+            for i in stride(from: n - 1, through: 0, by: -1) { buffer.append(t[i]) }
+        }
     }
 
     mutating func digits(_ v: Int, _ width: Int) {
@@ -101,10 +106,14 @@ struct SimulationWriter {
     let composer: TextComposer
     /// The ten quoted user columns of each account, joined by commas.
     private var userColumns: [[UInt8]] = []
+    private var handles: [[UInt8]] = []
+    private var userIDs: [Int64] = []
 
     init(world: World) {
         self.world = world
         composer = TextComposer(scenario: world.scenario, stateMediaHandles: world.stateMedia.map { world.accounts[Int($0)].handle })
+        handles = world.accounts.map { Array($0.handle.utf8) }
+        userIDs = world.accounts.map { Int64(bitPattern: $0.userID) }
         userColumns = world.accounts.map { a in
             var out: [UInt8] = []
             func q(_ s: String) {
@@ -138,24 +147,24 @@ struct SimulationWriter {
         var text: [UInt8] = [], tags: [String] = [], urls: [String] = []
         text.reserveCapacity(512)
         let posts = world.posts
-        let accounts = world.accounts
         for index in world.timeOrder() {
             let r = posts[Int(index)]
             let ref = r.ref >= 0 ? posts[Int(r.ref)] : nil
-            let refAccount = ref.map { accounts[Int($0.account)] }
+            let refAccount = ref.map { Int($0.account) } ?? -1
             text.removeAll(keepingCapacity: true)
             tags.removeAll(keepingCapacity: true)
             urls.removeAll(keepingCapacity: true)
             switch r.kind {
             case .retweet:
-                text.append(contentsOf: "RT @\(refAccount!.handle): ".utf8)
+                text.append(contentsOf: "RT @".utf8); text.append(contentsOf: handles[refAccount]); text.append(contentsOf: ": ".utf8)
                 composer.compose(ref!, text: &text, tags: &tags, urls: &urls)
             case .reply:
-                text.append(contentsOf: "@\(refAccount!.handle) ".utf8)
+                text.append(64); text.append(contentsOf: handles[refAccount]); text.append(32)
                 composer.compose(r, text: &text, tags: &tags, urls: &urls)
             case .quote:
                 composer.compose(r, text: &text, tags: &tags, urls: &urls)
-                text.append(contentsOf: " https://twitter.com/\(refAccount!.handle)/status/\(ref!.id)".utf8)
+                text.append(contentsOf: " https://twitter.com/".utf8); text.append(contentsOf: handles[refAccount])
+                text.append(contentsOf: "/status/\(ref!.id)".utf8)
             case .original:
                 composer.compose(r, text: &text, tags: &tags, urls: &urls)
             }
@@ -165,16 +174,16 @@ struct SimulationWriter {
             out.quoted(text); out.byte(44)
             out.byte(34); out.minuteTime(r.time); out.byte(34); out.byte(44)
             out.quoted(r.client.name); out.byte(44)
-            if r.kind == .reply, let ref, let refAccount {
-                out.quoted(Int64(bitPattern: refAccount.userID)); out.byte(44); out.quoted(ref.id); out.byte(44)
+            if r.kind == .reply, let ref {
+                out.quoted(userIDs[refAccount]); out.byte(44); out.quoted(ref.id); out.byte(44)
             } else {
                 out.bytes("\"\",\"\",")
             }
             if r.kind == .quote, let ref { out.quoted(ref.id) } else { out.bytes("\"\"") }
             out.byte(44)
-            if r.kind == .retweet, let ref, let refAccount {
+            if r.kind == .retweet, let ref {
                 out.bytes("\"True\",")
-                out.quoted(Int64(bitPattern: refAccount.userID)); out.byte(44); out.quoted(ref.id); out.byte(44)
+                out.quoted(userIDs[refAccount]); out.byte(44); out.quoted(ref.id); out.byte(44)
             } else {
                 out.bytes("\"False\",\"\",\"\",")
             }
@@ -187,7 +196,11 @@ struct SimulationWriter {
             out.quoted(retweet ? 0 : Int64(r.retweets)); out.byte(44)
             list(tags, into: &out); out.byte(44)
             list(urls, into: &out); out.byte(44)
-            if let refAccount, r.kind != .original { list([String(refAccount.userID)], into: &out) } else { out.bytes("\"[]\"") }
+            if refAccount >= 0, r.kind != .original {
+                out.bytes("\"['"); out.integer(userIDs[refAccount]); out.bytes("']\"")
+            } else {
+                out.bytes("\"[]\"")
+            }
             out.byte(10)
             try out.flushIfFull()
         }

@@ -9,7 +9,7 @@ struct Simulate: ParsableCommand {
         discussion: """
             Writes tweets.csv, users.csv and followers.csv in the IO-archive layout, plus truth.csv, scenario.json \
             and watchlist.csv. The same scenario, seed and scale always give the same bytes. \
-            Scale 1 is about 230,000 posts; --scale multiplies every population.
+            Scale 1 is about 330,000 posts (110 MB); --scale multiplies every population (31 gives about ten million).
             """)
 
     @Option(help: "Scenario: \(Scenario.presetNames.joined(separator: ", ")).")
@@ -18,7 +18,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Random seed; the same seed gives identical files.")
     var seed: UInt64
 
-    @Option(help: "Multiplies every population size (0.05 gives a few MB; 50 about ten million posts).")
+    @Option(help: "Multiplies every population size (small populations keep a floor so every population is planted).")
     var scale: Double = 1
 
     @Option(name: .shortAndLong, help: "Folder to write (created if needed).")
