@@ -66,7 +66,8 @@ enum OrganicPopulation {
                     var seed = g.next() & ~0x10
                     var topic: Topic = g.chance(newsInterest) ? .news : .chatter
                     if g.chance(p.operationHashtagShare) { topic = .news; seed |= 0x10 }
-                    let lang: Language = language != .en && g.chance(0.1) ? .en : language
+                    // News lines exist in English and Chinese only; other users share news in English.
+                    let lang: Language = (topic == .news && language != .zh) || (language != .en && g.chance(0.1)) ? .en : language
                     w.addPost(time: t, account: a, kind: .original, client: client, language: lang, topic: topic, textSeed: seed)
                     t += Int64(g.lognormal(median: 240, sigma: 1))
                 }

@@ -98,8 +98,8 @@ public struct OrganicParameters: Codable, Sendable, Equatable {
     public var webClientShare = 0.08
     /// Share of organic originals that carry one of the operation's hashtags.
     public var operationHashtagShare = 0.02
-    /// Share of organic originals that share a news link.
-    public var newsLinkShare = 0.15
+    /// Share of organic news posts that carry a news link.
+    public var newsLinkShare = 0.6
     /// Posting is this much more likely on a Saturday or Sunday than on a weekday.
     public var weekendFactor = 1.25
     /// Standard deviation (hours) of each user's personal shift of the daily rhythm.

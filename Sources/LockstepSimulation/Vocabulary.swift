@@ -148,6 +148,8 @@ struct TextComposer {
     let hashtagsBefore: [String]
     let hashtagsAfter: [String]
     let pivot: Int64
+    let newsLinkShare: Double
+    let stateMediaLinkShare: Double
     /// Epidemic news starts here, whatever the operation does.
     let outbreak = CivilTime.seconds(year: 2020, month: 1, day: 20)
     /// Handles of state-media accounts, for links back to them.
@@ -157,6 +159,8 @@ struct TextComposer {
         hashtagsBefore = scenario.operation.hashtagsBefore
         hashtagsAfter = scenario.operation.hashtagsAfter
         pivot = CivilTime.parseISO(scenario.operation.pivotDate) ?? 0
+        newsLinkShare = scenario.organic.newsLinkShare
+        stateMediaLinkShare = scenario.core.stateMediaLinkShare
         self.stateMediaHandles = stateMediaHandles
     }
 
@@ -203,7 +207,7 @@ struct TextComposer {
             for _ in 0..<tagCount { tag(g.pick(late ? Vocabulary.newsTagsAfter : Vocabulary.newsTagsBefore)) }
             // The seed's low bit says whether this organic post uses one of the operation's tags.
             if r.textSeed & 0x10 != 0 { tag(g.pick(r.time >= pivot ? hashtagsAfter : hashtagsBefore)) }
-            if g.chance(0.6) { link("https://www.\(g.pick(Vocabulary.newsDomains))/\(path(&g))") }
+            if g.chance(newsLinkShare) { link("https://www.\(g.pick(Vocabulary.newsDomains))/\(path(&g))") }
         case .stateMedia:
             let i = g.below(Vocabulary.stateMediaDomains.count)
             put(g.pick(Vocabulary.stateMediaHeadlines))
@@ -220,7 +224,7 @@ struct TextComposer {
             if g.chance(0.35) { put(zh ? "，" : ". "); put(g.pick(lines)) }
             let pool = after ? hashtagsAfter : hashtagsBefore
             for _ in 0..<(1 + g.below(2)) { tag(g.pick(pool)) }
-            if g.chance(0.3) {
+            if g.chance(stateMediaLinkShare) {
                 let i = g.below(Vocabulary.stateMediaDomains.count)
                 link("https://www.\(Vocabulary.stateMediaDomains[i])/a/\(path(&g)).html")
             }
