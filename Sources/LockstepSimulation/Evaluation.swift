@@ -6,14 +6,19 @@ import LockstepCore
 public struct Evaluation: Codable, Sendable, Equatable {
     /// Counts and rates of `flagged` against the positives (every population except organic).
     public struct Scores: Codable, Sendable, Equatable {
+        /// Flagged accounts of the operation.
         public var truePositives = 0
+        /// Flagged organic accounts.
         public var falsePositives = 0
+        /// Operation accounts not flagged.
         public var falseNegatives = 0
+        /// Organic accounts not flagged.
         public var trueNegatives = 0
         /// Nil when nothing is flagged.
         public var precision: Double?
         /// Nil when there are no positives.
         public var recall: Double?
+        /// Harmonic mean of precision and recall; nil when either is nil.
         public var f1: Double?
         /// Flagged organic accounts over organic accounts; nil without organic accounts.
         public var falsePositiveRate: Double?
@@ -38,11 +43,13 @@ public struct Evaluation: Codable, Sendable, Equatable {
 
     /// How one truth population fared.
     public struct PopulationScore: Codable, Sendable, Equatable {
+        /// Population name as in truth.csv.
         public var population: String
         /// Accounts of the population in truth.csv.
         public var accounts: Int
         /// Of those, listed in accounts.csv.
         public var inResults: Int
+        /// Of those, flagged.
         public var flagged: Int
         /// Flagged over accounts: recall for operation populations, false-positive rate for organic.
         public var flaggedRate: Double?
@@ -54,35 +61,49 @@ public struct Evaluation: Codable, Sendable, Equatable {
         public var name: String
         /// `found`, `missed`, `not evaluated` or `not planted`.
         public var status: String
+        /// What the scenario planted.
         public var planted: String
+        /// What the run reported that is closest to it.
         public var observed: String
+        /// Why the status is what it is.
         public var detail: String
     }
 
+    /// Path of truth.csv.
     public var truthFile: String
+    /// The results folder read.
     public var resultsDirectory: String
+    /// Path of scenario.json, if one was used.
     public var scenarioFile: String?
+    /// Accounts in truth.csv.
     public var truthAccounts = 0
+    /// Rows of accounts.csv.
     public var resultAccounts = 0
     /// Truth accounts absent from accounts.csv; counted as not flagged.
     public var truthAccountsMissingFromResults = 0
     /// Result accounts absent from truth.csv; left out of every score.
     public var resultAccountsNotInTruth = 0
+    /// Populations counted as positives.
     public var positivePopulations: [String] = Population.allCases.filter(\.isOperation).map(\.rawValue)
+    /// Scores of the flagged column.
     public var flagged = Scores()
+    /// Scores per truth population.
     public var populations: [PopulationScore] = []
     /// Truth population → predicted role (`core`, `amplifier`, `none`) → accounts.
     public var roleConfusion: [String: [String: Int]] = [:]
+    /// One entry per planted fact.
     public var facts: [Fact] = []
     /// Things the reader should know (missing columns, unknown role values).
     public var notes: [String] = []
 
     /// Days of tolerance for the pivot date and for surge windows.
     public static let pivotToleranceDays = 3
+    /// Days of tolerance for each end of a surge window.
     public static let surgeToleranceDays = 2
 
     /// A required input could not be read.
     public struct InputError: Error, CustomStringConvertible, Sendable {
+        /// The message shown to the user.
         public var description: String
     }
 

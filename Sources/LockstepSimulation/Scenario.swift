@@ -7,6 +7,7 @@ import LockstepCore
 public struct Scenario: Codable, Sendable, Equatable {
     /// Preset name (`troll-factory`, `botnet`, `organic-only`).
     public var name: String
+    /// Seed of every random draw.
     public var seed: UInt64
     /// Multiplies every population count (with small floors so a tiny scale still plants each population).
     public var scale: Double
@@ -14,15 +15,24 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var windowStart = "2019-08-01"
     /// Last day of the collection window, inclusive.
     public var windowEnd = "2020-05-31"
+    /// Ordinary users.
     public var organic = OrganicParameters()
+    /// State-media and diplomat accounts.
     public var watchlist = WatchlistParameters()
+    /// The operation's calendar and narrative.
     public var operation = OperationParameters()
+    /// The troll factory.
     public var core = CoreParameters()
+    /// Retweeting amplifier accounts.
     public var amplifiers = AmplifierParameters()
+    /// Aged accounts taken over by the operation.
     public var hijacked = HijackedParameters()
+    /// Automated accounts.
     public var bots = BotParameters()
+    /// Collected follower lists and surges.
     public var followers = FollowerParameters()
 
+    /// A scenario with every default; presets start from here.
     public init(name: String, seed: UInt64, scale: Double = 1) {
         self.name = name
         self.seed = seed
@@ -82,15 +92,19 @@ public struct OrganicParameters: Codable, Sendable, Equatable {
     public var reactionsPerOriginal = 1.1
     /// Shares of reactions that are retweets, replies and quotes.
     public var retweetShare = 0.78
+    /// Share of reactions that are replies.
     public var replyShare = 0.17
+    /// Share of reactions that are quotes.
     public var quoteShare = 0.05
     /// Median delay of a reaction after the post, minutes; lognormal.
     public var reactionDelayMedianMinutes = 25.0
+    /// Lognormal sigma of the reaction delay.
     public var reactionDelaySigma = 1.8
     /// Reaction weight of a core or bot post relative to an organic post with the same followers.
     public var engagementWithOperation = 0.05
     /// Median followers; lognormal with the sigma below.
     public var followersMedian = 120.0
+    /// Lognormal sigma of followers.
     public var followersSigma = 1.9
     /// Share of organic accounts with zero followers.
     public var zeroFollowerShare = 0.08
@@ -124,8 +138,11 @@ public struct OperationParameters: Codable, Sendable, Equatable {
     public var utcOffsetHours = 8.0
     /// Office hours, local, as hours after midnight.
     public var workStartHour = 9.0
+    /// End of office hours, local.
     public var workEndHour = 18.0
+    /// Start of the lunch break, local.
     public var lunchStartHour = 12.0
+    /// End of the lunch break, local.
     public var lunchEndHour = 13.5
     /// National holidays: no operation posts on these local days.
     public var holidays: [DateRange] = [
@@ -140,7 +157,9 @@ public struct OperationParameters: Codable, Sendable, Equatable {
     public var campaignStart = "2019-08-12"
     /// The day the narrative changes.
     public var pivotDate = "2020-01-13"
+    /// Hashtags of the narrative before the pivot.
     public var hashtagsBefore = ["HongKong", "StopViolence", "SupportHKPolice", "HKRiots"]
+    /// Hashtags of the narrative from the pivot on.
     public var hashtagsAfter = ["COVID19", "WuhanStrong", "VirusOrigin", "FightTogether"]
 }
 
@@ -150,8 +169,10 @@ public struct DateRange: Codable, Sendable, Equatable {
     public var start: String
     /// Last day, inclusive.
     public var end: String
+    /// What the days are (a holiday's name).
     public var name: String
 
+    /// A named range of days.
     public init(start: String, end: String, name: String) {
         self.start = start
         self.end = end
@@ -183,7 +204,9 @@ public struct CoreParameters: Codable, Sendable, Equatable {
     public var absenceProbability = 0.04
     /// Kinds of a worker's posts: retweet, reply, quote; the rest are originals.
     public var retweetShare = 0.30
+    /// Share of a worker's posts that are replies.
     public var replyShare = 0.12
+    /// Share of a worker's posts that are quotes.
     public var quoteShare = 0.04
     /// Of retweets and replies: share aimed at watchlist (state media, diplomats) rather than core posts.
     public var watchlistTargetShare = 0.65
@@ -227,6 +250,7 @@ public struct HijackedParameters: Codable, Sendable, Equatable {
     public var genuinePostsPerWeek = 3.0
     /// Years of genuine posting (uniform between the bounds).
     public var genuineYearsMin = 1.0
+    /// Upper bound of the years of genuine posting.
     public var genuineYearsMax = 4.0
     /// Probability that the first campaign post is a "test"/"测试".
     public var testPostProbability = 0.3
@@ -242,11 +266,13 @@ public struct BotParameters: Codable, Sendable, Equatable {
     public var groupSize = 10
     /// Posting period bounds, minutes (each bot draws one uniformly).
     public var periodMinMinutes = 60.0
+    /// Upper bound of the posting period, minutes.
     public var periodMaxMinutes = 300.0
     /// Standard deviation of the jitter around the period, seconds.
     public var jitterSeconds = 45.0
     /// Days a bot is active (uniform between bounds).
     public var activeDaysMin = 30.0
+    /// Upper bound of the active days.
     public var activeDaysMax = 120.0
     /// Probability that a bot post is retweeted by another bot of its group.
     public var groupRetweetProbability = 0.15
@@ -264,6 +290,7 @@ public struct FollowerParameters: Codable, Sendable, Equatable {
     public var surgeSize = 400
     /// Days over which a surge's follows happen (uniform between bounds).
     public var surgeDaysMin = 2
+    /// Upper bound of a surge's length, days.
     public var surgeDaysMax = 5
     /// Days before the surge start from which surge accounts are created.
     public var creationLeadDays = 6

@@ -6,16 +6,21 @@ import LockstepCore
 public enum Simulation {
     /// What one run produced.
     public struct Report: Sendable {
+        /// Posts written.
         public var posts: Int
+        /// Accounts written.
         public var accounts: Int
         /// File name to size in bytes.
         public var fileBytes: [String: Int]
+        /// Time spent generating.
         public var generateSeconds: Double
+        /// Time spent writing the files.
         public var writeSeconds: Double
         /// Posts per second over generation and writing together.
         public var postsPerSecond: Double { Double(posts) / max(generateSeconds + writeSeconds, 1e-9) }
     }
 
+    /// Generates the scenario and writes its files into `directory` (created if needed).
     public static func run(_ scenario: Scenario, to directory: URL) throws -> Report {
         let clock = ContinuousClock()
         let t0 = clock.now

@@ -87,7 +87,9 @@ struct ByteSink {
 
 /// A failure to write the simulation's files.
 public struct SimulationError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, with the path.
     public var message: String
+    /// The message.
     public var description: String { message }
 }
 

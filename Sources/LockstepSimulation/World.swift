@@ -200,9 +200,11 @@ struct World {
 public struct PlantedSurge: Codable, Sendable, Equatable {
     /// User id of the followed account.
     public var target: String
+    /// Handle of the followed account.
     public var targetHandle: String
     /// First and last day (UTC) of the surge's follows.
     public var start: String
+    /// Last day of the follows.
     public var end: String
     /// Surge accounts that followed.
     public var size: Int

@@ -100,4 +100,16 @@ import Testing
         let o = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: organicOnly.appendingPathComponent("scenario.json"))) as? [String: Any])
         #expect(o["operationUtcOffsetHours"] == nil && (o["followerSurges"] as? [Any])?.isEmpty == true)
     }
+
+    /// The committed example is what the generator makes today (regenerate it when this fails; see simulator.md).
+    @Test func committedExampleMatchesTheGenerator() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let example = repo.appendingPathComponent("Examples/troll-factory")
+        try #require(FileManager.default.fileExists(atPath: example.appendingPathComponent("truth.csv").path))
+        let dir = try simulate("troll-factory", seed: 7, scale: 0.15)
+        for name in ["users.csv", "followers.csv", "truth.csv", "scenario.json", "watchlist.csv"] {
+            #expect(try Data(contentsOf: dir.appendingPathComponent(name)) == Data(contentsOf: example.appendingPathComponent(name)),
+                    "Examples/troll-factory/\(name) is stale")
+        }
+    }
 }
