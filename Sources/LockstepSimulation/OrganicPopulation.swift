@@ -77,8 +77,13 @@ enum OrganicPopulation {
     }
 
     static func tweetLanguage(_ accountLanguage: String, _ g: inout SeededGenerator) -> Language {
+        fixedTweetLanguage(accountLanguage) ?? (g.chance(0.35) ? .en : .zh)
+    }
+
+    /// The tweet language of an account language, or nil for Chinese users, who tweet in Chinese or English.
+    static func fixedTweetLanguage(_ accountLanguage: String) -> Language? {
         switch accountLanguage {
-        case "zh-cn", "zh-tw": g.chance(0.35) ? .en : .zh
+        case "zh-cn", "zh-tw": nil
         case "es": .es
         case "pt": .pt
         case "id": .id
@@ -102,10 +107,14 @@ enum OrganicPopulation {
         var candidates: [Int32] = []
         var weights: [Double] = []
         var organicOriginals = 0
+        // Plain columns, so the loops below copy no account structs (and retain no strings).
+        let followers = w.accounts.map(\.followers), isOrganic = w.accounts.map { $0.population == .organic }
+        let created = w.accounts.map(\.created), offsets = w.accounts.map(\.utcOffset), clients = w.accounts.map(\.client)
+        let languages = w.accounts.map { fixedTweetLanguage($0.accountLanguage) }
         for i in 0..<w.posts.count where w.posts[i].kind == .original {
-            let author = w.accounts[Int(w.posts[i].account)]
-            var weight = Double(author.followers + 10).squareRoot().squareRoot() * g.lognormal(median: 1, sigma: 1.2)
-            if author.population == .organic { organicOriginals += 1 } else { weight *= p.engagementWithOperation }
+            let author = Int(w.posts[i].account)
+            var weight = Double(followers[author] + 10).squareRoot().squareRoot() * g.lognormal(median: 1, sigma: 1.2)
+            if isOrganic[author] { organicOriginals += 1 } else { weight *= p.engagementWithOperation }
             candidates.append(Int32(i))
             weights.append(weight)
         }
@@ -115,33 +124,33 @@ enum OrganicPopulation {
         // Remembers the last post each user reacted to, so nobody retweets a post twice.
         var lastReacted = [Int32](repeating: -1, count: w.accounts.count)
         let maxHour = 2.1
+        let kinds = [(PostKind.retweet, p.retweetShare), (.reply, p.replyShare), (.quote, p.quoteShare)]
         for (c, post) in candidates.enumerated() {
             let lambda = weights[c] / total * budget
             let original = w.posts[Int(post)]
-            for (kind, share) in [(PostKind.retweet, p.retweetShare), (.reply, p.replyShare), (.quote, p.quoteShare)] {
+            for (kind, share) in kinds {
                 let count = g.poisson(lambda * share)
                 for _ in 0..<count {
                     var placed = false
                     for _ in 0..<4 where !placed {
                         let k = reactors.pick(&g)
                         let r = w.organicAccounts[k]
-                        let acc = w.accounts[Int(r)]
                         guard r != original.account, lastReacted[Int(r)] != post else { continue }
                         let delay = Int64(60 * g.lognormal(median: p.reactionDelayMedianMinutes, sigma: p.reactionDelaySigma))
                         let t = original.time + 30 + delay
-                        guard t < w.windowEnd, t > acc.created else { continue }
+                        guard t < w.windowEnd, t > created[Int(r)] else { continue }
                         // Users react when they are awake: accept by their own daily rhythm.
-                        let local = t + Int64(acc.utcOffset)
+                        let local = t + Int64(offsets[Int(r)])
                         var hour = Int((local - Int64(CivilTime.dayNumber(local)) * 86_400) / 3600) - Int(traits.shift[k].rounded())
                         hour = ((hour % 24) + 24) % 24
                         guard g.unit() * maxHour < DailyRhythm.organicWeights[hour] else { continue }
                         lastReacted[Int(r)] = post
-                        let client = acc.client
+                        let client = clients[Int(r)]
                         if kind == .retweet {
                             w.addPost(time: t, account: r, kind: .retweet, ref: post, client: client,
                                       language: original.language, topic: original.topic, textSeed: original.textSeed)
                         } else {
-                            let lang = OrganicPopulation.tweetLanguage(acc.accountLanguage, &g)
+                            let lang = languages[Int(r)] ?? (g.chance(0.35) ? .en : .zh)
                             w.addPost(time: t, account: r, kind: kind, ref: post, client: client, language: lang,
                                       topic: .chatter, textSeed: g.next() & ~0x10)
                         }
