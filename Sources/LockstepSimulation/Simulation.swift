@@ -56,6 +56,7 @@ public enum Simulation {
         Botnet.generate(into: &w, root.fork(6))
         FollowerSurges.generate(into: &w, root.fork(7))
         OrganicPopulation.react(into: &w, traits: traits, root.fork(8))
+        w.makeIDsUnique()
         return w
     }
 }

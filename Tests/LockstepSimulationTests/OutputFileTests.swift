@@ -112,4 +112,17 @@ import Testing
                     "Examples/troll-factory/\(name) is stale")
         }
     }
+
+    @Test func collidingTweetIDsAreMadeUnique() {
+        var w = World(scenario: Scenario(name: "t", seed: 1))
+        for i in 0..<4 {
+            w.addPost(time: 1_600_000_000 + Int64(i / 2), account: 0, kind: .original, client: .iPhone, language: .en,
+                      topic: .chatter, textSeed: 0)
+        }
+        w.posts[1].id = w.posts[0].id
+        w.posts[3].id = w.posts[2].id
+        w.makeIDsUnique()
+        let ids = w.timeOrder().map { w.posts[Int($0)].id }
+        #expect(Set(ids).count == 4 && ids == ids.sorted())
+    }
 }
