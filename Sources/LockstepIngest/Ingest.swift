@@ -75,13 +75,21 @@ public enum Ingest {
     /// Reads every file (folders expanded), detecting each one's format, into one dataset.
     public static func load(_ paths: [String], options: IngestOptions = IngestOptions(),
                             progress: (@Sendable (IngestProgress) -> Void)? = nil) throws -> Dataset {
-        let files = try InputFiles.expand(paths)
-        guard !files.isEmpty else { throw IngestError.emptyInput("no input files were given") }
+        let marked = try InputFiles.expandMarked(paths)
+        guard !marked.isEmpty else { throw IngestError.emptyInput("no input files were given") }
         var builder = DatasetBuilder()
         var accounting = IngestAccounting()
-        let total = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let total = marked.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
         var done = 0
-        for file in files {
+        var files: [String] = []
+        for (file, inFolder) in marked {
+            // A folder may hold more than posts (follower lists, watchlists, notes): say what each
+            // such file is and skip it, instead of failing on it.
+            if inFolder, let side = sideInput(file) {
+                accounting.skipped.append(side)
+                continue
+            }
+            files.append(file)
             let count = try read(file: file, options: options, into: &builder) { bytes, rows in
                 progress?(IngestProgress(file: file, bytesDone: done + bytes, bytesTotal: total, rows: rows))
             }
@@ -89,12 +97,38 @@ public enum Ingest {
             accounting.files.append(count.fileCount)
             for e in count.examples where accounting.examples.count < IngestAccounting.exampleLimit { accounting.examples.append(e) }
         }
+        if files.isEmpty {
+            throw IngestError.emptyInput("the input folders hold no posts or accounts; skipped: " + accounting.skipped.map { "\($0.file) (\($0.reason))" }.joined(separator: "; "))
+        }
         if accounting.rowsUsed == 0 {
             if accounting.rowsRead == 0 {
                 throw IngestError.emptyInput("\(files.joined(separator: ", ")) hold\(files.count == 1 ? "s" : "") no rows (a CSV header alone, or JSON without tweets or users)")
             }
         }
         return builder.finish(accounting: accounting)
+    }
+
+    /// What a file in a folder is when it is not posts or accounts, or nil when it should be read.
+    static func sideInput(_ file: String) -> SkippedFile? {
+        guard let sample = try? ByteSource.sample(path: file, bytes: 1 << 14) else { return nil }
+        if sample.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
+            return SkippedFile(kind: "other", file: file, reason: "empty file")
+        }
+        if InputFormat.detect(sample: sample) != nil { return nil }
+        var buf = sample
+        if let (names, _, _) = CSVDriver.header(&buf) {
+            let h = HeaderMap(names)
+            if h["target"] != nil && h["follower_id"] != nil {
+                return SkippedFile(kind: "followers", file: file, reason: "a follower list (target, follower_id, ...): read with --followers")
+            }
+            if h["label"] != nil && (h["account"] != nil || h["handle"] != nil || h["domain"] != nil) {
+                return SkippedFile(kind: "watchlist", file: file, reason: "a watchlist (account/handle/domain, label): read with --watchlist")
+            }
+            if h["population"] != nil && h["account_id"] != nil {
+                return SkippedFile(kind: "truth", file: file, reason: "ground truth of a simulation: used by `lockstep evaluate`, never by analyze")
+            }
+        }
+        return SkippedFile(kind: "other", file: file, reason: "not a format Lockstep recognises")
     }
 
     struct FileResult {
