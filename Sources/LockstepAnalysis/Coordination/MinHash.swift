@@ -35,21 +35,27 @@ public struct MinHashGrouper: Sendable {
             var shingles: [UInt64] = []
             var scalars: [UInt32] = []
             var mins = [UInt32](repeating: .max, count: k)
-            for t in ranges[part] {
-                texts.withBytes(t) { Self.shingle($0, into: &shingles, scalars: &scalars) }
-                if shingles.count < minShingles {
-                    sig.append(contentsOf: repeatElement(UInt32.max, count: k))
-                    continue
-                }
-                for i in 0..<k { mins[i] = .max }
-                for s in shingles {
-                    for i in 0..<k {
-                        let h = UInt32(truncatingIfNeeded: (s &* a[i] &+ b[i]) >> 32)
-                        if h < mins[i] { mins[i] = h }
+            a.withUnsafeBufferPointer { A in
+                b.withUnsafeBufferPointer { B in
+                    mins.withUnsafeMutableBufferPointer { M in
+                        for t in ranges[part] {
+                            texts.withBytes(t) { Self.shingle($0, into: &shingles, scalars: &scalars) }
+                            if shingles.count < minShingles {
+                                sig.append(contentsOf: repeatElement(UInt32.max, count: k))
+                                continue
+                            }
+                            for i in 0..<k { M[i] = .max }
+                            for s in shingles {
+                                for i in 0..<k {
+                                    let h = UInt32(truncatingIfNeeded: (s &* A[i] &+ B[i]) >> 32)
+                                    if h < M[i] { M[i] = h }
+                                }
+                            }
+                            // UInt32.max marks "no signature"; clamp so a real signature never equals it.
+                            for i in 0..<k { sig.append(min(M[i], UInt32.max - 1)) }
+                        }
                     }
                 }
-                // UInt32.max marks "no signature"; clamp so a real signature never equals it.
-                for i in 0..<k { sig.append(min(mins[i], UInt32.max - 1)) }
             }
             return sig
         }

@@ -75,7 +75,11 @@ struct PostFeatures: Sendable {
         }
         if keys.contains(.canonicalURL) {
             var interner = ByteInterner()
-            canonicalURL = (0..<ds.urls.count).map { interner.intern(URLCanonical.canonical(ds.urls[$0])) }
+            var out: [UInt8] = []
+            canonicalURL = (0..<ds.urls.count).map { u in
+                ds.urls.withBytes(Int32(u)) { URLCanonical.canonical($0, into: &out) }
+                return out.withUnsafeBytes { interner.intern($0) }
+            }
             canonicalURLs = interner.table
         }
         if keys.contains(.hashtagSequence) {

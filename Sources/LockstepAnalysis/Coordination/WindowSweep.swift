@@ -62,9 +62,26 @@ struct ActionGroups: Sendable {
     }
 
     /// The same groups with each action's time replaced by `newTime[action]`, re-sorted per group.
+    ///
+    /// Ties keep the groups' previous order, so the result is deterministic; the sort runs on packed
+    /// (time offset, position) keys, without a comparison closure, whenever they fit in 64 bits.
     func retimed(_ newTime: [Int64]) -> ActionGroups {
-        var order = Array(Int32(0)..<Int32(actionCount))
-        Self.sortGroups(&order, start: start, time: newTime, account: account, post: post)
+        var order = [Int32](repeating: 0, count: actionCount)
+        var keys: [UInt64] = []
+        for k in 0..<groupCount {
+            let r = range(k)
+            var lo = Int64.max, hi = Int64.min
+            for i in r { lo = min(lo, newTime[i]); hi = max(hi, newTime[i]) }
+            if hi - lo < (1 << 39) && r.count < (1 << 24) {
+                keys.removeAll(keepingCapacity: true)
+                for i in r { keys.append(UInt64(newTime[i] - lo) << 24 | UInt64(i - r.lowerBound)) }
+                keys.sort()
+                for (j, key) in keys.enumerated() { order[r.lowerBound + j] = Int32(r.lowerBound + Int(key & 0xFF_FFFF)) }
+            } else {
+                let sorted = r.sorted { newTime[$0] != newTime[$1] ? newTime[$0] < newTime[$1] : $0 < $1 }
+                for (j, i) in sorted.enumerated() { order[r.lowerBound + j] = Int32(i) }
+            }
+        }
         var g = ActionGroups()
         g.start = start
         g.item = item
@@ -221,7 +238,7 @@ struct PairTable: Sendable {
 
     /// Sweeps `groups` and records every co-action.
     static func observe(_ groups: ActionGroups, _ sweep: WindowSweep) -> PairTable {
-        var t = PairTable(capacity: min(groups.actionCount * 4, 1 << 22))
+        var t = PairTable(capacity: min(groups.actionCount / 2, 1 << 20))
         let time = groups.time, account = groups.account
         sweep.sweep(groups) { g, i, j in
             let a = account[i], b = account[j]
