@@ -248,8 +248,13 @@ public struct Coordination: Analysis {
             let w = traceWindows[t.name] ?? t.defaultWindow ?? global
             return runTrace(ds, t, index: i, groups: groups, window: w, features: features)
         }
+        // Pair, then trace-table order; outputs are already in trace order, so a stable sort on the pair suffices.
         var edges = outputs.flatMap(\.edges)
-        edges.sort { ($0.a, $0.b, traceOrder($0.trace)) < ($1.a, $1.b, traceOrder($1.trace)) }
+        let order = edges.indices.sorted { i, j in
+            let x = PairTable.key(edges[i].a, edges[i].b), y = PairTable.key(edges[j].a, edges[j].b)
+            return x != y ? x < y : i < j
+        }
+        edges = order.map { edges[$0] }
 
         // Fusion: one weighted graph over accounts with kept edges.
         var fused = PairTable(capacity: edges.count)
@@ -298,8 +303,6 @@ public struct Coordination: Analysis {
             modularity: modularity, edgeList: edges, accountCluster: accountCluster, accountRole: roles,
             accountTraceReasons: reasons)
     }
-
-    func traceOrder(_ name: String) -> Int { CoActionTrace.all.firstIndex { $0.name == name } ?? Int.max }
 
     func runTrace(_ ds: Dataset, _ t: TraceDefinition, index: Int, groups: ActionGroups, window w: Int64,
                   features: PostFeatures) -> TraceOutput {

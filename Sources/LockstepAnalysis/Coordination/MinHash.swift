@@ -46,10 +46,10 @@ public struct MinHashGrouper: Sendable {
                             }
                             for i in 0..<k { M[i] = .max }
                             for s in shingles {
-                                for i in 0..<k {
-                                    let h = UInt32(truncatingIfNeeded: (s &* A[i] &+ B[i]) >> 32)
-                                    if h < M[i] { M[i] = h }
-                                }
+                                // 32-bit affine permutations of a 32-bit shingle hash: vectorises, and
+                                // distinct shingles stay distinct under each permutation.
+                                let x = UInt32(truncatingIfNeeded: s ^ (s >> 32))
+                                for i in 0..<k { M[i] = min(M[i], x &* A[i] &+ B[i]) }
                             }
                             // UInt32.max marks "no signature"; clamp so a real signature never equals it.
                             for i in 0..<k { sig.append(min(M[i], UInt32.max - 1)) }
@@ -62,10 +62,10 @@ public struct MinHashGrouper: Sendable {
         var sigs = [UInt32]()
         sigs.reserveCapacity(n * k)
         for p in parts { sigs.append(contentsOf: p) }
-        return sigs.withUnsafeBufferPointer { S in group(S, n: n) }
+        return sigs.withUnsafeBufferPointer { S in group(S, n: n, threads: threads) }
     }
 
-    private func group(_ S: UnsafeBufferPointer<UInt32>, n: Int) -> [Int32] {
+    private func group(_ S: UnsafeBufferPointer<UInt32>, n: Int, threads: Int) -> [Int32] {
         let k = hashCount
         var parent = Array(Int32(0)..<Int32(n))
         func find(_ x: Int32) -> Int32 {
@@ -76,13 +76,19 @@ public struct MinHashGrouper: Sendable {
             return r
         }
         let needed = Int((threshold * Double(k)).rounded(.up))
-        var size = 64
-        while size < n * 2 { size <<= 1 }
-        var keys = [UInt64](repeating: 0, count: size)
-        var reps = [Int32](repeating: -1, count: size)
-        let mask = size - 1
-        for band in 0..<bands {
-            for i in 0..<size { reps[i] = -1 }
+        // Bands are independent: each finds its joins (text, bucket representative) on its own
+        // thread; the joins are then applied in band order, so groups do not depend on threads.
+        let rows = rows
+        // `S` stays valid for the whole call: the caller holds it inside `withUnsafeBufferPointer`.
+        let box = SignatureBox(S)
+        let joins: [[(Int32, Int32)]] = Parallel.map(bands, threads: threads) { band in
+            let S = box.signatures
+            var out: [(Int32, Int32)] = []
+            var size = 64
+            while size < n * 2 { size <<= 1 }
+            var keys = [UInt64](repeating: 0, count: size)
+            var reps = [Int32](repeating: -1, count: size)
+            let mask = size - 1
             for t in 0..<n {
                 let base = t * k
                 if S[base] == .max { continue }
@@ -102,11 +108,15 @@ public struct MinHashGrouper: Sendable {
                 var equal = 0
                 let rb = rep * k
                 for i in 0..<k where S[rb + i] == S[base + i] { equal += 1 }
-                if equal >= needed {
-                    let x = find(Int32(t)), y = find(Int32(rep))
-                    // The smaller id becomes the root so groups do not depend on join order.
-                    if x != y { if x < y { parent[Int(y)] = x } else { parent[Int(x)] = y } }
-                }
+                if equal >= needed { out.append((Int32(t), Int32(rep))) }
+            }
+            return out
+        }
+        for band in joins {
+            for (t, rep) in band {
+                let x = find(t), y = find(rep)
+                // The smaller id becomes the root so groups do not depend on join order.
+                if x != y { if x < y { parent[Int(y)] = x } else { parent[Int(x)] = y } }
             }
         }
         var dense = [Int32](repeating: -1, count: n)
@@ -121,10 +131,10 @@ public struct MinHashGrouper: Sendable {
     }
 
     /// Fixed odd multipliers and offsets for the `k` hash functions (the same on every run).
-    static func coefficients(_ k: Int) -> ([UInt64], [UInt64]) {
+    static func coefficients(_ k: Int) -> ([UInt32], [UInt32]) {
         var g = SeededGenerator(seed: 0x5EED_C0DE)
-        var a: [UInt64] = [], b: [UInt64] = []
-        for _ in 0..<k { a.append(g.next() | 1); b.append(g.next()) }
+        var a: [UInt32] = [], b: [UInt32] = []
+        for _ in 0..<k { a.append(UInt32(truncatingIfNeeded: g.next()) | 1); b.append(UInt32(truncatingIfNeeded: g.next())) }
         return (a, b)
     }
 
@@ -193,7 +203,7 @@ public struct MinHashGrouper: Sendable {
         var sh: [UInt64] = [], sc: [UInt32] = []
         for t in 0..<2 {
             view.withBytes(t) { Self.shingle($0, into: &sh, scalars: &sc) }
-            sigs.append((0..<k).map { i in sh.map { UInt32(truncatingIfNeeded: ($0 &* a[i] &+ b[i]) >> 32) }.min() ?? .max })
+            sigs.append((0..<k).map { i in sh.map { UInt32(truncatingIfNeeded: $0 ^ ($0 >> 32)) &* a[i] &+ b[i] }.min() ?? .max })
         }
         return Double(zip(sigs[0], sigs[1]).filter { $0 == $1 }.count) / Double(k)
     }
@@ -221,4 +231,10 @@ public struct StringTableView: Sendable {
     func withBytes<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         bytes.withUnsafeBytes { raw in body(UnsafeRawBufferPointer(rebasing: raw[starts[i]..<starts[i + 1]])) }
     }
+}
+
+/// Read-only signatures shared with band workers while the owning array is alive.
+private struct SignatureBox: @unchecked Sendable {
+    let signatures: UnsafeBufferPointer<UInt32>
+    init(_ s: UnsafeBufferPointer<UInt32>) { signatures = s }
 }

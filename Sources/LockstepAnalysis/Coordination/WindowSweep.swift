@@ -1,5 +1,5 @@
 /// One trace's actions grouped by item: group `g` holds actions `start[g]..<start[g+1]`, sorted by
-/// (time, account, post). Items with fewer than two actions are dropped (nothing to pair).
+/// time, ties in post order. Items with fewer than two actions are dropped (nothing to pair).
 struct ActionGroups: Sendable {
     var start: [Int32] = [0]
     /// Item id of each group.
@@ -36,7 +36,7 @@ struct ActionGroups: Sendable {
             item.append(Int32(i))
             start.append(keptStart[i] + counts[i + 1])
         }
-        Self.sortGroups(&order, start: start, time: t, account: a, post: p)
+        Self.sortGroups(&order, start: start, time: t)
         time = order.map { t[Int($0)] }
         account = order.map { a[Int($0)] }
         post = order.map { p[Int($0)] }
@@ -45,43 +45,40 @@ struct ActionGroups: Sendable {
 
     private init() {}
 
-    static func sortGroups(_ order: inout [Int32], start: [Int32], time t: [Int64], account a: [Int32], post p: [Int32]) {
-        order.withUnsafeMutableBufferPointer { buf in
-            for g in 0..<(start.count - 1) {
-                let lo = Int(start[g]), hi = Int(start[g + 1])
-                if hi - lo < 2 { continue }
-                var s = UnsafeMutableBufferPointer(rebasing: buf[lo..<hi])
-                s.sort {
-                    let x = Int($0), y = Int($1)
-                    if t[x] != t[y] { return t[x] < t[y] }
-                    if a[x] != a[y] { return a[x] < a[y] }
-                    return p[x] < p[y]
+    /// Sorts each group's action indices by time, ties kept in their current order.
+    ///
+    /// Sorts packed (time offset << 24 | position) keys, without a comparison closure, whenever they
+    /// fit in 64 bits; otherwise falls back to a comparison sort with the same order.
+    static func sortGroups(_ order: inout [Int32], start: [Int32], time t: [Int64]) {
+        var keys: [UInt64] = []
+        var scratch: [Int32] = []
+        for g in 0..<(start.count - 1) {
+            let lo = Int(start[g]), hi = Int(start[g + 1])
+            if hi - lo < 2 { continue }
+            var t0 = Int64.max, t1 = Int64.min
+            for i in lo..<hi { let x = t[Int(order[i])]; t0 = min(t0, x); t1 = max(t1, x) }
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: order[lo..<hi])
+            if t1 - t0 < (1 << 39) && hi - lo < (1 << 24) {
+                keys.removeAll(keepingCapacity: true)
+                for (j, i) in scratch.enumerated() { keys.append(UInt64(t[Int(i)] - t0) << 24 | UInt64(j)) }
+                keys.sort()
+                for (j, key) in keys.enumerated() { order[lo + j] = scratch[Int(key & 0xFF_FFFF)] }
+            } else {
+                let sorted = scratch.indices.sorted { x, y in
+                    let a = t[Int(scratch[x])], b = t[Int(scratch[y])]
+                    return a != b ? a < b : x < y
                 }
+                for (j, x) in sorted.enumerated() { order[lo + j] = scratch[x] }
             }
         }
     }
 
-    /// The same groups with each action's time replaced by `newTime[action]`, re-sorted per group.
-    ///
-    /// Ties keep the groups' previous order, so the result is deterministic; the sort runs on packed
-    /// (time offset, position) keys, without a comparison closure, whenever they fit in 64 bits.
+    /// The same groups with each action's time replaced by `newTime[action]`, re-sorted per group
+    /// (ties keep the groups' previous order, so the result is deterministic).
     func retimed(_ newTime: [Int64]) -> ActionGroups {
-        var order = [Int32](repeating: 0, count: actionCount)
-        var keys: [UInt64] = []
-        for k in 0..<groupCount {
-            let r = range(k)
-            var lo = Int64.max, hi = Int64.min
-            for i in r { lo = min(lo, newTime[i]); hi = max(hi, newTime[i]) }
-            if hi - lo < (1 << 39) && r.count < (1 << 24) {
-                keys.removeAll(keepingCapacity: true)
-                for i in r { keys.append(UInt64(newTime[i] - lo) << 24 | UInt64(i - r.lowerBound)) }
-                keys.sort()
-                for (j, key) in keys.enumerated() { order[r.lowerBound + j] = Int32(r.lowerBound + Int(key & 0xFF_FFFF)) }
-            } else {
-                let sorted = r.sorted { newTime[$0] != newTime[$1] ? newTime[$0] < newTime[$1] : $0 < $1 }
-                for (j, i) in sorted.enumerated() { order[r.lowerBound + j] = Int32(i) }
-            }
-        }
+        var order = Array(Int32(0)..<Int32(actionCount))
+        Self.sortGroups(&order, start: start, time: newTime)
         var g = ActionGroups()
         g.start = start
         g.item = item
