@@ -163,6 +163,36 @@ import Testing
         #expect(clustered == amps.count)
     }
 
+    @Test func emptyDatasetGivesAnEmptyResult() throws {
+        let r = try Self.run(PostWriter().finish())
+        #expect(r.edgeList.isEmpty)
+        #expect(r.clusters.isEmpty)
+        #expect(r.windowEstimate == nil)
+        #expect(r.traces.count == CoActionTrace.all.count)
+    }
+
+    @Test func wholePeriodCosineCountsItemsOnlyOneAccountActedOn() throws {
+        var w = PostWriter()
+        // x and y share two items; y also acted alone on eight more, so their cosine is low.
+        for i in 0..<2 {
+            w.post("o\(i)", by: "src", at: Int64(i) * 1000)
+            for a in ["x", "y"] { w.post("\(a)\(i)", by: a, at: Int64(i) * 1000 + 5, kind: .retweet, retweetOf: ("o\(i)", "src")) }
+        }
+        for i in 2..<10 {
+            w.post("o\(i)", by: "src", at: Int64(i) * 1000)
+            w.post("y\(i)", by: "y", at: Int64(i) * 1000 + 5, kind: .retweet, retweetOf: ("o\(i)", "src"))
+        }
+        // A third account makes the shared items' IDF positive.
+        w.post("z", by: "z", at: 50_000, kind: .retweet, retweetOf: ("o9", "src"))
+        let ds = w.finish()
+        let loose = try Self.run(ds, ["coordination.mode": "whole_period", "coordination.traces": "co_retweet",
+                                      "coordination.min_weight": "1", "coordination.min_similarity": "0"])
+        let keys = ds.accounts.key.index()
+        let xy = try #require(loose.edgeList.first { $0.a == min(keys["x"]!, keys["y"]!) && $0.b == max(keys["x"]!, keys["y"]!) })
+        #expect(xy.weight == 2)
+        #expect((xy.similarity ?? 1) < 0.6)
+    }
+
     @Test func watchlistLabelsShareOfAmplification() throws {
         var w = PostWriter()
         // Three amplifiers retweet a state-media account together, many times.

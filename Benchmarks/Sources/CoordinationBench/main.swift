@@ -33,6 +33,7 @@ func main() throws {
     func reply(_ key: String, _ author: Int32) { var x = key; x.withUTF8 { b.setReply(post: UnsafeRawBufferPointer($0), account: author) } }
     func words(_ n: Int) -> String { (0..<n).map { _ in vocabulary[Int(g.next() % 5000)] }.joined(separator: " ") }
 
+    let lines = (0..<500).map { _ in words(8) }
     let factories = max(1, Int(20 * scale)), coreSize = 10, ampSize = 50, corePosts = 40
     let celebrities = max(10, Int(2000 * scale)), viralPerCeleb = 10
     let organic = Int(60_000 * scale)
@@ -45,8 +46,10 @@ func main() throws {
         for k in 0..<(coreSize * corePosts) {
             let c = core[k % coreSize]
             let t = t0 + Int64(g.unit() * Double(span))
-            let key = post(c, t, .original, "factory \(f) line \(k % 25) " + words(8))
+            // Copy-paste: 25 lines per factory, each posted by several core accounts.
+            let key = post(c, t, .original, "factory \(f) line \(k % 25) " + lines[(f * 25 + k % 25) % lines.count])
             tag("f\(f)tag\(k % 4)")
+            tag("f\(f)tag\((k + 1) % 4)")
             url("https://www.site\(f).example/article/\(k)?utm_source=tw")
             for a in amps where g.unit() < 0.7 {
                 _ = post(a, t + 1 + Int64(g.unit() * 20), .retweet, "")
@@ -69,9 +72,12 @@ func main() throws {
         for _ in 0..<11 {
             let r = g.unit()
             if r < 0.4 {
-                let k = post(u, t0 + Int64(g.unit() * Double(span)), .original, words(10))
+                // Some organic posts repeat a popular phrase (organic co-tweets) or a quote with a word changed.
+            let text = g.unit() < 0.05 ? "happy new year everyone" : g.unit() < 0.05 ? lines[Int(g.next() % 500)] + " " + words(1) : words(10)
+            let k = post(u, t0 + Int64(g.unit() * Double(span)), .original, text)
                 if g.unit() < 0.5 { tag("tag\(g.next() % 2000)") }
                 if g.unit() < 0.3 { url("https://news\(g.next() % 5000).example/story/\(g.next() % 100)") }
+            if g.unit() < 0.3 { b.addMention(viralKeys[Int(g.next() % UInt64(viralKeys.count))].1) }
                 if recent.count < 100_000 { recent.append((k, u)) }
             } else if r < 0.9 {
                 let (k, a, t) = viralKeys[Int(g.next() % UInt64(viralKeys.count))]

@@ -244,7 +244,8 @@ public struct Coordination: Analysis {
         let global = window ?? estimate.map { max(1, $0.seconds) } ?? 60
         let outputs: [TraceOutput] = Parallel.map(traces.count, threads: threads) { i in
             let t = traces[i]
-            let groups = t == coRetweet ? rtGroups : TraceActions.groups(ds, t, features)
+            let groups = mode == .wholePeriod ? TraceActions.groups(ds, t, features, minGroup: 1)
+                : t == coRetweet ? rtGroups : TraceActions.groups(ds, t, features)
             let w = traceWindows[t.name] ?? t.defaultWindow ?? global
             return runTrace(ds, t, index: i, groups: groups, window: w, features: features)
         }

@@ -99,7 +99,9 @@ struct PostFeatures: Sendable {
 
 /// Turns posts into one trace's actions (item, time, account, post) and groups them by item.
 enum TraceActions {
-    static func groups(_ ds: Dataset, _ trace: TraceDefinition, _ f: PostFeatures) -> ActionGroups {
+    /// Items with fewer than `minGroup` actions are dropped (2 for window sweeps; 1 keeps every item,
+    /// which whole-period vectors need for their norms).
+    static func groups(_ ds: Dataset, _ trace: TraceDefinition, _ f: PostFeatures, minGroup: Int = 2) -> ActionGroups {
         var items: [Int32] = [], time: [Int64] = [], account: [Int32] = [], post: [Int32] = [], origin: [Bool] = []
         var itemCount = 0
         let n = ds.posts.count
@@ -160,7 +162,8 @@ enum TraceActions {
             }
             for k in 0..<ds.postKeys.count where retweeted[k] { add(Int32(k), Int(f.postByKey[k]), isOrigin: true) }
         }
-        return ActionGroups(items: items, itemCount: itemCount, time: time, account: account, post: post, origin: origin)
+        return ActionGroups(items: items, itemCount: itemCount, time: time, account: account, post: post, origin: origin,
+                            minGroup: minGroup)
     }
 
     /// A readable name for an item in `edges.csv` examples.

@@ -17,6 +17,7 @@ struct WholePeriod: Sendable {
         var cosine: [Double] = []
     }
 
+    /// Pairs above `minSimilarity`; `g` must hold every item (built with `minGroup: 1`) so norms are right.
     func pairs(_ g: ActionGroups, accountCount: Int) -> Pairs {
         // Distinct accounts per item with their action counts (groups are sorted by time, so sort a copy by account).
         var itemAccounts: [[(Int32, Int32)]] = []
