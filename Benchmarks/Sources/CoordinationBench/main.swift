@@ -102,6 +102,22 @@ func main() throws {
     let built = ContinuousClock.now - started
     print("dataset: \(ds.posts.count) posts, \(ds.accounts.count) accounts, built in \(built)")
 
+    // `--export FILE` writes the dataset in coordination-network-toolkit's CSV format, to time CNT on the same posts.
+    if let i = CommandLine.arguments.firstIndex(of: "--export"), i + 1 < CommandLine.arguments.count {
+        var out = "message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n"
+        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        for p in 0..<ds.posts.count {
+            let a = ds.posts.account[p]
+            let rt = ds.posts.retweetOf[p], rp = ds.posts.replyTo[p]
+            let urls = ds.posts.urls[p].map { ds.urls[$0] }.joined(separator: " ")
+            out += "\(ds.postKeys[ds.posts.key[p]]),\(ds.accounts.key[a]),\(ds.accounts.key[a]),\(rt == noID ? "" : ds.postKeys[rt]),"
+            out += "\(rp == noID ? "" : ds.postKeys[rp]),\(q(ds.text(ofPost: p))),\(ds.posts.time[p]),\(q(urls))\n"
+        }
+        try out.write(toFile: CommandLine.arguments[i + 1], atomically: true, encoding: .utf8)
+        print("exported \(ds.posts.count) posts to \(CommandLine.arguments[i + 1])")
+        return
+    }
+
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
     let threadCounts = ProcessInfo.processInfo.environment["THREADS"].flatMap(Int.init).map { [$0] } ?? [ProcessInfo.processInfo.activeProcessorCount, 1]
     for threads in threadCounts {
