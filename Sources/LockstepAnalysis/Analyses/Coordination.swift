@@ -154,7 +154,8 @@ public struct Coordination: Analysis {
         public var actions: Int
         /// Items acted on by two or more actions.
         public var items: Int
-        /// Account pairs with at least one co-action.
+        /// Account pairs with at least one co-action (window mode: among accounts with at least
+        /// `min_weight` actions in the trace, the only ones that can form an edge).
         public var pairs: Int
         /// Pairs reaching `min_weight`.
         public var candidates: Int
@@ -323,6 +324,13 @@ public struct Coordination: Analysis {
             stats.edges = edges.count
             return TraceOutput(stats: stats, edges: edges)
         }
+        // An edge's weight counts distinct items, so it can never exceed either account's number of
+        // actions: accounts with fewer than min_weight actions in this trace are dropped before the
+        // sweep (as CNT does). This is what keeps a viral post's 200,000 one-off retweeters cheap.
+        var actionsOf = [Int32](repeating: 0, count: ds.accounts.count)
+        for a in groups.account { actionsOf[Int(a)] += 1 }
+        let eligible = actionsOf.map { Int($0) >= filter.minWeight }
+        let groups = actionsOf.contains { $0 > 0 && Int($0) < filter.minWeight } ? groups.restricted(to: eligible) : groups
         let sweep = WindowSweep(window: w, maxPartners: maxPartners, pairing: t.pairing)
         let table = PairTable.observe(groups, sweep)
         let candidates = (0..<table.count).filter { Int(table.weight[$0]) >= filter.minWeight }
