@@ -13,8 +13,11 @@ public struct Watchlist: Sendable, Equatable {
 
     /// One labelled account, handle or domain.
     public struct Entry: Sendable, Equatable, Codable {
+        /// What `value` names.
         public var kind: Kind
+        /// The account id, handle or domain as given.
         public var value: String
+        /// The analyst's label (`state media`, `diplomat`, ...).
         public var label: String
         public init(kind: Kind, value: String, label: String) {
             self.kind = kind
@@ -23,6 +26,7 @@ public struct Watchlist: Sendable, Equatable {
         }
     }
 
+    /// Every entry, in the order added.
     public private(set) var entries: [Entry] = []
     private var accounts: [String: String] = [:]
     private var handles: [String: String] = [:]
@@ -42,6 +46,7 @@ public struct Watchlist: Sendable, Equatable {
 
     /// Every label, sorted.
     public var labels: [String] { Array(Set(entries.map(\.label))).sorted() }
+    /// Whether the watchlist has no entries.
     public var isEmpty: Bool { entries.isEmpty }
 
     /// The label of an account, by its id or else its handle.

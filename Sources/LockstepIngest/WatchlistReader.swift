@@ -3,8 +3,11 @@ import LockstepCore
 
 /// A watchlist file that could not be read, with the file and line where it went wrong.
 public struct WatchlistError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The file as named on the command line.
     public var file: String
+    /// 1-based line (0 when the file could not be opened).
     public var line: Int
+    /// What was wrong, and what was expected.
     public var message: String
     public init(file: String, line: Int, message: String) {
         self.file = file

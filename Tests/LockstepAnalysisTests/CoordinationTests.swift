@@ -91,7 +91,8 @@ import Testing
         #expect(visits <= n * 32)
         #expect(visits > n * 30)
         let r = try Self.run(ds, ["coordination.traces": "co_retweet"])
-        #expect(r.traces[0].pairs <= n * 32)
+        // One-off retweeters cannot reach min_weight: dropped before the sweep.
+        #expect(r.traces[0].pairs == 0)
         #expect(r.edgeList.isEmpty)
     }
 

@@ -4,8 +4,11 @@ import LockstepCore
 /// several co-action traces, tested against a null model, fused into one network, clustered with
 /// Leiden, with core and amplifier roles and the accounts and domains each cluster amplifies.
 public struct Coordination: Analysis {
+    /// The `--analyses` name and `summary.json` section.
     public static let name = "coordination"
+    /// One line for `lockstep analyses`.
     public static let summary = "Co-action networks (co-retweet, co-tweet, near-duplicate, co-URL, hashtags, co-reply, co-mention, fast retweet) with significance, Leiden clusters, core/amplifier roles and amplification targets"
+    /// Every option, with its default (documented in docs/methodology/coordination.md).
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("traces", default: CoActionTrace.names.joined(separator: ","), "Traces to compute, comma-separated"),
         ParameterSpec("mode", default: "window", "window (co-actions within a time window) or whole_period (TF-IDF cosine over the whole period)"),
@@ -114,17 +117,25 @@ public struct Coordination: Analysis {
 
     /// One co-action the edge rests on: the item and both accounts' posts and times.
     public struct Example: Sendable, Codable, Equatable {
+        /// The item (post id, canonical URL, `#hashtag`, `@account`, or A's post id for text traces).
         public var item: String
+        /// Account A's post id.
         public var postA: String
+        /// Account B's post id.
         public var postB: String
+        /// Account A's action time (UTC seconds).
         public var timeA: Int64
+        /// Account B's action time (UTC seconds).
         public var timeB: Int64
     }
 
     /// An edge of one trace between accounts `a < b` (account ids), with its evidence.
     public struct Edge: Sendable, Codable, Equatable {
+        /// The account with the lower id.
         public var a: Int32
+        /// The account with the higher id.
         public var b: Int32
+        /// The trace name.
         public var trace: String
         /// Distinct items both acted on within the window (whole-period mode: items shared).
         public var weight: Int
@@ -132,16 +143,21 @@ public struct Coordination: Analysis {
         public var similarity: Double?
         /// Mean null-model weight, z-score and p-value (window mode with null rounds).
         public var nullMean: Double?
+        /// (weight − null mean) / null standard deviation.
         public var zScore: Double?
+        /// P(null weight ≥ weight) under the Poisson null.
         public var pValue: Double?
         /// Items where `a` acted first, `b` acted first, both in the same second.
         public var aLeads: Int
+        /// Items where `b` acted first.
         public var bLeads: Int
+        /// Items where both acted in the same second.
         public var simultaneous: Int
         /// Mean seconds between the two actions.
         public var meanLagSeconds: Double
         /// UTC seconds of the first and last co-action (the moment the second account acted).
         public var firstCoaction: Int64?
+        /// UTC seconds of the last co-action.
         public var lastCoaction: Int64?
         /// Up to five co-actions.
         public var examples: [Example]
@@ -149,8 +165,11 @@ public struct Coordination: Analysis {
 
     /// Per-trace figures for `summary.json`.
     public struct TraceStats: Sendable, Codable, Equatable {
+        /// The trace name.
         public var trace: String
+        /// The window used (nil in whole-period mode).
         public var windowSeconds: Int64?
+        /// Actions of the trace in the data.
         public var actions: Int
         /// Items acted on by two or more actions.
         public var items: Int
@@ -165,20 +184,31 @@ public struct Coordination: Analysis {
 
     /// One cluster of the fused network.
     public struct Cluster: Sendable, Encodable, Equatable {
+        /// Cluster id (1 is the largest).
         public var id: Int
+        /// Members.
         public var size: Int
+        /// Members with the `core` role.
         public var core: Int
+        /// Members with the `amplifier` role.
         public var amplifiers: Int
         /// Account ids of members (the first 100 by role, then id).
         public var members: [String]
         /// Kept edges inside the cluster, per trace.
         public var traces: [String: Int]
+        /// Kept edges over all traces.
         public var edges: Int
+        /// Sum of fused edge weights inside the cluster.
         public var fusedWeight: Double
+        /// First co-action inside the cluster (display time zone).
         public var firstCoaction: String?
+        /// Last co-action inside the cluster (display time zone).
         public var lastCoaction: String?
+        /// Hashtags the members use most.
         public var topHashtags: [Overview.Count]
+        /// Canonical URLs the members post most.
         public var topURLs: [Overview.Count]
+        /// Accounts and domains the cluster amplifies.
         public var amplification: ClusterAmplification
         /// Most common `utc_offset_hours` among members when a schedule analysis ran.
         public var scheduleOffsetHours: String?
@@ -191,28 +221,47 @@ public struct Coordination: Analysis {
         }
     }
 
+    /// The `coordination` section of `summary.json`, plus edges and per-account values for the writers.
     public struct Result: AnalysisResult {
+        /// Window or whole-period.
         public var mode: Mode
+        /// The window used (nil in whole-period mode).
         public var windowSeconds: Int64?
+        /// The CooRnet-style window estimate, when there are co-retweets.
         public var windowEstimate: WindowEstimate?
+        /// The `min_weight` filter.
         public var minWeight: Int
+        /// The `max_p` filter.
         public var maxP: Double
+        /// The `percentile` filter.
         public var percentile: Double
+        /// Null-model rounds per trace.
         public var nullRounds: Int
+        /// Seed of the null model and Leiden.
         public var seed: UInt64
+        /// Partners per action inside a window.
         public var maxPartners: Int
+        /// Leiden resolution.
         public var resolution: Double
+        /// Per-trace figures, in trace order.
         public var traces: [TraceStats]
+        /// Kept edges over all traces.
         public var edges: Int
+        /// Clusters, largest first.
         public var clusters: [Cluster]
+        /// Accounts in a cluster.
         public var clusteredAccounts: Int
+        /// Accounts with the `core` role.
         public var coreAccounts: Int
+        /// Accounts with the `amplifier` role.
         public var amplifierAccounts: Int
+        /// Modularity of the fused network's Leiden partition.
         public var modularity: Double?
         /// Every kept edge (for `edges.csv` and the network files; not in `summary.json`).
         public var edgeList: [Edge]
         /// Cluster id per account id, or -1.
         public var accountCluster: [Int32]
+        /// Role per account id (nil: none).
         public var accountRole: [CoordinationRole?]
         /// Per account, reason codes of the traces that tie it to its cluster.
         public var accountTraceReasons: [Int32: [String]]

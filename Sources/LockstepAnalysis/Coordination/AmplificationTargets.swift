@@ -18,7 +18,9 @@ public struct AmplificationTarget: Sendable, Codable, Equatable {
 
 /// What one cluster amplifies: accounts and domains, and the share going to each watchlist label.
 public struct ClusterAmplification: Sendable, Codable, Equatable {
+    /// Accounts most amplified, most events first.
     public var accounts: [AmplificationTarget]
+    /// Domains most linked, most events first.
     public var domains: [AmplificationTarget]
     /// Events that target an account or a domain.
     public var events: Int

@@ -40,9 +40,11 @@ public struct TraceDefinition: Sendable, Codable, Equatable {
     public var name: String
     /// Stable `accounts.csv` reason code for clustered accounts with edges of this trace.
     public var reason: String
+    /// What counts as the same item.
     public var key: ItemKeyKind
     /// Post kinds whose posts are actions of this trace.
     public var kinds: [PostKind]
+    /// Which actions on an item pair up.
     public var pairing: TracePairing
     /// Window in seconds when neither `window` nor `window.<trace>` is set; `nil` means the global default.
     public var defaultWindow: Int64?

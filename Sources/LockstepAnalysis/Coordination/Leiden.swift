@@ -4,6 +4,7 @@ import LockstepCore
 /// An undirected weighted graph in compressed-sparse-row form, without self-loops; node weights are
 /// kept separately so that aggregated graphs keep the strength of the nodes they merged.
 public struct WeightedGraph: Sendable {
+    /// Number of nodes.
     public private(set) var nodeCount: Int
     var adjStart: [Int]
     var adjNode: [Int32]
@@ -61,7 +62,9 @@ public struct WeightedGraph: Sendable {
 /// partition, repeated until no node moves. Deterministic for a seed: node orders and the randomised
 /// refinement draw from one ``SeededGenerator``.
 public struct Leiden: Sendable {
+    /// Modularity resolution γ: higher gives smaller communities.
     public var resolution: Double
+    /// Seed of node orders and of the randomised refinement.
     public var seed: UInt64
     /// Randomness of the refinement step (θ in the paper).
     public var theta: Double = 0.01

@@ -8,8 +8,11 @@ import LockstepCore
 /// Jaccard similarity (the share of equal min-hashes) reaches the threshold. Groups are the connected
 /// components of those joins (union-find), so a chain of near-duplicates forms one group.
 public struct MinHashGrouper: Sendable {
+    /// LSH bands.
     public var bands: Int
+    /// MinHash values per band.
     public var rows: Int
+    /// Estimated Jaccard similarity at which texts join.
     public var threshold: Double
     /// Texts with fewer shingles than this get no signature (too short to call near-duplicates).
     public var minShingles: Int
@@ -226,6 +229,7 @@ public struct StringTableView: Sendable {
         self.init(bytes: b, starts: s)
     }
 
+    /// Number of strings.
     public var count: Int { starts.count - 1 }
 
     func withBytes<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
