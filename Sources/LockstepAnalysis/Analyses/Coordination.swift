@@ -297,7 +297,7 @@ public struct Coordination: Analysis {
             let groups = mode == .wholePeriod ? TraceActions.groups(ds, t, features, minGroup: 1)
                 : t == coRetweet ? rtGroups : TraceActions.groups(ds, t, features)
             let w = traceWindows[t.name] ?? t.defaultWindow ?? global
-            return runTrace(ds, t, index: i, groups: groups, window: w, features: features)
+            return runTrace(ds, t, groups: groups, window: w, features: features)
         }
         // Pair, then trace-table order; outputs are already in trace order, so a stable sort on the pair suffices.
         var edges = outputs.flatMap(\.edges)
@@ -318,7 +318,11 @@ public struct Coordination: Analysis {
         }
         var nodeOf = [Int32](repeating: -1, count: ds.accounts.count)
         var nodes: [Int32] = []
-        for k in fused.keys { for a in [PairTable.low(k), PairTable.high(k)] where nodeOf[Int(a)] < 0 { nodeOf[Int(a)] = 0; nodes.append(a) } }
+        for k in fused.keys {
+            let x = PairTable.low(k), y = PairTable.high(k)
+            if nodeOf[Int(x)] < 0 { nodeOf[Int(x)] = 0; nodes.append(x) }
+            if nodeOf[Int(y)] < 0 { nodeOf[Int(y)] = 0; nodes.append(y) }
+        }
         nodes.sort()
         for (i, a) in nodes.enumerated() { nodeOf[Int(a)] = Int32(i) }
         let graph = WeightedGraph(nodeCount: nodes.count, edges: fused.keys.enumerated().map { e, k in
@@ -333,7 +337,7 @@ public struct Coordination: Analysis {
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
         var accountCluster = [Int32](repeating: -1, count: ds.accounts.count)
         for (i, g) in groups.enumerated() { for a in g { accountCluster[Int(a)] = Int32(i + 1) } }
-        let (roles, _) = Roles(amplifierShare: amplifierShare).assign(ds, cluster: accountCluster, postAuthorByKey: features.postAuthorByKey)
+        let roles = Roles(amplifierShare: amplifierShare).assign(ds, cluster: accountCluster, postAuthorByKey: features.postAuthorByKey)
 
         let clusters = summarize(ds, groups: groups, edges: edges, cluster: accountCluster, roles: roles,
                                  features: features, context: context)
@@ -355,7 +359,7 @@ public struct Coordination: Analysis {
             accountTraceReasons: reasons)
     }
 
-    func runTrace(_ ds: Dataset, _ t: TraceDefinition, index: Int, groups: ActionGroups, window w: Int64,
+    func runTrace(_ ds: Dataset, _ t: TraceDefinition, groups: ActionGroups, window w: Int64,
                   features: PostFeatures) -> TraceOutput {
         var stats = TraceStats(trace: t.name, windowSeconds: mode == .window ? w : nil, actions: groups.actionCount,
                                items: groups.groupCount, pairs: 0, candidates: 0, edges: 0)
@@ -385,8 +389,10 @@ public struct Coordination: Analysis {
         let candidates = (0..<table.count).filter { Int(table.weight[$0]) >= filter.minWeight }
         stats.pairs = table.count
         stats.candidates = candidates.count
+        // Salted by the trace's row in the table, so its null does not depend on which other traces run.
+        let salt = UInt64((CoActionTrace.all.firstIndex(of: t) ?? 0) + 1)
         let sig = Significance(rounds: nullRounds, seed: seed)
-            .test(groups: groups, sweep: sweep, table: table, candidates: candidates, accountCount: ds.accounts.count, salt: UInt64(index + 1))
+            .test(groups: groups, sweep: sweep, table: table, candidates: candidates, accountCount: ds.accounts.count, salt: salt)
         var passing: [Int] = []
         for i in candidates.indices where nullRounds == 0 || sig.p[i] <= filter.maxP { passing.append(i) }
         let cut = filter.percentileCut(passing.map { table.weight[candidates[$0]] })

@@ -18,12 +18,7 @@ public enum CoordinationRole: String, Sendable, Codable {
 struct Roles: Sendable {
     var amplifierShare: Double
 
-    struct Counts: Sendable {
-        var amplifiedBy: [Int32]
-        var amplifies: [Int32]
-    }
-
-    func assign(_ ds: Dataset, cluster: [Int32], postAuthorByKey: [Int32]) -> (roles: [CoordinationRole?], counts: Counts) {
+    func assign(_ ds: Dataset, cluster: [Int32], postAuthorByKey: [Int32]) -> [CoordinationRole?] {
         let n = ds.accounts.count
         var amplifiedBy = [Int32](repeating: 0, count: n)
         var amplifies = [Int32](repeating: 0, count: n)
@@ -45,7 +40,7 @@ struct Roles: Sendable {
                 roles[a] = .amplifier
             }
         }
-        return (roles, Counts(amplifiedBy: amplifiedBy, amplifies: amplifies))
+        return roles
     }
 
     /// The author of the post that post `p` retweets or quotes, or ``noID``.
