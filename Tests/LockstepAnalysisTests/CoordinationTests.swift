@@ -164,6 +164,35 @@ import Testing
         #expect(clustered == amps.count)
     }
 
+    @Test(arguments: [
+        // posts a day apart: x and y act on the same items at the same moments → significant
+        (Int64(86_400), true),
+        // all posts within seconds: any shuffle of their own times still co-acts → explained by activity
+        (Int64(1), false),
+    ])
+    func nullModelSeparatesAlignmentFromBusyMoments(_ spacing: Int64, _ kept: Bool) throws {
+        var w = PostWriter()
+        for i in 0..<6 {
+            let t = Int64(i) * spacing
+            w.post("o\(i)", by: "src", at: t)
+            w.post("x\(i)", by: "x", at: t + 10, kind: .retweet, retweetOf: ("o\(i)", "src"))
+            w.post("y\(i)", by: "y", at: t + 20, kind: .retweet, retweetOf: ("o\(i)", "src"))
+        }
+        let r = try Self.run(w.finish(), ["coordination.traces": "co_retweet", "coordination.null_rounds": "20"])
+        #expect(r.traces[0].candidates == 1)
+        #expect(r.edgeList.isEmpty == !kept)
+    }
+
+    @Test func percentileKeepsTheHeaviestEdges() throws {
+        let ds = TrollFactory(organic: 30).build()
+        let all = try Self.run(ds, ["coordination.traces": "co_retweet"])
+        let top = try Self.run(ds, ["coordination.traces": "co_retweet", "coordination.percentile": "90"])
+        #expect(top.edgeList.count < all.edgeList.count)
+        #expect(top.edgeList.count >= all.edgeList.count / 10)
+        let cut = top.edgeList.map(\.weight).min()!
+        #expect(all.edgeList.filter { $0.weight > cut }.count <= top.edgeList.count)
+    }
+
     @Test func emptyDatasetGivesAnEmptyResult() throws {
         let r = try Self.run(PostWriter().finish())
         #expect(r.edgeList.isEmpty)
