@@ -4,6 +4,7 @@ import LockstepCore
 public enum AnalysisCatalogue {
     public static let all: [any Analysis.Type] = [
         Overview.self,
+        Coordination.self,
     ]
 
     public static var names: [String] { all.map { $0.name } }
