@@ -31,6 +31,9 @@ struct Analyze: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("An analysis parameter, as analysis.param=value (repeatable).", valueName: "analysis.param=value"))
     var settings: [String] = []
 
+    @Option(help: ArgumentHelp("A CSV of accounts, handles or domains with a label (e.g. state media, diplomat); amplification toward each label is reported. A watchlist.csv inside an input folder is used too.", valueName: "FILE"))
+    var watchlist: [String] = []
+
     @Flag(help: "Stop at the first malformed row instead of counting and skipping it.")
     var strict = false
 
@@ -77,6 +80,12 @@ struct Analyze: ParsableCommand {
             let dataset = try Ingest.load(inputs, options: ingest) { p in bar.update(p) }
             bar.finish()
             let acc = dataset.accounting
+            let watchlists = watchlist + acc.skipped.filter { $0.kind == "watchlist" }.map(\.file)
+            if !watchlists.isEmpty {
+                var merged = Watchlist()
+                for w in watchlists { for e in try WatchlistReader.read(URL(fileURLWithPath: w)).entries { merged.add(e) } }
+                context.watchlist = merged
+            }
             if !quiet {
                 Terminal.err("read \(acc.rowsRead) rows from \(acc.files.count) file(s): \(acc.rowsUsed) used, \(acc.rejectedTotal) rejected")
                 for e in acc.examples.prefix(3) { Terminal.err("  rejected \(e)") }
