@@ -10,7 +10,10 @@ let parent = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
 let package = Package(
     name: "LockstepBenchmarks",
     platforms: [.macOS(.v13)],
-    dependencies: [.package(path: "..")],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
         .executableTarget(
             name: "coordination-bench",
@@ -19,5 +22,16 @@ let package = Package(
                 .product(name: "LockstepAnalysis", package: parent),
             ],
             path: "Sources/CoordinationBench"),
+        // Ingest and the whole analyze run on generated IO-archive files of named sizes.
+        .executableTarget(
+            name: "lockstep-bench",
+            dependencies: [
+                .product(name: "LockstepCore", package: parent),
+                .product(name: "LockstepIngest", package: parent),
+                .product(name: "LockstepAnalysis", package: parent),
+                .product(name: "LockstepReport", package: parent),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/LockstepBench"),
     ]
 )
