@@ -34,6 +34,7 @@ struct ReportContext {
 public enum HTMLReport: ArtifactWriter {
     static let sections: [any ReportSection.Type] = [
         OverviewSection.self,
+        ActiveAccountsSection.self,
         InputSection.self,
     ]
 
@@ -144,5 +145,37 @@ enum InputSection: ReportSection {
             s += "</table>"
         }
         return RenderedSection(id: "input", title: "Input", html: s)
+    }
+}
+
+/// The most active accounts with their profiles and a recent post each: the first thing an
+/// analyst reads, and where adversarial profile text meets the page (all of it escaped).
+enum ActiveAccountsSection: ReportSection {
+    static let limit = 25
+
+    static func render(_ ctx: ReportContext) -> RenderedSection? {
+        let ds = ctx.dataset
+        let accounts = ds.accountsInData.filter { ds.postCount(of: $0) > 0 }
+            .sorted { ds.postCount(of: $0) != ds.postCount(of: $1) ? ds.postCount(of: $0) > ds.postCount(of: $1) : $0 < $1 }
+            .prefix(limit)
+        guard !accounts.isEmpty else { return nil }
+        var s = "<p class=\"muted\">The \(accounts.count) accounts with the most posts, with their profile and latest post.</p>"
+        s += "<table><tr><th>account</th><th>name</th><th>posts</th><th>followers</th><th>created</th><th>profile</th><th>latest post</th></tr>"
+        for a in accounts {
+            let i = Int(a)
+            let acc = ds.accounts
+            let range = ds.postRange(of: a)
+            let last = Int(ds.postsByAccount[range.upperBound - 1])
+            let created = acc.created[i] == noTime ? "" : String(CivilTime.iso8601(acc.created[i], offsetSeconds: ctx.offset).prefix(10))
+            let profile = [acc.profileArena.string(acc.description[i]), acc.profileArena.string(acc.location[i])].filter { !$0.isEmpty }
+            let url = acc.profileArena.string(acc.profileURL[i])
+            s += "<tr id=\"\(HTML.anchor("acct", ds.accountID(of: a)))\"><td>\(ctx.accountLink(a))<br><span class=\"mono muted\">\(HTML.escape(ds.accountID(of: a)))</span></td>"
+            s += "<td>\(HTML.escape(acc.profileArena.string(acc.displayName[i])))</td><td class=\"n\">\(HTML.number(range.count))</td>"
+            s += "<td class=\"n\">\(acc.followers[i] < 0 ? "" : HTML.number(Int(acc.followers[i])))</td><td>\(created)</td>"
+            s += "<td class=\"text\">\(HTML.escape(profile.joined(separator: " · ")))\(url.isEmpty ? "" : "<br>" + HTML.link(url))</td>"
+            s += "<td class=\"text\"><span class=\"muted\">\(HTML.escape(CivilTime.iso8601(ds.posts.time[last], offsetSeconds: ctx.offset)))</span><br>\(HTML.escape(String(ds.text(ofPost: last).prefix(280))))</td></tr>"
+        }
+        s += "</table>"
+        return RenderedSection(id: "active-accounts", title: "Most active accounts", html: s)
     }
 }
