@@ -1,3 +1,4 @@
+import LockstepCore
 import Foundation
 import Testing
 @testable import LockstepSimulation

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A small RFC 4180 reader for the modest files `evaluate` reads (results, truth); not a hot path.
+/// A small RFC 4180 reader for modest files Lockstep itself wrote (results, truth, watchlists); not a hot path.
 public struct SimpleCSV: Sendable {
     /// The first row.
     public var header: [String]
