@@ -4,6 +4,12 @@ import LockstepCore
 public enum AnalysisCatalogue {
     public static let all: [any Analysis.Type] = [
         Overview.self,
+        Schedule.self,
+        Cadence.self,
+        Clients.self,
+        Personas.self,
+        CreationCohorts.self,
+        Languages.self,
     ]
 
     public static var names: [String] { all.map { $0.name } }
