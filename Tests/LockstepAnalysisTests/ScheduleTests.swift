@@ -35,6 +35,8 @@ struct Scenario {
         #expect((f.lunchDipDepth ?? 0) > 0.3)
         #expect((f.workhoursShare ?? 0) > 0.8)
         #expect(f.weekdayWeekendRatio == nil)
+        #expect(f.dayRhythm?.offsetHours == 8)
+        #expect((f.dayRhythm?.nightFloor ?? 1) < 0.05)
     }
 
     @Test func officeSilenceIsFoundWithItsDates() {
@@ -57,6 +59,8 @@ struct Scenario {
         let f = Schedule.fingerprint(of: sc.bots, in: sc.dataset)
         #expect(f.inference.verdict == "no-working-week")
         #expect(f.inference.fit < 0.2)
+        #expect(f.inference.confidence == "none")
+        #expect((f.dayRhythm?.nightFloor ?? 0) > 0.9)
         let r = try Schedule(options: AnalysisOptions()).run(on: sc.dataset, context: AnalysisContext())
         for a in sc.bots { #expect(r.offsetHours(of: a) == nil) }
     }

@@ -84,7 +84,7 @@ public struct Cadence: Analysis {
 
         public func accountColumns(_ dataset: Dataset) -> [AccountColumn] {
             let n = stats.count
-            var label = [String](repeating: "", count: n), count = label, median = label, cv = label, b = label, round = label
+            var label = [String](repeating: "", count: n), count = label, median = label, cv = label, b = label, round = label, ties = label
             for i in 0..<n {
                 guard let s = stats[i] else { continue }
                 label[i] = s.label.name
@@ -93,11 +93,13 @@ public struct Cadence: Analysis {
                 median[i] = Self.format(s.median)
                 cv[i] = Self.format(s.cv)
                 b[i] = Self.format(s.burstiness)
+                ties[i] = Self.format(Double(s.ties) / Double(s.gaps))
                 if let r = s.roundShare { round[i] = Self.format(r) }
             }
             return [AccountColumn(name: "cadence", values: label), AccountColumn(name: "gap_count", values: count),
                     AccountColumn(name: "gap_median_seconds", values: median), AccountColumn(name: "gap_cv", values: cv),
-                    AccountColumn(name: "burstiness", values: b), AccountColumn(name: "round_gap_share", values: round)]
+                    AccountColumn(name: "burstiness", values: b), AccountColumn(name: "round_gap_share", values: round),
+                    AccountColumn(name: "gap_tie_share", values: ties)]
         }
 
         public func accountReasons(_ dataset: Dataset) -> [Int32: [String]] {

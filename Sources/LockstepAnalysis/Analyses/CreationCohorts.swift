@@ -126,20 +126,41 @@ public struct CreationCohorts: Analysis {
         let n = Int(hi - lo + 1)
         var counts = [Int](repeating: 0, count: n)
         for a in accounts { counts[Int(bin(created[Int(a)]) - lo)] += 1 }
-        // Prefix sums make each leave-one-out window mean O(1).
-        var prefix = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n { prefix[i + 1] = prefix[i] + counts[i] }
         let log10Threshold = log10(alpha / Double(n))
         let floor = 1 / Double(2 * window)
-        var hot: [Int] = []
+        // The baseline of a day is the mean of the other days in its window, leaving out days
+        // already found hot, so one cohort does not hide its neighbour; repeated until no day is added.
+        var isHot = [Bool](repeating: false, count: n)
         var baselines: [Int: (Double, Double)] = [:]
-        for i in 0..<n where counts[i] >= minSize {
+        var sum = [Int](repeating: 0, count: n + 1), days = sum
+        for _ in 0..<20 {
+            for i in 0..<n {
+                sum[i + 1] = sum[i] + (isHot[i] ? 0 : counts[i])
+                days[i + 1] = days[i] + (isHot[i] ? 0 : 1)
+            }
+            var added = false
+            for i in 0..<n where counts[i] >= minSize && !isHot[i] {
+                let a = max(0, i - window), b = min(n - 1, i + window)
+                let others = days[b + 1] - days[a] - 1
+                let mean = others <= 0 ? floor : max(Double(sum[b + 1] - sum[a] - counts[i]) / Double(others), floor)
+                guard Double(counts[i]) >= minRatio * mean else { continue }
+                let lp = Self.log10PoissonTail(counts[i], mean: mean)
+                if lp <= log10Threshold { baselines[i] = (mean, lp); added = true }
+            }
+            for i in baselines.keys { isHot[i] = true }
+            if !added { break }
+        }
+        let hot = baselines.keys.sorted()
+        // Report each cohort against the final baseline, every hot day left out.
+        for i in 0..<n {
+            sum[i + 1] = sum[i] + (isHot[i] ? 0 : counts[i])
+            days[i + 1] = days[i] + (isHot[i] ? 0 : 1)
+        }
+        for i in hot {
             let a = max(0, i - window), b = min(n - 1, i + window)
-            let others = b - a
-            let mean = others == 0 ? floor : max(Double(prefix[b + 1] - prefix[a] - counts[i]) / Double(others), floor)
-            guard Double(counts[i]) >= minRatio * mean else { continue }
-            let lp = Self.log10PoissonTail(counts[i], mean: mean)
-            if lp <= log10Threshold { hot.append(i); baselines[i] = (mean, lp) }
+            let others = days[b + 1] - days[a]
+            let mean = others <= 0 ? floor : max(Double(sum[b + 1] - sum[a]) / Double(others), floor)
+            baselines[i] = (mean, Self.log10PoissonTail(counts[i], mean: mean))
         }
         guard !hot.isEmpty else { return ([], n) }
         var members = [Int: [String]]()

@@ -164,6 +164,23 @@ public struct ScheduleFingerprint: Codable, Sendable, Equatable {
     public var lunchDipDepth: Double?
     /// Runs of near-silent days inside otherwise active periods.
     public var silences: [Silence]
+    /// The hour-of-day rhythm alone, weekdays and weekends pooled: where the working day falls and how quiet the night is.
+    public var dayRhythm: DayRhythm?
+
+    /// The daily rhythm, which places shift work and seven-day operations that fail the working-week test.
+    public struct DayRhythm: Codable, Sendable, Equatable {
+        /// The offset whose local 09:00–18:00 best matches the busy hours (Pearson correlation of the
+        /// 24 hourly counts with the weekday template row).
+        public var offsetHours: Int
+        public var correlation: Double
+        public var runnerUpOffsetHours: Int
+        public var runnerUpCorrelation: Double
+        /// UTC hour starting the quietest six consecutive hours.
+        public var quietestSixHoursStartUTC: Int
+        /// Posts per hour in the quietest six hours over the busiest six: near 0 for people who sleep,
+        /// near 1 for round-the-clock automation, in between for shifts.
+        public var nightFloor: Double
+    }
 
     /// How many members got a verdict and offset.
     public struct MemberOffsetCount: Codable, Sendable, Equatable {
@@ -197,7 +214,7 @@ public struct OffsetInference: Codable, Sendable, Equatable {
     public var runnerUpFit: Double
     /// Paired z statistic of the best over the runner-up (difference of per-post template weights).
     public var marginZ: Double
-    /// `high` (z ≥ 3), `medium` (z ≥ 2) or `low`.
+    /// `high` (z ≥ 3), `medium` (z ≥ 2) or `low`; `none` when there is no working week to place.
     public var confidence: String
     /// At the best offset: posts per weekday / posts per weekend day (nil: no weekend posts).
     public var weekdayWeekendRatio: Double?
@@ -543,7 +560,8 @@ struct ScheduleEngine {
             weekdayWeekendRatio: weekend == 0 ? nil : (Double(weekday) / 5) / (Double(weekend) / 2),
             lunchDipDepth: around == 0 ? nil : 1 - Double(lunch) / (Double(around) / 2),
             silences: Self.silences(daily: daily, firstDay: firstDay, workingWeek: gj.verdict == .workingWeek,
-                                    minDays: settings.silenceDays))
+                                    minDays: settings.silenceDays),
+            dayRhythm: Self.dayRhythm(group))
     }
 
     static func inference(_ j: Judgement, hist: [Int32], posts: Int, engine: inout ScheduleEngine) -> OffsetInference {
@@ -561,8 +579,42 @@ struct ScheduleEngine {
         return OffsetInference(
             verdict: j.verdict.label, offsetHours: j.verdict == .workingWeek ? j.best : nil,
             bestOffsetHours: j.best, runnerUpOffsetHours: j.second, fit: round3(j.bestFit), runnerUpFit: round3(j.secondFit),
-            marginZ: round3(z), confidence: WorkWeekTemplate.confidence(z),
+            marginZ: round3(z), confidence: j.verdict == .workingWeek ? WorkWeekTemplate.confidence(z) : "none",
             weekdayWeekendRatio: j.ratio.map(round3), scores: scores, reason: j.reason)
+    }
+
+    /// Correlates the 24 hourly totals (UTC) with the weekday template row at each offset.
+    static func dayRhythm(_ hourWeek: [Int]) -> ScheduleFingerprint.DayRhythm? {
+        var hours = [Double](repeating: 0, count: 24)
+        for b in 0..<168 { hours[b % 24] += Double(hourWeek[b]) }
+        guard hours.contains(where: { $0 > 0 }) else { return nil }
+        let day = Array(WorkWeekTemplate.weights[0..<24])
+        func centred(_ v: [Double]) -> [Double] {
+            let m = v.reduce(0, +) / Double(v.count)
+            return v.map { $0 - m }
+        }
+        let h = centred(hours), t = centred(day)
+        let hn = h.reduce(0) { $0 + $1 * $1 }.squareRoot(), tn = t.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        var corr: [Double] = []
+        for off in WorkWeekTemplate.offsets {
+            var s = 0.0
+            for u in 0..<24 { s += h[u] * t[(u + off + 24) % 24] }
+            corr.append(hn == 0 ? 0 : s / (hn * tn))
+        }
+        var bi = 0
+        for k in 1..<corr.count where corr[k] > corr[bi] { bi = k }
+        var si = bi == 0 ? 1 : 0
+        for k in 0..<corr.count where k != bi && corr[k] > corr[si] { si = k }
+        var quiet = 0, quietSum = Double.infinity, busySum = 0.0
+        for start in 0..<24 {
+            var s = 0.0
+            for k in 0..<6 { s += hours[(start + k) % 24] }
+            if s < quietSum { quietSum = s; quiet = start }
+            busySum = max(busySum, s)
+        }
+        return .init(offsetHours: WorkWeekTemplate.offsets[bi], correlation: round3(corr[bi]),
+                     runnerUpOffsetHours: WorkWeekTemplate.offsets[si], runnerUpCorrelation: round3(corr[si]),
+                     quietestSixHoursStartUTC: quiet, nightFloor: round3(busySum == 0 ? 0 : quietSum / busySum))
     }
 
     /// Runs of near-zero days (≤ 10% of the local level) inside active periods.
