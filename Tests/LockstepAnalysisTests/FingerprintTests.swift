@@ -25,8 +25,8 @@ import Testing
         let base = CivilTime.seconds(year: 2020, month: 1, day: 1)
         for m in minutes { s.post(a, at: base + Int64(m) * 60) }
         let ds = s.finish()
-        var scratch: [Int64] = []
-        return try Cadence(options: AnalysisOptions(options)).measure(a, in: ds, scratch: &scratch)
+        var scratch: [Int64] = [], bins = [Int](repeating: 0, count: 64)
+        return try Cadence(options: AnalysisOptions(options)).measure(a, in: ds, scratch: &scratch, bins: &bins)
     }
 
     @Test func tiesCountAsAThirdOfTheResolution() throws {
@@ -288,5 +288,42 @@ import Testing
                   "zero_followers", "cohort", "language_mismatch"] {
             #expect(a.1[c] != nil, "missing column \(c)")
         }
+    }
+}
+
+@Suite struct NumberTests {
+    @Test(arguments: [
+        ([3.0], 3.0 as Double?),  // one value
+        ([5, 1, 4, 2, 3], 3),  // odd count
+        ([4, 1, 3, 2], 2.5),  // even count: mean of the middle two
+        ([2, 2, 2, 1, 2, 2], 2),  // ties
+        ([], nil),  // empty
+    ] as [([Double], Double?)])
+    func median(values: [Double], expected: Double?) {
+        var v = values
+        #expect(Median.of(&v) == expected)
+    }
+
+    @Test func medianMatchesSorting() {
+        var g = SeededGenerator(seed: 12)
+        for n in [1, 2, 7, 100, 1001] {
+            var v = (0..<n).map { _ in Double(g.next() % 50) }
+            let s = v.sorted()
+            let expected = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+            #expect(Median.of(&v) == expected)
+        }
+    }
+
+    @Test(arguments: [
+        (0.25, 3, "0.25"),  // trailing zero dropped
+        (1.0, 3, "1"),  // whole number
+        (-1.5, 3, "-1.5"),  // negative
+        (0.0004, 3, "0"),  // rounds to zero, no minus sign
+        (-0.0004, 3, "0"),  // negative zero
+        (12.3456, 1, "12.3"),  // one decimal
+        (Double.nan, 3, ""),  // not a number
+    ] as [(Double, Int, String)])
+    func cells(value: Double, decimals: Int, expected: String) {
+        #expect(CellFormat.decimal(value, decimals) == expected)
     }
 }

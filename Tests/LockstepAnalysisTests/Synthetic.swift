@@ -56,13 +56,15 @@ struct Synth {
 
     /// Office workers at UTC+8: weekdays 09–18 local with a lunch dip, sessions of a few posts
     /// minutes apart, minute-resolution times, silent over `silence`.
-    mutating func office(_ count: Int, prefix: String = "office", client: String = "Twitter Web Client", language: String = "zh") -> [Int32] {
+    mutating func office(_ count: Int, prefix: String = "office", client: String = "Twitter Web Client", language: String = "zh",
+                         activeDays: Double = 1) -> [Int32] {
         var ids: [Int32] = []
         for k in 0..<count {
             let a = account("\(prefix)\(k)", handle: "\(prefix)_\(k)", name: "Office \(k)", created: CivilTime.seconds(year: 2019, month: 9, day: 1),
                             followers: 0, following: 3, language: "zh-cn")
             ids.append(a)
             for d in Self.start...Self.end where CivilTime.weekday(dayNumber: d) < 5 && !Self.silence.contains(d) {
+                if activeDays < 1 && !chance(activeDays) { continue }
                 let sessions = 1 + uniform(4)
                 for _ in 0..<sessions {
                     // Local minute of the session start: mostly work hours, lunch at a third of the rate, a few evenings.

@@ -108,7 +108,7 @@ public struct Cadence: Analysis {
             return out
         }
 
-        static func format(_ x: Double) -> String { String((x * 1000).rounded() / 1000) }
+        static func format(_ x: Double) -> String { CellFormat.decimal(x) }
     }
 
     /// Medians of the statistics within one label.
@@ -125,28 +125,31 @@ public struct Cadence: Analysis {
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
         var stats = [Stats?](repeating: nil, count: ds.accounts.count)
         var gaps: [Int64] = []
-        var labels: [String: Int] = [:]
-        var resolutions: [String: Int] = [:]
+        var labelCounts = [Int](repeating: 0, count: 4)
+        var resolutionCounts: [Int64: Int] = [:]
+        var bins = [Int](repeating: 0, count: 64)
         var perLabel: [Label: [Stats]] = [:]
         var ties = 0, totalGaps = 0
         for a in ds.accountsInData where ds.postCount(of: a) > 0 {
-            let s = measure(a, in: ds, scratch: &gaps)
+            let s = measure(a, in: ds, scratch: &gaps, bins: &bins)
             stats[Int(a)] = s
-            labels[s.label.name, default: 0] += 1
-            if s.gaps > 0 { resolutions["\(s.resolution)s", default: 0] += 1 }
+            labelCounts[Int(s.label.rawValue)] += 1
+            if s.gaps > 0 { resolutionCounts[s.resolution, default: 0] += 1 }
             if s.label != .insufficient {
                 perLabel[s.label, default: []].append(s)
                 ties += s.ties
                 totalGaps += s.gaps
             }
         }
+        var labels: [String: Int] = [:]
+        for l in Label.allCases where labelCounts[Int(l.rawValue)] > 0 { labels[l.name] = labelCounts[Int(l.rawValue)] }
+        var resolutions: [String: Int] = [:]
+        for (r, c) in resolutionCounts { resolutions["\(r)s"] = c }
         var byLabel: [String: LabelProfile] = [:]
         for (label, list) in perLabel {
             func med(_ f: (Stats) -> Double?) -> Double? {
-                let v = list.compactMap(f).sorted()
-                guard !v.isEmpty else { return nil }
-                let m = v.count / 2
-                return Self.round3(v.count % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2)
+                var v = list.compactMap(f)
+                return Median.of(&v).map(Self.round3)
             }
             byLabel[label.name] = LabelProfile(
                 accounts: list.count, medianGapSeconds: med { $0.median }!, cv: med { $0.cv }!, burstiness: med { $0.burstiness }!,
@@ -162,7 +165,7 @@ public struct Cadence: Analysis {
     static func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
     /// Gap statistics of one account; `scratch` is reused between accounts.
-    func measure(_ a: Int32, in ds: Dataset, scratch gaps: inout [Int64]) -> Stats {
+    func measure(_ a: Int32, in ds: Dataset, scratch gaps: inout [Int64], bins: inout [Int]) -> Stats {
         var s = Stats()
         let range = ds.postRange(of: a)
         guard range.count >= 2 else { return s }
@@ -188,7 +191,7 @@ public struct Cadence: Analysis {
         // uniformly inside one tick that gap has mean r/3, which is what it counts as.
         let tieValue = Double(s.resolution) / 3
         var sum = 0.0, sum2 = 0.0
-        var bins = [Int](repeating: 0, count: 64)
+        for k in 0..<bins.count { bins[k] = 0 }
         var nonZero = 0, round = 0
         let roundUnit: Int64 = 300
         for g in gaps {

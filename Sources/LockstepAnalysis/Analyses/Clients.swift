@@ -75,7 +75,7 @@ public struct Clients: Analysis {
                 let c = Int(dominant[i])
                 name[i] = clientNames[c]
                 cat[i] = categories[c].rawValue
-                share[i] = String((Double(dominantShare[i]) * 1000).rounded() / 1000)
+                share[i] = CellFormat.decimal(Double(dominantShare[i]))
                 sw[i] = String(switches[i])
             }
             return [AccountColumn(name: "dominant_client", values: name), AccountColumn(name: "client_category", values: cat),
@@ -101,8 +101,8 @@ public struct Clients: Analysis {
         var switches = [Int32](repeating: 0, count: nAccounts)
         var postCounts = [Int](repeating: 0, count: nClients)
         var dominantFor = [Int](repeating: 0, count: nClients)
-        var accountsByCategory: [String: Int] = [:]
-        var byClientCount: [String: Int] = [:]
+        var categoryCounts = [Int](repeating: 0, count: ClientCategory.allCases.count)
+        var clientCountCounts = [0, 0, 0]  // 1, 2, 3+ clients
         var transitions: [Int: Int] = [:]  // from * nClients + to
         var changing = 0
         // Per-account counts in flat arrays, reset through the touched list.
@@ -149,8 +149,8 @@ public struct Clients: Analysis {
             dominantShare[Int(a)] = Float(Double(counts[Int(dom)]) / Double(n))
             switches[Int(a)] = sw
             dominantFor[Int(dom)] += 1
-            accountsByCategory[categories[Int(dom)].rawValue, default: 0] += 1
-            byClientCount[touched.count >= 3 ? "3+" : String(touched.count), default: 0] += 1
+            categoryCounts[ClientCategory.allCases.firstIndex(of: categories[Int(dom)])!] += 1
+            clientCountCounts[min(touched.count, 3) - 1] += 1
             if mid >= 1 {
                 let first = argmax(half, touched)
                 for id in touched { counts[Int(id)] -= half[Int(id)] }
@@ -162,6 +162,10 @@ public struct Clients: Analysis {
             }
             for id in touched { counts[Int(id)] = 0; half[Int(id)] = 0 }
         }
+        var accountsByCategory: [String: Int] = [:]
+        for (k, c) in ClientCategory.allCases.enumerated() where categoryCounts[k] > 0 { accountsByCategory[c.rawValue] = categoryCounts[k] }
+        var byClientCount: [String: Int] = [:]
+        for (k, label) in ["1", "2", "3+"].enumerated() where clientCountCounts[k] > 0 { byClientCount[label] = clientCountCounts[k] }
         // Overall post counts in one pass over the column (includes accounts outside the per-account loop).
         for c in client where c != noID { postCounts[Int(c)] += 1 }
         let total = postCounts.reduce(0, +)

@@ -82,32 +82,28 @@ public struct CreationCohorts: Analysis {
         let created = ds.accounts.created
         var accounts: [Int32] = []
         var withTime = 0
-        var years: [String: Int] = [:]
+        var yearCounts: [Int: Int] = [:]
         for a in ds.accountsInData where created[Int(a)] != noTime {
             accounts.append(a)
             let t = created[Int(a)]
             let d = CivilTime.dayNumber(t)
             if t != Int64(d) * 86_400 { withTime += 1 }
-            years[String(CivilTime.date(days: d).year), default: 0] += 1
+            yearCounts[CivilTime.date(days: d).year, default: 0] += 1
         }
         guard !accounts.isEmpty else {
             return Result(accountsWithCreationDate: 0, firstCreated: nil, lastCreated: nil, hourResolution: false, daysTested: 0,
                           log10Threshold: nil, createdPerYear: [:], cohorts: [], accountsInCohorts: 0)
         }
+        var years: [String: Int] = [:]
+        for (y, c) in yearCounts { years[String(y)] = c }
         let hourResolution = withTime * 2 >= accounts.count
         let days = bursts(accounts, ds, unit: 86_400, window: windowDays, granularity: "day")
-        var cohorts = days.cohorts
-        if hourResolution {
-            let hours = bursts(accounts, ds, unit: 3600, window: 72, granularity: "hour")
-            cohorts += hours.cohorts
-        }
-        cohorts.sort { $0.date != $1.date ? $0.date < $1.date : $0.granularity < $1.granularity }
+        var found = days.cohorts
+        if hourResolution { found += bursts(accounts, ds, unit: 3600, window: 72, granularity: "hour").cohorts }
         var cohortOf: [Int32: String] = [:]
-        let keyToID = Dictionary(accounts.map { (ds.accounts.key[$0], $0) }, uniquingKeysWith: { a, _ in a })
         // A day cohort names an account first; an hour cohort only when no day cohort holds it.
-        for c in cohorts.sorted(by: { $0.granularity < $1.granularity }) {
-            for m in c.members { if let a = keyToID[m], cohortOf[a] == nil { cohortOf[a] = c.date } }
-        }
+        for (c, ids) in found { for a in ids where cohortOf[a] == nil { cohortOf[a] = c.date } }
+        let cohorts = found.map(\.cohort).sorted { $0.date != $1.date ? $0.date < $1.date : $0.granularity < $1.granularity }
         let times = accounts.map { created[Int($0)] }
         return Result(accountsWithCreationDate: accounts.count,
                       firstCreated: CivilTime.isoDate(dayNumber: CivilTime.dayNumber(times.min()!)),
@@ -118,7 +114,8 @@ public struct CreationCohorts: Analysis {
     }
 
     /// Counts creations per bin of `unit` seconds and keeps the bins that are too full for their surroundings.
-    func bursts(_ accounts: [Int32], _ ds: Dataset, unit: Int64, window: Int, granularity: String) -> (cohorts: [Cohort], tested: Int) {
+    func bursts(_ accounts: [Int32], _ ds: Dataset, unit: Int64, window: Int, granularity: String)
+        -> (cohorts: [(cohort: Cohort, ids: [Int32])], tested: Int) {
         let created = ds.accounts.created
         func bin(_ t: Int64) -> Int64 { t >= 0 ? t / unit : (t - unit + 1) / unit }
         var lo = Int64.max, hi = Int64.min
@@ -163,19 +160,19 @@ public struct CreationCohorts: Analysis {
             baselines[i] = (mean, Self.log10PoissonTail(counts[i], mean: mean))
         }
         guard !hot.isEmpty else { return ([], n) }
-        var members = [Int: [String]]()
-        let hotSet = Set(hot)
+        var members = [Int: [Int32]]()
         for a in accounts {
             let i = Int(bin(created[Int(a)]) - lo)
-            if hotSet.contains(i) { members[i, default: []].append(ds.accounts.key[a]) }
+            if isHot[i] { members[i, default: []].append(a) }
         }
-        let cohorts = hot.map { i -> Cohort in
+        let cohorts = hot.map { i -> (cohort: Cohort, ids: [Int32]) in
             let start = (lo + Int64(i)) * unit
             let day = CivilTime.isoDate(dayNumber: CivilTime.dayNumber(start))
             let label = unit == 86_400 ? day : day + "T" + (start % 86_400 / 3600 < 10 ? "0" : "") + String(start % 86_400 / 3600)
             let (mean, lp) = baselines[i]!
-            return Cohort(date: label, granularity: granularity, size: counts[i], baseline: (mean * 1000).rounded() / 1000,
-                          log10P: (lp * 100).rounded() / 100, members: members[i, default: []].sorted())
+            let ids = members[i, default: []]
+            return (Cohort(date: label, granularity: granularity, size: counts[i], baseline: (mean * 1000).rounded() / 1000,
+                           log10P: (lp * 100).rounded() / 100, members: ids.map { ds.accounts.key[$0] }.sorted()), ids)
         }
         return (cohorts, n)
     }

@@ -74,7 +74,7 @@ public struct Languages: Analysis {
             var lang = [String](repeating: "", count: n), share = lang, mm = lang
             for i in 0..<n where dominant[i] != noID {
                 lang[i] = codes[Int(dominant[i])]
-                share[i] = String((Double(dominantShare[i]) * 1000).rounded() / 1000)
+                share[i] = CellFormat.decimal(Double(dominantShare[i]))
                 if let m = mismatch(of: Int32(i)) { mm[i] = m }
             }
             return [AccountColumn(name: "post_language", values: lang), AccountColumn(name: "post_language_share", values: share),
@@ -139,7 +139,7 @@ public struct Languages: Analysis {
         var accountLanguage = [Int32](repeating: noID, count: nAccounts)
         var mismatch = [Bool](repeating: false, count: nAccounts)
         var accountCounts = [Int](repeating: 0, count: nCodes)
-        var byCount: [String: Int] = [:]
+        var mixCounts = [0, 0, 0]  // 1, 2, 3+ languages
         var pairs: [Int: Int] = [:]
         var compared = 0, mismatches = 0
         var counts = [Int32](repeating: 0, count: nCodes)
@@ -171,7 +171,7 @@ public struct Languages: Analysis {
             dominant[i] = best
             let share = Double(counts[Int(best)]) / Double(n)
             dominantShare[i] = Float(share)
-            byCount[touched.count >= 3 ? "3+" : String(touched.count), default: 0] += 1
+            mixCounts[min(touched.count, 3) - 1] += 1
             if own != noID && n >= minPosts {
                 compared += 1
                 if best != own && share >= minShare {
@@ -182,6 +182,8 @@ public struct Languages: Analysis {
             }
             for c in touched { counts[Int(c)] = 0 }
         }
+        var byCount: [String: Int] = [:]
+        for (k, label) in ["1", "2", "3+"].enumerated() where mixCounts[k] > 0 { byCount[label] = mixCounts[k] }
         func ranked(_ counts: [Int]) -> [LanguageCount] {
             let total = counts.reduce(0, +)
             return (0..<nCodes).filter { counts[$0] > 0 }

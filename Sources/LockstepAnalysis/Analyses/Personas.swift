@@ -86,7 +86,7 @@ public struct Personas: Analysis {
             for i in 0..<n {
                 guard let f = flags[i] else { continue }
                 zero[i] = yn(f.zeroFollowers)
-                if let r = f.followerRatio { ratio[i] = String((r * 1000).rounded() / 1000) }
+                if let r = f.followerRatio { ratio[i] = CellFormat.decimal(r) }
                 empty[i] = yn(f.emptyProfile)
                 switch f.handle {
                 case .nameDigits, .random: handle[i] = "1"
@@ -94,7 +94,7 @@ public struct Personas: Analysis {
                 case .anonymized, .missing: break
                 }
                 unrelated[i] = yn(f.nameUnrelated)
-                if let d = f.ageAtFirstPostDays { age[i] = String((d * 10).rounded() / 10) }
+                if let d = f.ageAtFirstPostDays { age[i] = CellFormat.decimal(d, 1) }
             }
             return [AccountColumn(name: "zero_followers", values: zero), AccountColumn(name: "follower_ratio", values: ratio),
                     AccountColumn(name: "empty_profile", values: empty), AccountColumn(name: "default_handle", values: handle),
@@ -173,15 +173,13 @@ public struct Personas: Analysis {
             }
             flags[i] = f
         }
-        func median<T: BinaryInteger>(_ v: [T]) -> Double? {
-            guard !v.isEmpty else { return nil }
-            let s = v.sorted(), m = s.count / 2
-            return s.count % 2 == 1 ? Double(s[m]) : (Double(s[m - 1]) + Double(s[m])) / 2
+        func median(_ v: [Int32]) -> Double? {
+            var d = v.map(Double.init)
+            return Median.of(&d)
         }
         func medianD(_ v: [Double]) -> Double? {
-            guard !v.isEmpty else { return nil }
-            let s = v.sorted(), m = s.count / 2
-            return ((s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2) * 1000).rounded() / 1000
+            var d = v
+            return Median.of(&d).map { ($0 * 1000).rounded() / 1000 }
         }
         let zero = followers.filter { $0 == 0 }.count
         var present: [String] = []
@@ -217,7 +215,8 @@ public struct Personas: Analysis {
         }
         var trailing = 0
         for c in h.reversed() { if isDigit(c) { trailing += 1 } else { break } }
-        let letters = h.filter(isLetter).count
+        var letters = 0
+        for c in h where isLetter(c) { letters += 1 }
         if trailing >= 5 && letters >= 1 { return .nameDigits }
         // Random strings alternate letters and digits: count digit runs and digits.
         if h.count >= 8 && h.allSatisfy({ isDigit($0) || isLetter($0) }) {

@@ -95,7 +95,7 @@ public struct Schedule: Analysis {
             return out
         }
 
-        static func format(_ x: Double) -> String { String((x * 1000).rounded() / 1000) }
+        static func format(_ x: Double) -> String { CellFormat.decimal(x) }
     }
 
     /// What the template test concluded for an account or group.
@@ -449,6 +449,7 @@ struct ScheduleEngine {
         let time = ds.posts.time
         let order = ds.postsByAccount
         var hist = [Int32](repeating: 0, count: 168)
+        var bins: [UInt8] = []
         var group = [Int](repeating: 0, count: 168)
         var minT = Int64.max, maxT = Int64.min
         var posts = 0, members = 0
@@ -462,13 +463,22 @@ struct ScheduleEngine {
             if n == 0 { continue }
             members += 1
             posts += n
+            bins.removeAll(keepingCapacity: true)
             for i in range {
                 let t = time[Int(order[i])]
-                hist[WorkWeekTemplate.bin(t)] += 1
+                let b = WorkWeekTemplate.bin(t)
+                bins.append(UInt8(b))
+                hist[b] += 1
                 if t < minT { minT = t }
                 if t > maxT { maxT = t }
             }
-            for b in 0..<168 where hist[b] != 0 { group[b] += Int(hist[b]) }
+            // Small accounts touch few bins: pool and clear through the posts rather than all 168 bins.
+            let small = n < 168
+            if small {
+                for b in bins { group[Int(b)] += 1 }
+            } else {
+                for b in 0..<168 { group[b] += Int(hist[b]) }
+            }
             if n >= settings.minPosts {
                 let j = hist.withUnsafeBufferPointer { judge($0, posts: n) }
                 let slot = j.verdict == .workingWeek ? j.best + 11 : WorkWeekTemplate.candidates
@@ -481,9 +491,8 @@ struct ScheduleEngine {
                 memberCounts[Int(Schedule.Verdict.insufficient.rawValue)][WorkWeekTemplate.candidates] += 1
                 if perAccount != nil { perAccount!.verdict[Int(a)] = Schedule.Verdict.insufficient.rawValue }
             }
-            // Clearing by the posts is cheaper than by the bins for small accounts.
-            if n < 168 {
-                for i in range { hist[WorkWeekTemplate.bin(time[Int(order[i])])] = 0 }
+            if small {
+                for b in bins { hist[Int(b)] = 0 }
             } else {
                 for b in 0..<168 { hist[b] = 0 }
             }
