@@ -104,7 +104,8 @@ public struct Cadence: Analysis {
 
         public func accountReasons(_ dataset: Dataset) -> [Int32: [String]] {
             var out: [Int32: [String]] = [:]
-            for (i, s) in stats.enumerated() where s?.label == .regular { out[Int32(i)] = ["cadence_regular"] }
+            let code = ["cadence_regular"]
+            for (i, s) in stats.enumerated() where s?.label == .regular { out[Int32(i)] = code }
             return out
         }
 

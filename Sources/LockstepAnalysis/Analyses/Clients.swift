@@ -84,9 +84,8 @@ public struct Clients: Analysis {
 
         public func accountReasons(_ dataset: Dataset) -> [Int32: [String]] {
             var out: [Int32: [String]] = [:]
-            for (i, c) in dominant.enumerated() where c != noID && categories[Int(c)] == .automation {
-                out[Int32(i)] = ["client_automation"]
-            }
+            let code = ["client_automation"]
+            for (i, c) in dominant.enumerated() where c != noID && categories[Int(c)] == .automation { out[Int32(i)] = code }
             return out
         }
     }

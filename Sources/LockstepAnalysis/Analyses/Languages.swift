@@ -83,7 +83,15 @@ public struct Languages: Analysis {
 
         public func accountReasons(_ dataset: Dataset) -> [Int32: [String]] {
             var out: [Int32: [String]] = [:]
-            for i in 0..<mismatch.count where mismatch[i] { out[Int32(i)] = ["language_mismatch:" + mismatch(of: Int32(i))!] }
+            // One string per language pair, shared by every account with that pair.
+            var codeOf: [Int: [String]] = [:]
+            for i in 0..<mismatch.count where mismatch[i] {
+                let pair = Int(accountLanguage[i]) * codes.count + Int(dominant[i])
+                if let c = codeOf[pair] { out[Int32(i)] = c; continue }
+                let c = ["language_mismatch:" + mismatch(of: Int32(i))!]
+                codeOf[pair] = c
+                out[Int32(i)] = c
+            }
             return out
         }
     }

@@ -103,14 +103,17 @@ public struct Personas: Analysis {
         }
 
         public func accountReasons(_ dataset: Dataset) -> [Int32: [String]] {
+            // The eight possible code lists, built once and shared by every account that has them.
+            let names = ["zero_followers", "empty_profile", "default_handle"]
+            let lists = (0..<8).map { mask in (0..<3).filter { mask & (1 << $0) != 0 }.map { names[$0] } }
             var out: [Int32: [String]] = [:]
             for (i, f) in flags.enumerated() {
                 guard let f else { continue }
-                var codes: [String] = []
-                if f.zeroFollowers == true { codes.append("zero_followers") }
-                if f.emptyProfile == true { codes.append("empty_profile") }
-                if f.handle == .nameDigits || f.handle == .random { codes.append("default_handle") }
-                if !codes.isEmpty { out[Int32(i)] = codes }
+                var mask = 0
+                if f.zeroFollowers == true { mask |= 1 }
+                if f.emptyProfile == true { mask |= 2 }
+                if f.handle == .nameDigits || f.handle == .random { mask |= 4 }
+                if mask != 0 { out[Int32(i)] = lists[mask] }
             }
             return out
         }

@@ -89,8 +89,9 @@ public struct Schedule: Analysis {
 
         public func accountReasons(_ dataset: Dataset) -> [Int32: [String]] {
             var out: [Int32: [String]] = [:]
+            let codes = WorkWeekTemplate.offsets.map { ["office_hours_" + Schedule.offsetLabel($0)] }
             for (i, o) in accountOffset.enumerated() where o != Schedule.noOffset {
-                out[Int32(i)] = ["office_hours_" + Schedule.offsetLabel(Int(o))]
+                out[Int32(i)] = codes[Int(o) - WorkWeekTemplate.offsets[0]]
             }
             return out
         }
