@@ -231,6 +231,8 @@ import Testing
         ("und", nil),  // undetermined
         ("LANGUAGE UNDEFINED", nil),  // IRA's undetermined
         ("fil", "tl"),  // one code for Filipino
+        ("Farsi (Persian)", "fa"),  // IRA name with a gloss
+        ("Simplified Chinese", "zh"),  // script names fold into the language
     ] as [(String, String?)])
     func normalize(raw: String, expected: String?) {
         #expect(Languages.normalize(raw) == expected)

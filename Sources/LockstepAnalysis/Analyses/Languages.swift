@@ -107,6 +107,8 @@ public struct Languages: Analysis {
         "turkish": "tr", "ukrainian": "uk", "urdu": "ur", "uzbek": "uz", "vietnamese": "vi", "albanian": "sq",
         "azerbaijani": "az", "belarusian": "be", "macedonian": "mk", "kazakh": "kk", "georgian": "ka", "armenian": "hy",
         "malay": "ms", "bengali": "bn", "tamil": "ta", "somali": "so", "swahili": "sw", "icelandic": "is",
+        "farsi (persian)": "fa", "pushto": "ps", "tagalog (filipino)": "tl", "kurdish": "ku", "simplified chinese": "zh",
+        "traditional chinese": "zh", "filipino": "tl",
     ]
 
     /// Codes meaning "no language": undetermined, no linguistic content, media, hashtags only...
