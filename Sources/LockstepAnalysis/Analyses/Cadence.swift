@@ -33,6 +33,7 @@ public struct Cadence: Analysis {
     public enum Label: UInt8, Sendable, CaseIterable {
         case insufficient = 1, regular = 2, burstyHuman = 3
 
+        /// The word used in outputs.
         public var name: String {
             switch self {
             case .insufficient: "insufficient"
@@ -44,27 +45,37 @@ public struct Cadence: Analysis {
 
     /// Gap statistics of one account (seconds).
     public struct Stats: Sendable, Equatable {
+        /// Gaps between consecutive posts (posts − 1).
         public var gaps = 0
         /// Timestamp resolution in seconds: 1, 60, 3600 or 86400.
         public var resolution: Int64 = 1
         /// Gaps of zero at that resolution (posts in the same second or minute).
         public var ties = 0
+        /// Median gap, seconds (ties counted as a third of the resolution).
         public var median = 0.0
+        /// Mean gap, seconds.
         public var mean = 0.0
+        /// Coefficient of variation σ/μ.
         public var cv = 0.0
+        /// Burstiness (σ−μ)/(σ+μ): −1 periodic, 0 Poisson, near 1 bursty.
         public var burstiness = 0.0
+        /// (Q3−Q1)/(Q3+Q1) of the gaps.
         public var quartileDispersion = 0.0
+        /// Shannon entropy of the octave-binned gaps, bits.
         public var entropyBits = 0.0
         /// Share of non-zero gaps that are exact multiples of 5 minutes; nil at hour or day resolution.
         public var roundShare: Double?
         /// That share above what chance gives at this resolution, scaled to 0…1.
         public var roundExcess: Double?
+        /// The label the rule gives.
         public var label = Label.insufficient
     }
 
     /// The `cadence` section of `summary.json`.
     public struct Result: AnalysisResult, Codable, Equatable {
+        /// The labelling rule in words, with its thresholds.
         public var rule: String
+        /// The `min_gaps` used.
         public var minGaps: Int
         /// Accounts by label.
         public var labels: [String: Int]
@@ -114,12 +125,19 @@ public struct Cadence: Analysis {
 
     /// Medians of the statistics within one label.
     public struct LabelProfile: Codable, Sendable, Equatable {
+        /// Accounts with this label.
         public var accounts: Int
+        /// Median of their median gaps.
         public var medianGapSeconds: Double
+        /// Median CV.
         public var cv: Double
+        /// Median burstiness.
         public var burstiness: Double
+        /// Median quartile dispersion.
         public var quartileDispersion: Double
+        /// Median gap entropy, bits.
         public var entropyBits: Double
+        /// Median share of gaps at 5-minute multiples.
         public var roundShare: Double?
     }
 

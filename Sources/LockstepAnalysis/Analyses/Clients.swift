@@ -18,9 +18,13 @@ public struct Clients: Analysis {
 
     /// One client with its category and use.
     public struct ClientCount: Codable, Sendable, Equatable {
+        /// The client name as the data gives it.
         public var client: String
+        /// Its ``ClientCategory`` raw value.
         public var category: String
+        /// Posts sent with it.
         public var posts: Int
+        /// Share of posts with a known client.
         public var share: Double
         /// Accounts for which it is the dominant client.
         public var dominantFor: Int
@@ -28,8 +32,11 @@ public struct Clients: Analysis {
 
     /// A change of dominant client between the first and second half of accounts' posts.
     public struct Transition: Codable, Sendable, Equatable {
+        /// Dominant client in the first half of the posts.
         public var from: String
+        /// Dominant client in the second half.
         public var to: String
+        /// Accounts with this change.
         public var accounts: Int
     }
 
@@ -37,8 +44,11 @@ public struct Clients: Analysis {
     public struct Result: AnalysisResult, Codable, Equatable {
         /// False when the input has no client field (IRA data, users files).
         public var available: Bool
+        /// Posts whose client is known.
         public var postsWithClient: Int
+        /// Different clients used.
         public var distinctClients: Int
+        /// The most used clients.
         public var top: [ClientCount]
         /// Share of posts with a client, per category.
         public var postsByCategory: [String: Double]
@@ -48,6 +58,7 @@ public struct Clients: Analysis {
         public var accountsByClientCount: [String: Int]
         /// Accounts whose dominant client in the second half of their posts differs from the first half.
         public var accountsChangingClient: Int
+        /// The most common first-half → second-half changes.
         public var topTransitions: [Transition]
 
         var dominant: [Int32] = []

@@ -37,6 +37,7 @@ public struct CreationCohorts: Analysis {
         public var date: String
         /// `day` or `hour`.
         public var granularity: String
+        /// Accounts created in that day or hour.
         public var size: Int
         /// Mean count of the surrounding days (or hours).
         public var baseline: Double
@@ -48,16 +49,23 @@ public struct CreationCohorts: Analysis {
 
     /// The `cohorts` section of `summary.json`.
     public struct Result: AnalysisResult, Codable, Equatable {
+        /// Accounts in the input with a creation time.
         public var accountsWithCreationDate: Int
+        /// Earliest creation date.
         public var firstCreated: String?
+        /// Latest creation date.
         public var lastCreated: String?
         /// True when creation times carry hours, so hour cohorts were tested too.
         public var hourResolution: Bool
+        /// Days in the creation span (the Bonferroni divisor).
         public var daysTested: Int
         /// The log10 p-value a day needed (Bonferroni: alpha / days tested).
         public var log10Threshold: Double?
+        /// Creations per calendar year.
         public var createdPerYear: [String: Int]
+        /// The cohorts, by date.
         public var cohorts: [Cohort]
+        /// Accounts in any cohort.
         public var accountsInCohorts: Int
 
         var cohortOf: [Int32: String] = [:]

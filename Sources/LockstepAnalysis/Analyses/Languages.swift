@@ -27,15 +27,21 @@ public struct Languages: Analysis {
 
     /// A language and how often it occurs.
     public struct LanguageCount: Codable, Sendable, Equatable {
+        /// Primary language subtag (`en`, `zh`).
         public var language: String
+        /// Posts or accounts with it.
         public var count: Int
+        /// Their share.
         public var share: Double
     }
 
     /// Accounts set to one language that post in another.
     public struct MismatchPair: Codable, Sendable, Equatable {
+        /// The language the accounts are set to.
         public var accountLanguage: String
+        /// The language they mostly post in.
         public var postLanguage: String
+        /// Accounts with this pair.
         public var accounts: Int
     }
 
@@ -43,13 +49,17 @@ public struct Languages: Analysis {
     public struct Result: AnalysisResult, Codable, Equatable {
         /// Posts by primary language (posts without a determinable language left out of the shares).
         public var postLanguages: [LanguageCount]
+        /// Posts with no or an undetermined language.
         public var postsWithoutLanguage: Int
+        /// Accounts by account language.
         public var accountLanguages: [LanguageCount]
         /// Accounts by how many languages their posts use (`1`, `2`, `3+`).
         public var accountsByLanguageCount: [String: Int]
         /// Accounts whose posts could be compared with a known account language.
         public var accountsCompared: Int
+        /// Accounts posting mostly in another language than their own.
         public var mismatches: Int
+        /// The commonest account → posting language pairs.
         public var mismatchPairs: [MismatchPair]
 
         var dominant: [Int32] = []

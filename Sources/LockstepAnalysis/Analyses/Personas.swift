@@ -26,9 +26,11 @@ public struct Personas: Analysis {
     public struct Flags: Sendable, Equatable {
         /// nil when the follower count is unknown.
         public var zeroFollowers: Bool?
+        /// Followers / following, when following at least one account.
         public var followerRatio: Double?
         /// nil when the input has no description, location or URL fields at all.
         public var emptyProfile: Bool?
+        /// What the handle looks like.
         public var handle: HandleKind = .missing
         /// nil when name and handle cannot be compared (fewer than 3 Latin letters in either).
         public var nameUnrelated: Bool?
@@ -38,34 +40,53 @@ public struct Personas: Analysis {
 
     /// Account-age figures at first post.
     public struct AgeFigures: Codable, Sendable, Equatable {
+        /// Accounts with both a creation time and a post.
         public var accounts: Int
+        /// Median days from creation to first post.
         public var medianDays: Double
+        /// Accounts that first posted within a week of creation.
         public var under7Days: Int
+        /// Accounts that first posted within 30 days of creation.
         public var under30Days: Int
     }
 
     /// The `personas` section of `summary.json`.
     public struct Result: AnalysisResult, Codable, Equatable {
+        /// Accounts in the input.
         public var accounts: Int
+        /// Accounts whose follower count is known.
         public var withFollowerCount: Int
+        /// Accounts with no followers.
         public var zeroFollowers: Int
+        /// Their share of those with a known count.
         public var zeroFollowersShare: Double?
+        /// Median follower count.
         public var medianFollowers: Double?
+        /// Median following count.
         public var medianFollowing: Double?
         /// Median followers/following among accounts following at least one account.
         public var medianFollowerRatio: Double?
         /// Which profile fields the input has at all (a field empty for every account is taken as absent).
         public var fieldsPresent: [String]
+        /// Accounts with an empty description (nil: no such field).
         public var emptyDescription: Int?
+        /// Accounts with an empty location (nil: no such field).
         public var emptyLocation: Int?
+        /// Accounts with no profile URL (nil: no such field).
         public var emptyURL: Int?
         /// Description, location and URL all empty (among the fields present).
         public var emptyProfile: Int?
+        /// Handles that are a name followed by five or more digits.
         public var defaultHandles: Int
+        /// Handles that look like random letters and digits.
         public var randomHandles: Int
+        /// Handles replaced by the archive's hash.
         public var anonymizedHandles: Int
+        /// Accounts whose display name could be compared with the handle.
         public var nameComparable: Int
+        /// Of those, names sharing no three-letter run with the handle.
         public var nameUnrelated: Int
+        /// How old accounts were at their first post in the data.
         public var ageAtFirstPost: AgeFigures?
 
         var flags: [Flags?] = []

@@ -17,6 +17,7 @@ public struct Schedule: Analysis {
         ParameterSpec("silence_days", default: "5", "Shortest holiday silence reported, in calendar days"),
     ]
 
+    /// The parsed parameters.
     public let settings: Settings
 
     public init(options: AnalysisOptions) throws {
@@ -25,12 +26,18 @@ public struct Schedule: Analysis {
 
     /// Tunable values of the schedule fingerprint; other analyses build one to call ``fingerprint(of:in:settings:)``.
     public struct Settings: Sendable {
+        /// Zone of the local table, shares and silence dates.
         public var zone: ZoneSpec = .auto
+        /// Posts an account needs to be judged alone.
         public var minPosts = 40
+        /// Least template fit for a working week.
         public var minFit = 0.5
+        /// Least weekday/weekend posting-rate ratio for a working week.
         public var minWeekdayRatio = 2.0
+        /// Shortest reported silence, in calendar days.
         public var silenceDays = 5
 
+        /// The defaults.
         public init() {}
 
         /// Reads `schedule.*` options (and the shared bare `tz`).
@@ -53,8 +60,11 @@ public struct Schedule: Analysis {
     public struct Result: AnalysisResult, Codable, Equatable {
         /// The whole input as one group.
         public var group: ScheduleFingerprint
+        /// The `min_posts` used.
         public var minPosts: Int
+        /// The `min_fit` used.
         public var minFit: Double
+        /// The `min_weekday_ratio` used.
         public var minWeekdayRatio: Double
 
         /// Per account id: inferred offset in hours, or ``Schedule/noOffset``.
@@ -103,6 +113,7 @@ public struct Schedule: Analysis {
     public enum Verdict: UInt8, Sendable {
         case insufficient = 1, noWorkingWeek = 2, workingWeek = 3
 
+        /// The word used in outputs.
         public var label: String {
             switch self {
             case .insufficient: "insufficient"
@@ -140,6 +151,7 @@ public struct Schedule: Analysis {
 public struct ScheduleFingerprint: Codable, Sendable, Equatable {
     /// Accounts of the group that have posts.
     public var accounts: Int
+    /// Posts of those accounts.
     public var posts: Int
     /// Posts per weekday (Monday first) and UTC hour.
     public var hourWeekdayUTC: [[Int]]
@@ -173,8 +185,11 @@ public struct ScheduleFingerprint: Codable, Sendable, Equatable {
         /// The offset whose local 09:00–18:00 best matches the busy hours (Pearson correlation of the
         /// 24 hourly counts with the weekday template row).
         public var offsetHours: Int
+        /// Pearson correlation at that offset.
         public var correlation: Double
+        /// The second-best offset.
         public var runnerUpOffsetHours: Int
+        /// Its correlation.
         public var runnerUpCorrelation: Double
         /// UTC hour starting the quietest six consecutive hours.
         public var quietestSixHoursStartUTC: Int
@@ -185,16 +200,23 @@ public struct ScheduleFingerprint: Codable, Sendable, Equatable {
 
     /// How many members got a verdict and offset.
     public struct MemberOffsetCount: Codable, Sendable, Equatable {
+        /// `working-week`, `no-working-week` or `insufficient`.
         public var verdict: String
+        /// The offset, for working-week members.
         public var offsetHours: Int?
+        /// Members with this verdict and offset.
         public var accounts: Int
     }
 
     /// A run of near-silent days.
     public struct Silence: Codable, Sendable, Equatable {
+        /// First silent day, `YYYY-MM-DD` local.
         public var from: String
+        /// Last silent day.
         public var to: String
+        /// Calendar days from `from` to `to`.
         public var days: Int
+        /// Posts in those days.
         public var postsDuring: Int
         /// Median posts per reference day (weekdays for a working week) in the surrounding ±28 days.
         public var baselinePerDay: Double
@@ -209,9 +231,11 @@ public struct OffsetInference: Codable, Sendable, Equatable {
     public var offsetHours: Int?
     /// The best-scoring offset whatever the verdict.
     public var bestOffsetHours: Int
+    /// The best of the other offsets.
     public var runnerUpOffsetHours: Int
     /// Template fit at the best offset: 0 = as uniform activity, 1 = every post in core work hours.
     public var fit: Double
+    /// Its fit.
     public var runnerUpFit: Double
     /// Paired z statistic of the best over the runner-up (difference of per-post template weights).
     public var marginZ: Double
@@ -226,7 +250,9 @@ public struct OffsetInference: Codable, Sendable, Equatable {
 
     /// One candidate offset and its template fit.
     public struct CandidateScore: Codable, Sendable, Equatable {
+        /// Offset in hours east of UTC.
         public var offsetHours: Int
+        /// Template fit at that offset.
         public var fit: Double
     }
 }
