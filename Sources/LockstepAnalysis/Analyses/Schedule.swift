@@ -71,7 +71,7 @@ public struct Schedule: Analysis {
         var accountOffset: [Int8] = []
         /// Per account id: ``Verdict`` raw value, 0 when the account has no posts.
         var accountVerdict: [UInt8] = []
-        /// Per account id: share of posts in local work hours of the analysis zone, NaN without posts.
+        /// Per account id: share of posts in local work hours of the analysis zone, −1 without posts.
         var accountWorkShare: [Float] = []
 
         enum CodingKeys: String, CodingKey { case group, minPosts, minFit, minWeekdayRatio }
@@ -89,7 +89,7 @@ public struct Schedule: Analysis {
             var verdict = [String](repeating: "", count: n)
             for i in 0..<n {
                 if accountOffset[i] != Schedule.noOffset { offset[i] = String(accountOffset[i]) }
-                if !accountWorkShare[i].isNaN { share[i] = Self.format(Double(accountWorkShare[i])) }
+                if accountWorkShare[i] >= 0 { share[i] = Self.format(Double(accountWorkShare[i])) }
                 if let v = Verdict(rawValue: accountVerdict[i]) { verdict[i] = v.label }
             }
             return [AccountColumn(name: "utc_offset_hours", values: offset),
@@ -423,7 +423,7 @@ struct ScheduleEngine {
         init(count: Int) {
             offset = [Int8](repeating: Schedule.noOffset, count: count)
             verdict = [UInt8](repeating: 0, count: count)
-            workShare = [Float](repeating: .nan, count: count)
+            workShare = [Float](repeating: -1, count: count)
         }
     }
 
