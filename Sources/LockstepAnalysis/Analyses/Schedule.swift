@@ -477,6 +477,9 @@ struct ScheduleEngine {
         let order = ds.postsByAccount
         var hist = [Int32](repeating: 0, count: 168)
         var bins: [UInt8] = []
+        // The members' times in member order: posts sit in input order, so reading them through
+        // `postsByAccount` is a random gather; doing it once makes the second pass sequential.
+        var gathered: [Int64] = []
         var group = [Int](repeating: 0, count: 168)
         var minT = Int64.max, maxT = Int64.min
         var posts = 0, members = 0
@@ -493,6 +496,7 @@ struct ScheduleEngine {
             bins.removeAll(keepingCapacity: true)
             for i in range {
                 let t = time[Int(order[i])]
+                gathered.append(t)
                 let b = WorkWeekTemplate.bin(t)
                 bins.append(UInt8(b))
                 hist[b] += 1
@@ -549,19 +553,20 @@ struct ScheduleEngine {
         let firstDay = posts == 0 ? 0 : CivilTime.dayNumber(minT) - 1
         let dayCount = posts == 0 ? 0 : CivilTime.dayNumber(maxT) + 2 - firstDay
         var daily = [Int](repeating: 0, count: dayCount)
+        var cursor = 0
         for a in accounts {
-            let range = ds.postRange(of: a)
-            if range.isEmpty { continue }
+            let n = ds.postCount(of: a)
+            if n == 0 { continue }
             var work = 0
-            for i in range {
-                let t = time[Int(order[i])]
+            for t in gathered[cursor..<(cursor + n)] {
                 let lt = t + Int64(zone.offset(at: t))
                 let b = WorkWeekTemplate.bin(lt)
                 local[b] += 1
                 if WorkWeekTemplate.isWorkHour(b) { work += 1 }
                 daily[CivilTime.dayNumber(lt) - firstDay] += 1
             }
-            if perAccount != nil { perAccount!.workShare[Int(a)] = Float(Double(work) / Double(range.count)) }
+            cursor += n
+            if perAccount != nil { perAccount!.workShare[Int(a)] = Float(Double(work) / Double(n)) }
         }
 
         var memberOffsets: [ScheduleFingerprint.MemberOffsetCount] = []
