@@ -22,6 +22,9 @@ struct Analyze: ParsableCommand {
     @Option(help: "Force an input format instead of detecting it: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String?
 
+    @Option(help: ArgumentHelp("A TOML file naming the columns of a CSV no built-in format knows (see docs/mapping.md).", valueName: "FILE.toml"))
+    var mapping: String?
+
     @Option(help: "Time zone for showing times and for schedules: UTC (default), ±HH:MM, or auto.")
     var tz: String?
 
@@ -62,6 +65,7 @@ struct Analyze: ParsableCommand {
             let selected = try AnalysisCatalogue.resolve(analyses.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
             var ingest = IngestOptions()
             ingest.strict = strict
+            ingest.mapping = mapping
             if let workers { ingest.workers = max(1, workers) }
             if let format {
                 guard let f = InputFormat(rawValue: format) else {
@@ -76,6 +80,7 @@ struct Analyze: ParsableCommand {
             if !quiet {
                 Terminal.err("read \(acc.rowsRead) rows from \(acc.files.count) file(s): \(acc.rowsUsed) used, \(acc.rejectedTotal) rejected")
                 for e in acc.examples.prefix(3) { Terminal.err("  rejected \(e)") }
+                for f in acc.skipped { Terminal.err("  skipped \(f.file): \(f.reason)") }
                 if acc.examples.count > 3 { Terminal.err("  (first \(acc.examples.count) rejections are listed in summary.json)") }
             }
             let run = try AnalysisRun.run(selected, on: dataset, options: options, context: context) { name in
