@@ -49,6 +49,24 @@ import Testing
         #expect(s.label == .regular)
     }
 
+    @Test func periodicPostsSplitByRetweetsAreRegular() throws {
+        // Every 4 hours ± 1 minute, a 20-day pause, and one post in three followed by a retweet
+        // 3–40 minutes later: CV and quartiles are spoiled, the band around the median is not.
+        var g = SeededGenerator(seed: 13)
+        var minutes: [Int] = []
+        var t = 0
+        for k in 0..<200 {
+            minutes.append(t + Int(g.next() % 3) - 1)
+            if g.next() % 3 == 0 { minutes.append(t + 3 + Int(g.next() % 38)) }
+            t += k == 100 ? 20 * 1440 : 240
+        }
+        let s = try stats(minutes: minutes.sorted())
+        #expect(s.cv > 0.5)
+        #expect(s.quartileDispersion > 0.1)
+        #expect(s.nearMedianShare >= 0.4)
+        #expect(s.label == .regular)
+    }
+
     @Test func roundMultiplesMakeRegular() throws {
         // Gaps of 5, 10, 15, ..., 60 minutes cycling: varied but always on the 5-minute grid.
         var t = 0

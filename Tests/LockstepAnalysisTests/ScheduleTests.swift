@@ -42,8 +42,31 @@ struct Scenario {
     @Test func officeSilenceIsFoundWithItsDates() {
         let f = Schedule.fingerprint(of: sc.office, in: sc.dataset)
         #expect(f.silences.map(\.from) == ["2020-01-24"])
-        #expect(f.silences.map(\.to) == ["2020-01-31"])
+        // The closure's last weekday is Friday 31 January; the quiet weekend after it belongs to it.
+        #expect(f.silences.map(\.to) == ["2020-02-02"])
+        #expect(f.silences.first?.days == 10)
         #expect(f.silences.first?.postsDuring == 0)
+    }
+
+    @Test func workedWeekendIsNotPartOfTheSilence() throws {
+        // An office closed Monday 30 September to Friday 4 October 2019 that worked Sunday 29 September.
+        var s = Synth(seed: 14)
+        let t0 = CivilTime.days(year: 2019, month: 7, day: 1), t1 = CivilTime.days(year: 2019, month: 12, day: 31)
+        let closed = CivilTime.days(year: 2019, month: 9, day: 30)...CivilTime.days(year: 2019, month: 10, day: 4)
+        let worked = CivilTime.days(year: 2019, month: 9, day: 29)
+        var ids: [Int32] = []
+        for k in 0..<20 {
+            let a = s.account("w\(k)")
+            ids.append(a)
+            for d in t0...t1 where (CivilTime.weekday(dayNumber: d) < 5 || d == worked) && !closed.contains(d) {
+                for _ in 0..<4 { s.post(a, at: Int64(d) * 86_400 + Int64(1 + s.uniform(8)) * 3600 + Int64(s.uniform(3600))) }
+            }
+        }
+        let ds = s.finish()
+        let f = Schedule.fingerprint(of: ids, in: ds, settings: try Schedule.Settings(options: AnalysisOptions(["tz": "UTC"])))
+        #expect(f.silences.map(\.from) == ["2019-09-30"])
+        // The quiet weekend after the closure joins it; the worked Sunday before it does not.
+        #expect(f.silences.map(\.to) == ["2019-10-06"])
     }
 
     @Test func eveningAndWeekendUsersGetNoWorkingWeek() throws {

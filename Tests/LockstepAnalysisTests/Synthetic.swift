@@ -52,7 +52,8 @@ struct Synth {
 
     static let start = CivilTime.days(year: 2019, month: 10, day: 1)
     static let end = CivilTime.days(year: 2020, month: 3, day: 31)
-    static let silence = CivilTime.days(year: 2020, month: 1, day: 24)...CivilTime.days(year: 2020, month: 1, day: 31)
+    /// Spring Festival 2020 as observed in China: Friday 24 January to Sunday 2 February.
+    static let silence = CivilTime.days(year: 2020, month: 1, day: 24)...CivilTime.days(year: 2020, month: 2, day: 2)
 
     /// Office workers at UTC+8: weekdays 09–18 local with a lunch dip, sessions of a few posts
     /// minutes apart, minute-resolution times, silent over `silence`.

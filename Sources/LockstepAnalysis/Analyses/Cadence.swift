@@ -14,18 +14,21 @@ public struct Cadence: Analysis {
         ParameterSpec("regular_cv", default: "0.5", "Coefficient of variation at or below which gaps are clock-like"),
         ParameterSpec("regular_qcd", default: "0.1", "Quartile dispersion (Q3−Q1)/(Q3+Q1) at or below which gaps are clock-like"),
         ParameterSpec("regular_round", default: "0.6", "Excess share of gaps at exact 5-minute multiples at or above which gaps are clock-like"),
+        ParameterSpec("regular_period", default: "0.4", "Share of gaps within ±5% of the median gap at or above which gaps are clock-like"),
     ]
 
     let minGaps: Int
     let regularCV: Double
     let regularQCD: Double
     let regularRound: Double
+    let regularPeriod: Double
 
     public init(options: AnalysisOptions) throws {
         minGaps = try options.int(Self.name, "min_gaps", default: 20)
         regularCV = try options.double(Self.name, "regular_cv", default: 0.5)
         regularQCD = try options.double(Self.name, "regular_qcd", default: 0.1)
         regularRound = try options.double(Self.name, "regular_round", default: 0.6)
+        regularPeriod = try options.double(Self.name, "regular_period", default: 0.4)
         guard minGaps >= 2 else { throw OptionError(key: "cadence.min_gaps", value: String(minGaps), expected: "a number of at least 2") }
     }
 
@@ -63,6 +66,8 @@ public struct Cadence: Analysis {
         public var quartileDispersion = 0.0
         /// Shannon entropy of the octave-binned gaps, bits.
         public var entropyBits = 0.0
+        /// Share of gaps within ±5% (at least ± one resolution step) of the median gap: high for a fixed period.
+        public var nearMedianShare = 0.0
         /// Share of non-zero gaps that are exact multiples of 5 minutes; nil at hour or day resolution.
         public var roundShare: Double?
         /// That share above what chance gives at this resolution, scaled to 0…1.
@@ -137,6 +142,8 @@ public struct Cadence: Analysis {
         public var quartileDispersion: Double
         /// Median gap entropy, bits.
         public var entropyBits: Double
+        /// Median share of gaps within ±5% of the account's median gap.
+        public var nearMedianShare: Double
         /// Median share of gaps at 5-minute multiples.
         public var roundShare: Double?
     }
@@ -172,10 +179,12 @@ public struct Cadence: Analysis {
             }
             byLabel[label.name] = LabelProfile(
                 accounts: list.count, medianGapSeconds: med { $0.median }!, cv: med { $0.cv }!, burstiness: med { $0.burstiness }!,
-                quartileDispersion: med { $0.quartileDispersion }!, entropyBits: med { $0.entropyBits }!, roundShare: med { $0.roundShare })
+                quartileDispersion: med { $0.quartileDispersion }!, entropyBits: med { $0.entropyBits }!,
+                nearMedianShare: med { $0.nearMedianShare }!, roundShare: med { $0.roundShare })
         }
         let rule = "insufficient when fewer than \(minGaps) gaps or day-resolution timestamps; regular when CV ≤ \(regularCV), "
-            + "or quartile dispersion ≤ \(regularQCD) with a median gap of at least 5 resolution steps, "
+            + "or, with a median gap of at least 5 resolution steps, quartile dispersion ≤ \(regularQCD) "
+            + "or a share ≥ \(regularPeriod) of gaps within ±5% of the median, "
             + "or excess 5-minute-multiple share ≥ \(regularRound); otherwise bursty-human"
         return Result(rule: rule, minGaps: minGaps, labels: labels, resolutions: resolutions, byLabel: byLabel,
                       tieShare: totalGaps == 0 ? nil : Self.round3(Double(ties) / Double(totalGaps)), stats: stats)
@@ -235,6 +244,17 @@ public struct Cadence: Analysis {
         let sd = max(sum2 / n - s.mean * s.mean, 0).squareRoot()
         s.cv = s.mean > 0 ? sd / s.mean : 0
         s.burstiness = sd + s.mean > 0 ? (sd - s.mean) / (sd + s.mean) : 0
+        // Gaps are sorted: count those inside the band around the median by two binary searches.
+        let band = max(0.05 * s.median, Double(s.resolution))
+        func firstIndex(atLeast x: Double) -> Int {
+            var lo = 0, hi = gaps.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if effective(mid) < x { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        s.nearMedianShare = Double(firstIndex(atLeast: s.median + band + 0.5) - firstIndex(atLeast: s.median - band - 0.5)) / n
         let q1 = quantile(0.25), q3 = quantile(0.75)
         s.quartileDispersion = q1 + q3 > 0 ? (q3 - q1) / (q3 + q1) : 0
         var h = 0.0
@@ -257,8 +277,12 @@ public struct Cadence: Analysis {
     func label(_ s: Stats) -> Label {
         if s.gaps < minGaps || s.resolution >= 86_400 { return .insufficient }
         if s.cv <= regularCV { return .regular }
-        // Near the resolution, quantisation makes gaps look alike; only trust the quartiles above it.
-        if s.quartileDispersion <= regularQCD && s.median >= 5 * Double(s.resolution) { return .regular }
+        // Near the resolution, quantisation makes gaps look alike; only trust the quartiles and the
+        // period band well above it.
+        if s.median >= 5 * Double(s.resolution) {
+            if s.quartileDispersion <= regularQCD { return .regular }
+            if s.nearMedianShare >= regularPeriod { return .regular }
+        }
         if let r = s.roundExcess, r >= regularRound, s.gaps - s.ties >= minGaps { return .regular }
         return .burstyHuman
     }

@@ -662,8 +662,9 @@ struct ScheduleEngine {
     ///
     /// The level of a day is the median count of its reference days within ±28 days: weekdays
     /// for a working-week group (whose weekends are quiet anyway and so are neither silent nor
-    /// active), every day otherwise. Runs must start and end on a quiet reference day, span at
-    /// least `minDays` calendar days, and have active reference days on both sides.
+    /// active), every day otherwise. Runs start and end on a quiet reference day, span at least
+    /// `minDays` calendar days, have active reference days on both sides, and are reported with
+    /// the quiet weekend days next to them.
     static func silences(daily: [Int], firstDay: Int, workingWeek: Bool, minDays: Int) -> [ScheduleFingerprint.Silence] {
         let n = daily.count
         guard n > 2 else { return [] }
@@ -700,7 +701,6 @@ struct ScheduleEngine {
                 if s == .quiet { lastQuiet = j }
                 j += 1
             }
-            let days = lastQuiet - i + 1
             // Active on both sides: a reference day before the run and one after it (j stopped on an active day).
             var before = false
             for k in stride(from: i - 1, through: lo, by: -1) {
@@ -711,10 +711,18 @@ struct ScheduleEngine {
             let after = j <= hi
             var baseline = 0.0
             for k in i...lastQuiet where isReference(k) { baseline = max(baseline, level[k]) }
-            if days >= minDays && before && after && baseline >= minLevel {
-                let posts = daily[i...lastQuiet].reduce(0, +)
-                out.append(.init(from: CivilTime.isoDate(dayNumber: firstDay + i), to: CivilTime.isoDate(dayNumber: firstDay + lastQuiet),
-                                 days: days, postsDuring: posts, baselinePerDay: baseline))
+            // A closure that touches a weekend includes it, as official holidays do (Spring Festival
+            // 2020: Friday 24 January to Sunday 2 February), unless the weekend day was worked.
+            var from = i, to = lastQuiet
+            while from - 1 >= lo && !isReference(from - 1) && Double(daily[from - 1]) <= quietFraction * baseline { from -= 1 }
+            while to + 1 <= hi && !isReference(to + 1) && Double(daily[to + 1]) <= quietFraction * baseline { to += 1 }
+            let span = to - from + 1
+            // The length test is on the closure itself (first to last quiet reference day), so that
+            // a quiet Friday does not become a four-day silence by taking in its weekend.
+            if lastQuiet - i + 1 >= minDays && before && after && baseline >= minLevel {
+                let posts = daily[from...to].reduce(0, +)
+                out.append(.init(from: CivilTime.isoDate(dayNumber: firstDay + from), to: CivilTime.isoDate(dayNumber: firstDay + to),
+                                 days: span, postsDuring: posts, baselinePerDay: baseline))
             }
             i = lastQuiet + 1
         }
