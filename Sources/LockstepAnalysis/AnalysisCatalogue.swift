@@ -4,6 +4,7 @@ import LockstepCore
 public enum AnalysisCatalogue {
     public static let all: [any Analysis.Type] = [
         Overview.self,
+        Schedule.self, Cadence.self, Clients.self, Personas.self, CreationCohorts.self, Languages.self,
         Coordination.self,
     ]
 
