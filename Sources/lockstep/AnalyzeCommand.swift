@@ -25,7 +25,7 @@ struct Analyze: ParsableCommand {
     @Option(help: ArgumentHelp("A TOML file naming the columns of a CSV no built-in format knows (see docs/mapping.md).", valueName: "FILE.toml"))
     var mapping: String?
 
-    @Option(help: "Time zone for showing times and for schedules: UTC (default), ±HH:MM, or auto.")
+    @Option(help: "Time zone for showing times and reading schedules: UTC (default), ±HH:MM, an IANA name such as Asia/Shanghai, or auto (the input's working-week offset).")
     var tz: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("An analysis parameter, as analysis.param=value (repeatable).", valueName: "analysis.param=value"))
@@ -57,13 +57,10 @@ struct Analyze: ParsableCommand {
             }
             var context = AnalysisContext()
             if let tz {
-                options.values["tz"] = tz
-                if tz.lowercased() != "auto" {
-                    guard let off = TimeZoneSpec.offsetSeconds(tz) else {
-                        throw ValidationError("--tz \(tz): expected UTC, ±HH:MM (e.g. +08:00) or auto")
-                    }
-                    context.displayOffsetSeconds = off
+                guard ZoneSpec.parse(tz) != nil else {
+                    throw ValidationError("--tz \(tz): expected UTC, ±HH:MM (e.g. +08:00), an IANA zone (e.g. Asia/Shanghai) or auto")
                 }
+                options.values["tz"] = tz
             }
             let selected = try AnalysisCatalogue.resolve(analyses.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
             var ingest = IngestOptions()
@@ -79,6 +76,7 @@ struct Analyze: ParsableCommand {
             let bar = ProgressBar(enabled: !quiet)
             let dataset = try Ingest.load(inputs, options: ingest) { p in bar.update(p) }
             bar.finish()
+            if let tz { context.displayOffsetSeconds = DisplayZone.offsetSeconds(tz, dataset: dataset) ?? 0 }
             let acc = dataset.accounting
             let watchlists = watchlist + acc.skipped.filter { $0.kind == "watchlist" }.map(\.file)
             if !watchlists.isEmpty {

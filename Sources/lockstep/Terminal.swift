@@ -39,22 +39,6 @@ enum CommandErrors {
     }
 }
 
-/// `--tz` values that are a fixed offset.
-enum TimeZoneSpec {
-    static func offsetSeconds(_ s: String) -> Int? {
-        let t = s.uppercased()
-        if t == "UTC" || t == "Z" || t == "GMT" { return 0 }
-        var body = Substring(t)
-        if body.hasPrefix("UTC") { body = body.dropFirst(3) }
-        guard let sign = body.first, sign == "+" || sign == "-" else { return nil }
-        let parts = body.dropFirst().split(separator: ":")
-        guard let h = Int(parts.first ?? ""), h <= 14 else { return nil }
-        let m = parts.count > 1 ? Int(parts[1]) ?? -1 : 0
-        guard (0..<60).contains(m) else { return nil }
-        return (sign == "-" ? -1 : 1) * (h * 3600 + m * 60)
-    }
-}
-
 /// A one-line progress bar on stderr (bytes, rows, rate), shown only when stderr is a terminal.
 final class ProgressBar: @unchecked Sendable {
     private let enabled: Bool
