@@ -115,7 +115,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-net-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let written = try ResultsWriter.write(dataset: ds, run: run, inputs: [], directory: dir)
-        #expect(written == ["summary.json", "accounts.csv"])
+        #expect(written == ["summary.json", "accounts.csv", "report.html"])  // no network files
     }
 
     @Test(arguments: [
