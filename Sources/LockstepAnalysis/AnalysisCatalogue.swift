@@ -6,6 +6,7 @@ public enum AnalysisCatalogue {
         Overview.self,
         Schedule.self, Cadence.self, Clients.self, Personas.self, CreationCohorts.self, Languages.self,
         Coordination.self,
+        Findings.self,
     ]
 
     public static var names: [String] { all.map { $0.name } }

@@ -38,7 +38,11 @@ public enum AccountsTable {
                 acc.language[i] == noID ? "" : ds.languages[acc.language[i]],
             ]
             for v in verdictColumns {
-                if v == "reasons" { row.append((reasons[a] ?? []).joined(separator: ";")) }
+                if v == "reasons" {
+                    // Several analyses may give the same code (findings repeats what it weighed): once each.
+                    var seen = Set<String>()
+                    row.append((reasons[a] ?? []).filter { seen.insert($0).inserted }.joined(separator: ";"))
+                }
                 else { row.append(byName[v]?[i] ?? "") }
             }
             for e in extraNames { row.append(byName[e]![i]) }

@@ -75,6 +75,9 @@ public struct CreationCohorts: Analysis {
                  createdPerYear, cohorts, accountsInCohorts
         }
 
+        /// The cohort day (`YYYY-MM-DD`) of an account in one, else nil.
+        public func cohortDate(of account: Int32) -> String? { cohortOf[account] }
+
         public func accountColumns(_ dataset: Dataset) -> [AccountColumn] {
             var v = [String](repeating: "", count: dataset.accounts.count)
             for (a, d) in cohortOf { v[Int(a)] = d }
