@@ -516,7 +516,14 @@ struct ScheduleEngine {
                 memberCounts[Int(j.verdict.rawValue)][slot] += 1
                 if perAccount != nil {
                     perAccount!.verdict[Int(a)] = j.verdict.rawValue
-                    if j.verdict == .workingWeek { perAccount!.offset[Int(a)] = Int8(j.best) }
+                    if j.verdict == .workingWeek {
+                        perAccount!.offset[Int(a)] = Int8(j.best)
+                        // The office-hours share at the account's own offset, so that it agrees with
+                        // `utc_offset_hours` on the same row (others get it in the display zone below).
+                        var work = 0
+                        for b in 0..<168 where WorkWeekTemplate.isWorkHour((b + j.best + 168) % 168) { work += Int(hist[b]) }
+                        perAccount!.workShare[Int(a)] = Float(Double(work) / Double(n))
+                    }
                 }
             } else {
                 memberCounts[Int(Schedule.Verdict.insufficient.rawValue)][WorkWeekTemplate.candidates] += 1
@@ -566,7 +573,7 @@ struct ScheduleEngine {
                 daily[CivilTime.dayNumber(lt) - firstDay] += 1
             }
             cursor += n
-            if perAccount != nil { perAccount!.workShare[Int(a)] = Float(Double(work) / Double(n)) }
+            if perAccount != nil && perAccount!.workShare[Int(a)] < 0 { perAccount!.workShare[Int(a)] = Float(Double(work) / Double(n)) }
         }
 
         var memberOffsets: [ScheduleFingerprint.MemberOffsetCount] = []
