@@ -21,11 +21,12 @@ struct ReportContext {
     var offset: Int { run.context.displayOffsetSeconds }
     var zoneName: String { offset == 0 ? "UTC" : "UTC" + CivilTime.formatOffset(offset) }
 
-    /// An account's handle (or id) linked to its row in the accounts table when it has one.
+    /// An account's handle (or id), linked to its row in the flagged-accounts table when it has one.
     func accountLink(_ a: Int32) -> String {
         let h = dataset.handle(of: a)
-        let label = h.isEmpty ? dataset.accountID(of: a) : "@" + h
-        return "<a href=\"#\(HTML.anchor("acct", dataset.accountID(of: a)))\">\(HTML.escape(label))</a>"
+        let label = HTML.escape(h.isEmpty ? dataset.accountID(of: a) : "@" + h)
+        guard let f = run.context.result(of: Findings.self), f.isFlagged(a) else { return label }
+        return "<a href=\"#\(HTML.anchor("acct", dataset.accountID(of: a)))\">\(label)</a>"
     }
 }
 
@@ -34,6 +35,9 @@ struct ReportContext {
 public enum HTMLReport: ArtifactWriter {
     static let sections: [any ReportSection.Type] = [
         OverviewSection.self,
+        FindingsSection.self,
+        ScheduleSection.self,
+        FingerprintSection.self,
         ActiveAccountsSection.self,
         InputSection.self,
     ]
@@ -169,7 +173,7 @@ enum ActiveAccountsSection: ReportSection {
             let created = acc.created[i] == noTime ? "" : String(CivilTime.iso8601(acc.created[i], offsetSeconds: ctx.offset).prefix(10))
             let profile = [acc.profileArena.string(acc.description[i]), acc.profileArena.string(acc.location[i])].filter { !$0.isEmpty }
             let url = acc.profileArena.string(acc.profileURL[i])
-            s += "<tr id=\"\(HTML.anchor("acct", ds.accountID(of: a)))\"><td>\(ctx.accountLink(a))<br><span class=\"mono muted\">\(HTML.escape(ds.accountID(of: a)))</span></td>"
+            s += "<tr><td>\(ctx.accountLink(a))<br><span class=\"mono muted\">\(HTML.escape(ds.accountID(of: a)))</span></td>"
             s += "<td>\(HTML.escape(acc.profileArena.string(acc.displayName[i])))</td><td class=\"n\">\(HTML.number(range.count))</td>"
             s += "<td class=\"n\">\(acc.followers[i] < 0 ? "" : HTML.number(Int(acc.followers[i])))</td><td>\(created)</td>"
             s += "<td class=\"text\">\(HTML.escape(profile.joined(separator: " · ")))\(url.isEmpty ? "" : "<br>" + HTML.link(url))</td>"
