@@ -4,6 +4,9 @@ import LockstepCore
 public enum AnalysisCatalogue {
     public static let all: [any Analysis.Type] = [
         Overview.self,
+        HijackedAccounts.self,
+        Narratives.self,
+        FollowerSurges.self,
     ]
 
     public static var names: [String] { all.map { $0.name } }

@@ -7,7 +7,8 @@ import LockstepCore
 /// Change points: for every day `d`, the term-and-hashtag distribution of the `window` days before
 /// `d` is compared with the `window` days from `d` on by the Jensen-Shannon distance. Local maxima
 /// are tested by permuting whole days between the two sides (so a one-day burst cannot pass as a
-/// shift); the strongest significant ones are kept.
+/// shift) and must also reach `min_effect` times the permuted splits' mean distance; the strongest
+/// that pass are kept.
 public struct Narratives: Analysis {
     public static let name = "narratives"
     public static let summary = "Term and hashtag timelines, topic change points with rising and falling terms, emerging items"
@@ -15,8 +16,9 @@ public struct Narratives: Analysis {
         ParameterSpec("window", default: "7d", "Days on each side of a candidate change point"),
         ParameterSpec("vocabulary", default: "1500", "Most used terms (and half as many hashtags) compared across windows"),
         ParameterSpec("min_tokens", default: "200", "Fewest vocabulary uses each side of a change point needs"),
-        ParameterSpec("permutations", default: "99", "Day permutations per candidate change point"),
+        ParameterSpec("permutations", default: "199", "Day permutations per candidate change point"),
         ParameterSpec("alpha", default: "0.01", "Largest permutation p-value of a change point"),
+        ParameterSpec("min_effect", default: "1.5", "Smallest ratio of a change point's distance to the mean distance of permuted splits"),
         ParameterSpec("max_change_points", default: "10", "Most change points listed per group"),
         ParameterSpec("top", default: "10", "Rising and falling terms (and hashtags) listed per change point"),
         ParameterSpec("min_emerging", default: "20", "Fewest uses in one window for an item to count as emerging"),
@@ -30,6 +32,7 @@ public struct Narratives: Analysis {
     let minTokens: Int
     let permutations: Int
     let alpha: Double
+    let minEffect: Double
     let maxChangePoints: Int
     let top: Int
     let minEmerging: Int
@@ -45,8 +48,9 @@ public struct Narratives: Analysis {
         windowDays = Int(w / 86_400)
         vocabulary = try options.int(Self.name, "vocabulary", default: 1500)
         minTokens = try options.int(Self.name, "min_tokens", default: 200)
-        permutations = try options.int(Self.name, "permutations", default: 99)
+        permutations = try options.int(Self.name, "permutations", default: 199)
         alpha = try options.double(Self.name, "alpha", default: 0.01)
+        minEffect = try options.double(Self.name, "min_effect", default: 1.5)
         maxChangePoints = try options.int(Self.name, "max_change_points", default: 10)
         top = try options.int(Self.name, "top", default: 10)
         minEmerging = try options.int(Self.name, "min_emerging", default: 20)
@@ -79,6 +83,8 @@ public struct Narratives: Analysis {
         /// Jensen-Shannon distance (square root of the divergence, base 2), 0...1.
         public var distance: Double
         public var pValue: Double
+        /// Mean distance of the permuted splits: what this window size gives by chance.
+        public var chanceDistance: Double
         /// Rank by distance among this group's change points (1 = strongest).
         public var rank: Int
         public var beforeFrom: String
@@ -425,16 +431,16 @@ extension Narratives {
                 if isMax { candidates.append(c) }
             }
             candidates.sort { distance[$0] != distance[$1] ? distance[$0] > distance[$1] : $0 < $1 }
-            var found: [(Int, Double)] = []
+            var found: [(Int, Double, Double)] = []
             var tested = 0
             for c in candidates {
                 if found.count >= settings.maxChangePoints || tested >= settings.maxChangePoints * 4 { break }
                 tested += 1
-                let p = permutationP(m, dayTotal, c: c, observed: distance[c], vn: vn)
-                if p <= settings.alpha { found.append((c, p)) }
+                let (p, chance) = permutationP(m, dayTotal, c: c, observed: distance[c], vn: vn)
+                if p <= settings.alpha && distance[c] >= settings.minEffect * chance { found.append((c, p, chance)) }
             }
             var out: [ChangePoint] = []
-            for (rank, (c, p)) in found.enumerated() {
+            for (rank, (c, p, chance)) in found.enumerated() {
                 var l = [Double](repeating: 0, count: vn), r = l
                 for k in (c - w)..<c { add(k, &l, 1) }
                 for k in c..<(c + w) { add(k, &r, 1) }
@@ -442,7 +448,7 @@ extension Narratives {
                 let mixed = movers(l, r, lt, rt, v, onlyTags: false)
                 let tags = movers(l, r, lt, rt, v, onlyTags: true)
                 out.append(ChangePoint(date: CivilTime.isoDate(dayNumber: minDay + c), group: group, distance: distance[c], pValue: p,
-                                       rank: rank + 1, beforeFrom: CivilTime.isoDate(dayNumber: minDay + c - w),
+                                       chanceDistance: chance, rank: rank + 1, beforeFrom: CivilTime.isoDate(dayNumber: minDay + c - w),
                                        afterTo: CivilTime.isoDate(dayNumber: minDay + c + w - 1), beforeTokens: Int(lt), afterTokens: Int(rt),
                                        rising: mixed.0, falling: mixed.1, risingHashtags: tags.0, fallingHashtags: tags.1))
             }
@@ -458,7 +464,7 @@ extension Narratives {
         }
 
         /// Share of day splits of the 2w days around `c` whose distance reaches the observed one.
-        func permutationP(_ m: Matrix, _ dayTotal: [Double], c: Int, observed: Double, vn: Int) -> Double {
+        func permutationP(_ m: Matrix, _ dayTotal: [Double], c: Int, observed: Double, vn: Int) -> (Double, Double) {
             let w = settings.windowDays
             var pool = Array((c - w)..<(c + w))
             var total = [Double](repeating: 0, count: vn)
@@ -469,7 +475,7 @@ extension Narratives {
             Self.dedupe(&support)
             var l = [Double](repeating: 0, count: vn), r = l
             var rng = SeededGenerator(seed: settings.seed).fork(UInt64(c))
-            var reached = 0
+            var reached = 0, sum = 0.0, done = 0
             for _ in 0..<settings.permutations {
                 // Partial Fisher-Yates: the first w days of the pool form the left side.
                 for i in 0..<w {
@@ -481,6 +487,8 @@ extension Narratives {
                 for i in 0..<w { let d = pool[i]; for k in m.row(d) { l[Int(m.slots[k])] += Double(m.counts[k]) }; lt += dayTotal[d] }
                 for k in support { r[Int(k)] = total[Int(k)] - l[Int(k)] }
                 let dist = Self.jsd(l, r, lt, grand - lt, support).squareRoot()
+                sum += dist
+                done += 1
                 if dist >= observed - 1e-12 {
                     reached += 1
                     // Already above alpha: no need for the remaining permutations.
@@ -488,7 +496,7 @@ extension Narratives {
                 }
             }
             // A stopped test reports the p-value of the permutations that would at least follow.
-            return Double(reached + 1) / Double(settings.permutations + 1)
+            return (Double(reached + 1) / Double(settings.permutations + 1), sum / Double(max(done, 1)))
         }
 
         func movers(_ l: [Double], _ r: [Double], _ lt: Double, _ rt: Double, _ v: Vocabulary, onlyTags: Bool) -> ([Mover], [Mover]) {
