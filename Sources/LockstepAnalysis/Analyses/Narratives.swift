@@ -270,8 +270,8 @@ extension Narratives {
                     let p = Int(byDay[k])
                     tokens.removeAll(keepingCapacity: true)
                     arena.withBytes(ds.posts.text[p]) { tokenizer.termIDs($0, into: &tokens) }
-                    if termAcc.count < tokenizer.terms.count {
-                        let grow = max(tokenizer.terms.count, termAcc.count * 2) - termAcc.count
+                    if termAcc.count < tokenizer.termCount {
+                        let grow = max(tokenizer.termCount, termAcc.count * 2) - termAcc.count
                         termAcc.append(contentsOf: repeatElement(0, count: grow))
                         termTotal.append(contentsOf: repeatElement(0, count: grow))
                     }
@@ -397,28 +397,28 @@ extension Narratives {
             // Sliding windows: left = [d-w, d), right = [d, d+w).
             var left = [Double](repeating: 0, count: vn), right = left
             var lt = 0.0, rt = 0.0
-            var present = [Int32](repeating: 0, count: vn)  // how many of the 2w days hold the slot
+            // Slots used in the current 2w days, collected with a stamp instead of a sort.
+            var stamp = [Int](repeating: -1, count: vn)
             var support: [Int32] = []
             func add(_ d: Int, _ into: inout [Double], _ sign: Double) { for k in m.row(d) { into[Int(m.slots[k])] += sign * Double(m.counts[k]) } }
-            func mark(_ d: Int, _ delta: Int32) { for k in m.row(d) { present[Int(m.slots[k])] += delta } }
-            for d in 0..<w { add(d, &left, 1); lt += dayTotal[d]; mark(d, 1) }
-            for d in w..<(2 * w) { add(d, &right, 1); rt += dayTotal[d]; mark(d, 1) }
+            for d in 0..<w { add(d, &left, 1); lt += dayTotal[d] }
+            for d in w..<(2 * w) { add(d, &right, 1); rt += dayTotal[d] }
             var distance = [Double](repeating: -1, count: days)
             var d = w
             while true {
                 if lt >= Double(settings.minTokens) && rt >= Double(settings.minTokens) {
                     support.removeAll(keepingCapacity: true)
-                    for k in (d - w)..<(d + w) { for j in m.row(k) where present[Int(m.slots[j])] > 0 { support.append(m.slots[j]) } }
-                    support.sort()
-                    Self.dedupe(&support)
+                    for k in (d - w)..<(d + w) {
+                        for j in m.row(k) where stamp[Int(m.slots[j])] != d { stamp[Int(m.slots[j])] = d; support.append(m.slots[j]) }
+                    }
                     distance[d] = Self.jsd(left, right, lt, rt, support).squareRoot()
                 }
                 guard d + w < days else { break }
                 // Slide by one day.
-                add(d - w, &left, -1); lt -= dayTotal[d - w]; mark(d - w, -1)
+                add(d - w, &left, -1); lt -= dayTotal[d - w]
                 add(d, &left, 1); lt += dayTotal[d]
                 add(d, &right, -1); rt -= dayTotal[d]
-                add(d + w, &right, 1); rt += dayTotal[d + w]; mark(d + w, 1)
+                add(d + w, &right, 1); rt += dayTotal[d + w]
                 d += 1
             }
             // Candidates: the highest distance within ±w days (earliest on ties), strongest first.
@@ -456,13 +456,6 @@ extension Narratives {
             return out
         }
 
-        static func dedupe(_ a: inout [Int32]) {
-            guard a.count > 1 else { return }
-            var w = 1
-            for i in 1..<a.count where a[i] != a[w - 1] { a[w] = a[i]; w += 1 }
-            a.removeLast(a.count - w)
-        }
-
         /// Share of day splits of the 2w days around `c` whose distance reaches the observed one.
         func permutationP(_ m: Matrix, _ dayTotal: [Double], c: Int, observed: Double, vn: Int) -> (Double, Double) {
             let w = settings.windowDays
@@ -470,9 +463,13 @@ extension Narratives {
             var total = [Double](repeating: 0, count: vn)
             var support: [Int32] = []
             var grand = 0.0
-            for d in pool { for k in m.row(d) { total[Int(m.slots[k])] += Double(m.counts[k]); support.append(m.slots[k]) }; grand += dayTotal[d] }
-            support.sort()
-            Self.dedupe(&support)
+            for d in pool {
+                for k in m.row(d) {
+                    if total[Int(m.slots[k])] == 0 { support.append(m.slots[k]) }
+                    total[Int(m.slots[k])] += Double(m.counts[k])
+                }
+                grand += dayTotal[d]
+            }
             var l = [Double](repeating: 0, count: vn), r = l
             var rng = SeededGenerator(seed: settings.seed).fork(UInt64(c))
             var reached = 0, sum = 0.0, done = 0
@@ -574,7 +571,7 @@ extension Narratives {
                 emit(CivilTime.isoDate(dayNumber: minDay + d), items, termTotal: terms.totals[d], tagTotal: tags.totals[d])
             }
             // Weeks: fold the days of each ISO week together.
-            var termAcc = [Int32](repeating: 0, count: tokenizer.terms.count), tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
+            var termAcc = [Int32](repeating: 0, count: tokenizer.termCount), tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
             var touchedTerms: [Int32] = [], touchedTags: [Int32] = []
             var d = 0
             while d < days {

@@ -12,7 +12,7 @@ import LockstepCore
 ///   exactly when its id is below ``stopWordCount``, which costs no extra lookup.
 public struct Tokenizer: Sendable {
     /// Every term seen so far; ids below ``stopWordCount`` are stop words.
-    public private(set) var terms = ByteInterner()
+    public private(set) var terms = TermTable()
     /// How many ids are stop words.
     public let stopWordCount: Int32
     private var scratch: [UInt8] = []
@@ -29,11 +29,14 @@ public struct Tokenizer: Sendable {
         var ids: [Int32] = []
         var s = text
         s.withUTF8 { t.termIDs(UnsafeRawBufferPointer($0), into: &ids) }
-        return ids.map { t.terms.table[$0] }
+        return ids.map { t.terms[$0] }
     }
 
     /// The string of a term id.
-    public func term(_ id: Int32) -> String { terms.table[id] }
+    public func term(_ id: Int32) -> String { terms[id] }
+
+    /// How many distinct terms (stop words included) have been seen.
+    public var termCount: Int { terms.count }
 
     private enum Kind { case other, word, han, hiragana, katakana }
 
@@ -88,9 +91,14 @@ public struct Tokenizer: Sendable {
     }
 
     @inline(__always)
-    private mutating func emit(_ bytes: UnsafeRawBufferPointer, into out: inout [Int32]) {
-        let id = terms.intern(bytes)
+    private mutating func emit(_ bytes: UnsafeRawBufferPointer, fold: Bool = false, into out: inout [Int32]) {
+        let id = terms.intern(bytes, fold: fold)
         if id >= stopWordCount { out.append(id) }
+    }
+
+    /// Byte classes for the ASCII fast path: 1 letter, 2 digit, 0 anything else.
+    private static let ascii: [UInt8] = (0..<256).map { c in
+        c >= 65 && c <= 90 || c >= 97 && c <= 122 ? 1 : (c >= 48 && c <= 57 ? 2 : 0)
     }
 
     /// Appends the term ids of `text` (stop words dropped) to `out`.
@@ -120,6 +128,28 @@ public struct Tokenizer: Sendable {
             if (c == 104 || c == 72 || c == 119 || c == 87) && (Self.hasPrefix(b, i, "http://") || Self.hasPrefix(b, i, "https://") || Self.hasPrefix(b, i, "www.")) {
                 while i < n && b[i] > 32 { i += 1 }
                 continue
+            }
+            if c < 0x80 {
+                // ASCII fast path: a run of letters and digits not followed by a non-ASCII letter.
+                let cls = Self.ascii.withUnsafeBufferPointer { t -> (Int, Int) in
+                    var j = i, letters = 0
+                    while j < n {
+                        let k = t[Int(b[j])]
+                        if k == 0 { break }
+                        if k == 1 { letters += 1 }
+                        j += 1
+                    }
+                    return (j, letters)
+                }
+                let j = cls.0
+                if j == i { i += 1; continue }
+                if j == n || b[j] < 0x80 || Self.classify(b, j).0 != .word {
+                    if j - i >= 2 && cls.1 > 0 && j - i <= 60 {
+                        emit(UnsafeRawBufferPointer(rebasing: b[i..<j]), fold: true, into: &out)
+                    }
+                    i = j
+                    continue
+                }
             }
             let (kind, len, scalar) = Self.classify(b, i)
             switch kind {
