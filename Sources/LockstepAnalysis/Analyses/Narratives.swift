@@ -227,7 +227,6 @@ extension Narratives {
         let settings: Narratives
         let offset: Int64
         var tokenizer = Tokenizer()
-        var tokens: [Int32] = []
 
         init(ds: Dataset, settings: Narratives, offset: Int) {
             self.ds = ds
@@ -260,37 +259,33 @@ extension Narratives {
             }
 
             var terms = DayCounts(), tags = DayCounts()
-            var termAcc: [Int32] = [], tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
+            var tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
             var touched: [Int32] = []
             var termTotal = [Int](), tagTotal = [Int](repeating: 0, count: ds.hashtags.count)
             let arena = ds.posts.textArena
             for d in 0..<days {
-                var n = 0
                 for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
-                    let p = Int(byDay[k])
-                    tokens.removeAll(keepingCapacity: true)
-                    arena.withBytes(ds.posts.text[p]) { tokenizer.termIDs($0, into: &tokens) }
-                    if termAcc.count < tokenizer.termCount {
-                        let grow = max(tokenizer.termCount, termAcc.count * 2) - termAcc.count
-                        termAcc.append(contentsOf: repeatElement(0, count: grow))
-                        termTotal.append(contentsOf: repeatElement(0, count: grow))
-                    }
-                    for t in tokens {
-                        if termAcc[Int(t)] == 0 { touched.append(t) }
-                        termAcc[Int(t)] += 1
-                    }
-                    n += tokens.count
+                    arena.withBytes(ds.posts.text[Int(byDay[k])]) { tokenizer.count($0) }
                 }
-                Self.close(&terms, &termAcc, &termTotal, &touched, total: n)
-                n = 0
+                if termTotal.count < tokenizer.termCount {
+                    termTotal.append(contentsOf: repeatElement(0, count: max(tokenizer.termCount, termTotal.count * 2) - termTotal.count))
+                }
+                let n = tokenizer.takeCounts { id, c in
+                    terms.items.append(id)
+                    terms.counts.append(c)
+                    termTotal[Int(id)] += Int(c)
+                }
+                terms.starts.append(Int32(terms.items.count))
+                terms.totals.append(n)
+                var tagUses = 0
                 for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
                     for h in ds.posts.hashtags[Int(byDay[k])] {
                         if tagAcc[Int(h)] == 0 { touched.append(h) }
                         tagAcc[Int(h)] += 1
-                        n += 1
+                        tagUses += 1
                     }
                 }
-                Self.close(&tags, &tagAcc, &tagTotal, &touched, total: n)
+                Self.close(&tags, &tagAcc, &tagTotal, &touched, total: tagUses)
             }
             g.termUses = terms.totals.reduce(0, +)
             g.hashtagUses = tags.totals.reduce(0, +)

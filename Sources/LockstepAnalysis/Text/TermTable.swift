@@ -6,8 +6,10 @@ import LockstepCore
 /// With a million distinct terms the chance that two share a 64-bit hash is below 1e-7; the
 /// counts of two such terms would merge, which no narrative figure would notice.
 public struct TermTable: Sendable {
-    private struct Slot { var key: UInt64; var id: Int32; var pad: Int32 }
-    private var slots = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: 1 << 12)
+    /// `day` is a running count kept in the slot itself, so counting a token touches one cache line.
+    private struct Slot { var key: UInt64; var id: Int32; var day: Int32 }
+    private var slots = [Slot](repeating: Slot(key: 0, id: -1, day: 0), count: 1 << 12)
+    private var slotOf: [Int32] = []
     private var arena = ByteArena()
     private var refs: [StrRef] = []
 
@@ -45,12 +47,35 @@ public struct TermTable: Sendable {
     /// The id of a term, added (its bytes lowercased with `fold`) if new.
     @inline(__always)
     public mutating func intern(_ b: UnsafeRawBufferPointer, fold: Bool) -> Int32 {
+        slots[slot(b, fold: fold)].id
+    }
+
+    /// The id of the term in a slot.
+    @inline(__always) func id(atSlot s: Int) -> Int32 { slots[s].id }
+
+    /// Adds one to the running count of the term in slot `s`; returns the new count.
+    @inline(__always) mutating func bump(slot s: Int) -> Int32 {
+        slots[s].day += 1
+        return slots[s].day
+    }
+
+    /// The running count of a term, reset to zero.
+    @inline(__always) mutating func takeCount(_ id: Int32) -> Int32 {
+        let s = Int(slotOf[Int(id)])
+        let c = slots[s].day
+        slots[s].day = 0
+        return c
+    }
+
+    /// The slot of a term, added if new (slots move only when the table grows, inside this call).
+    @inline(__always)
+    mutating func slot(_ b: UnsafeRawBufferPointer, fold: Bool) -> Int {
         let h = Self.hash(b, fold: fold)
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
             let k = slots[s].key
-            if k == h { return slots[s].id }
+            if k == h { return s }
             if k == 0 { break }
             s = (s + 1) & mask
         }
@@ -62,9 +87,13 @@ public struct TermTable: Sendable {
         } else {
             refs.append(arena.append(b))
         }
-        slots[s] = Slot(key: h, id: id, pad: 0)
-        if refs.count * 2 > slots.count { grow() }
-        return id
+        slots[s] = Slot(key: h, id: id, day: 0)
+        slotOf.append(Int32(s))
+        if refs.count * 2 > slots.count {
+            grow()
+            return Int(slotOf[Int(id)])
+        }
+        return s
     }
 
     public mutating func intern(_ s: String) -> Int32 {
@@ -74,12 +103,13 @@ public struct TermTable: Sendable {
 
     private mutating func grow() {
         let size = slots.count * 2
-        var fresh = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: size)
+        var fresh = [Slot](repeating: Slot(key: 0, id: -1, day: 0), count: size)
         let mask = size - 1
         for slot in slots where slot.key != 0 {
             var s = Int(truncatingIfNeeded: slot.key) & mask
             while fresh[s].key != 0 { s = (s + 1) & mask }
             fresh[s] = slot
+            slotOf[Int(slot.id)] = Int32(s)
         }
         slots = fresh
     }

@@ -16,6 +16,11 @@ public struct Tokenizer: Sendable {
     /// How many ids are stop words.
     public let stopWordCount: Int32
     private var scratch: [UInt8] = []
+    /// Counting mode (``count(_:)``): terms are counted in the table instead of listed.
+    private var counting = false
+    /// Terms counted since the last ``takeCounts(_:)``, each once.
+    private var touched: [Int32] = []
+    private var countedTokens = 0
 
     public init() {
         for w in StopWords.all { _ = terms.intern(w) }
@@ -92,8 +97,33 @@ public struct Tokenizer: Sendable {
 
     @inline(__always)
     private mutating func emit(_ bytes: UnsafeRawBufferPointer, fold: Bool = false, into out: inout [Int32]) {
-        let id = terms.intern(bytes, fold: fold)
-        if id >= stopWordCount { out.append(id) }
+        let s = terms.slot(bytes, fold: fold)
+        let id = terms.id(atSlot: s)
+        if id < stopWordCount { return }
+        if counting {
+            if terms.bump(slot: s) == 1 { touched.append(id) }
+            countedTokens += 1
+        } else {
+            out.append(id)
+        }
+    }
+
+    /// Counts the terms of `text` into running counts, read and reset by ``takeCounts(_:)``.
+    public mutating func count(_ text: UnsafeRawBufferPointer) {
+        counting = true
+        var unused: [Int32] = []
+        termIDs(text, into: &unused)
+        counting = false
+    }
+
+    /// Calls `body(id, count)` for every term counted since the last call (in first-counted order),
+    /// resets the counts, and returns how many term uses there were.
+    @discardableResult
+    public mutating func takeCounts(_ body: (Int32, Int32) -> Void) -> Int {
+        for id in touched { body(id, terms.takeCount(id)) }
+        touched.removeAll(keepingCapacity: true)
+        defer { countedTokens = 0 }
+        return countedTokens
     }
 
     /// Byte classes for the ASCII fast path: 1 letter, 2 digit, 0 anything else.
