@@ -221,7 +221,7 @@ extension Narratives {
         var totals: [Int] = []
     }
 
-    /// Holds the tokenizer (so term ids agree across groups) and the scratch arrays.
+    /// Holds the tokenizer of the group being counted, which the reporting steps read terms from.
     struct Engine {
         let ds: Dataset
         let settings: Narratives
@@ -240,6 +240,8 @@ extension Narratives {
             var g = GroupTimeline(group: group, accounts: accounts, posts: posts.count, termUses: 0, hashtagUses: 0,
                                   firstDay: nil, lastDay: nil, topTerms: [], topHashtags: [], changePoints: [], emerging: [])
             guard !posts.isEmpty else { return (g, []) }
+            // A fresh tokenizer per group: its running totals are then this group's.
+            tokenizer = Tokenizer()
             // Bucket posts by day with a counting sort (posts come in input order, not time order).
             var minDay = Int.max, maxDay = Int.min
             for p in posts {
@@ -261,19 +263,15 @@ extension Narratives {
             var terms = DayCounts(), tags = DayCounts()
             var tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
             var touched: [Int32] = []
-            var termTotal = [Int](), tagTotal = [Int](repeating: 0, count: ds.hashtags.count)
+            var tagTotal = [Int](repeating: 0, count: ds.hashtags.count)
             let arena = ds.posts.textArena
             for d in 0..<days {
                 for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
                     arena.withBytes(ds.posts.text[Int(byDay[k])]) { tokenizer.count($0) }
                 }
-                if termTotal.count < tokenizer.termCount {
-                    termTotal.append(contentsOf: repeatElement(0, count: max(tokenizer.termCount, termTotal.count * 2) - termTotal.count))
-                }
                 let n = tokenizer.takeCounts { id, c in
                     terms.items.append(id)
                     terms.counts.append(c)
-                    termTotal[Int(id)] += Int(c)
                 }
                 terms.starts.append(Int32(terms.items.count))
                 terms.totals.append(n)
@@ -287,6 +285,7 @@ extension Narratives {
                 }
                 Self.close(&tags, &tagAcc, &tagTotal, &touched, total: tagUses)
             }
+            let termTotal = tokenizer.countedTotals()
             g.termUses = terms.totals.reduce(0, +)
             g.hashtagUses = tags.totals.reduce(0, +)
             g.firstDay = CivilTime.isoDate(dayNumber: minDay)

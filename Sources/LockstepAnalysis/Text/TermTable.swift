@@ -6,9 +6,11 @@ import LockstepCore
 /// With a million distinct terms the chance that two share a 64-bit hash is below 1e-7; the
 /// counts of two such terms would merge, which no narrative figure would notice.
 public struct TermTable: Sendable {
-    /// `day` is a running count kept in the slot itself, so counting a token touches one cache line.
-    private struct Slot { var key: UInt64; var id: Int32; var day: Int32 }
-    private var slots = [Slot](repeating: Slot(key: 0, id: -1, day: 0), count: 1 << 12)
+    /// Counting state lives in the slot itself, so counting a token touches one cache line: the
+    /// period the term was last counted in, its row in that period's counts, and its total.
+    private struct Slot { var key: UInt64; var id: Int32; var period: Int32; var row: Int32; var total: Int32 }
+    private static let empty = Slot(key: 0, id: -1, period: -1, row: 0, total: 0)
+    private var slots = [Slot](repeating: TermTable.empty, count: 1 << 12)
     private var slotOf: [Int32] = []
     private var arena = ByteArena()
     private var refs: [StrRef] = []
@@ -53,18 +55,25 @@ public struct TermTable: Sendable {
     /// The id of the term in a slot.
     @inline(__always) func id(atSlot s: Int) -> Int32 { slots[s].id }
 
-    /// Adds one to the running count of the term in slot `s`; returns the new count.
-    @inline(__always) mutating func bump(slot s: Int) -> Int32 {
-        slots[s].day += 1
-        return slots[s].day
+    /// Counts one use of the term in slot `s` in `period`: a new row of `items`/`counts` the first
+    /// time in the period, else one more on its row.
+    @inline(__always) mutating func count(slot s: Int, period: Int32, items: inout [Int32], counts: inout [Int32]) {
+        slots[s].total &+= 1
+        if slots[s].period == period {
+            counts[Int(slots[s].row)] += 1
+        } else {
+            slots[s].period = period
+            slots[s].row = Int32(items.count)
+            items.append(slots[s].id)
+            counts.append(1)
+        }
     }
 
-    /// The running count of a term, reset to zero.
-    @inline(__always) mutating func takeCount(_ id: Int32) -> Int32 {
-        let s = Int(slotOf[Int(id)])
-        let c = slots[s].day
-        slots[s].day = 0
-        return c
+    /// Uses counted so far, by term id.
+    public func totals() -> [Int] {
+        var out = [Int](repeating: 0, count: refs.count)
+        for slot in slots where slot.key != 0 { out[Int(slot.id)] = Int(slot.total) }
+        return out
     }
 
     /// The slot of a term, added if new (slots move only when the table grows, inside this call).
@@ -87,7 +96,7 @@ public struct TermTable: Sendable {
         } else {
             refs.append(arena.append(b))
         }
-        slots[s] = Slot(key: h, id: id, day: 0)
+        slots[s] = Slot(key: h, id: id, period: -1, row: 0, total: 0)
         slotOf.append(Int32(s))
         if refs.count * 2 > slots.count {
             grow()
@@ -103,7 +112,7 @@ public struct TermTable: Sendable {
 
     private mutating func grow() {
         let size = slots.count * 2
-        var fresh = [Slot](repeating: Slot(key: 0, id: -1, day: 0), count: size)
+        var fresh = [Slot](repeating: Self.empty, count: size)
         let mask = size - 1
         for slot in slots where slot.key != 0 {
             var s = Int(truncatingIfNeeded: slot.key) & mask

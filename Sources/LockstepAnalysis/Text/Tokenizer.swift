@@ -18,8 +18,10 @@ public struct Tokenizer: Sendable {
     private var scratch: [UInt8] = []
     /// Counting mode (``count(_:)``): terms are counted in the table instead of listed.
     private var counting = false
-    /// Terms counted since the last ``takeCounts(_:)``, each once.
-    private var touched: [Int32] = []
+    /// Terms counted in the current period (since the last ``takeCounts(_:)``) and their counts.
+    private var periodItems: [Int32] = []
+    private var periodCounts: [Int32] = []
+    private var period: Int32 = 0
     private var countedTokens = 0
 
     public init() {
@@ -101,7 +103,7 @@ public struct Tokenizer: Sendable {
         let id = terms.id(atSlot: s)
         if id < stopWordCount { return }
         if counting {
-            if terms.bump(slot: s) == 1 { touched.append(id) }
+            terms.count(slot: s, period: period, items: &periodItems, counts: &periodCounts)
             countedTokens += 1
         } else {
             out.append(id)
@@ -117,14 +119,19 @@ public struct Tokenizer: Sendable {
     }
 
     /// Calls `body(id, count)` for every term counted since the last call (in first-counted order),
-    /// resets the counts, and returns how many term uses there were.
+    /// starts a new period, and returns how many term uses there were.
     @discardableResult
     public mutating func takeCounts(_ body: (Int32, Int32) -> Void) -> Int {
-        for id in touched { body(id, terms.takeCount(id)) }
-        touched.removeAll(keepingCapacity: true)
+        for k in periodItems.indices { body(periodItems[k], periodCounts[k]) }
+        periodItems.removeAll(keepingCapacity: true)
+        periodCounts.removeAll(keepingCapacity: true)
+        period += 1
         defer { countedTokens = 0 }
         return countedTokens
     }
+
+    /// Uses of each term counted so far, by term id.
+    public func countedTotals() -> [Int] { terms.totals() }
 
     /// Byte classes for the ASCII fast path: 1 letter, 2 digit, 0 anything else.
     private static let ascii: [UInt8] = (0..<256).map { c in
