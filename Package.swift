@@ -29,6 +29,13 @@ let package = Package(
                 "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Benchmarks on generated data of named sizes; each checks its result (see BENCHMARKS.md).
+        .executableTarget(
+            name: "lockstep-bench",
+            dependencies: [
+                "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(name: "LockstepCoreTests", dependencies: ["LockstepCore"]),
         .testTarget(name: "LockstepIngestTests", dependencies: ["LockstepIngest"]),
         .testTarget(name: "LockstepAnalysisTests", dependencies: ["LockstepAnalysis", "LockstepIngest"]),

@@ -42,6 +42,12 @@ public struct AnalysisRun: Sendable {
     public var context: AnalysisContext
     public var seconds: [String: Double] = [:]
 
+    /// A run over results computed elsewhere (tests, or a case file reopened later).
+    public init(context: AnalysisContext, order: [String] = []) {
+        self.context = context
+        self.order = order
+    }
+
     /// Runs the analyses in order, each seeing the results of those before it.
     public static func run(_ analyses: [any Analysis.Type], on dataset: Dataset, options: AnalysisOptions,
                            context: AnalysisContext = AnalysisContext(),

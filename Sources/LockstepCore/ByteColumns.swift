@@ -1,3 +1,5 @@
+import Foundation
+
 /// A reference to a run of bytes inside a ``ByteArena``: a packed offset and length.
 ///
 /// Packed into one word so that a column of a million strings costs 8 MB, not a million
@@ -143,13 +145,23 @@ public struct ByteInterner: Sendable {
     /// The id of these bytes, adding them if new.
     @inline(__always)
     public mutating func intern(_ b: UnsafeRawBufferPointer) -> Int32 {
-        let h = Self.hash(b)
+        intern(b, hash: Self.hash(b))
+    }
+
+    @inline(__always)
+    static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
+    /// Interns bytes whose hash is already known (merging another interner reuses its hashes).
+    @inline(__always)
+    public mutating func intern(_ b: UnsafeRawBufferPointer, hash h: UInt64) -> Int32 {
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
             let id = slots[s]
             if id < 0 { break }
-            if hashes[Int(id)] == h && table.withBytes(id, { $0.elementsEqual(b) }) { return id }
+            if hashes[Int(id)] == h && table.withBytes(id, { Self.equal($0, b) }) { return id }
             s = (s + 1) & mask
         }
         let id = table.append(b)
@@ -158,6 +170,9 @@ public struct ByteInterner: Sendable {
         if table.count * 2 > slots.count { grow() }
         return id
     }
+
+    /// The stored hash of an id, so a merge need not hash the bytes again.
+    public func hash(of id: Int32) -> UInt64 { hashes[Int(id)] }
 
     public mutating func intern(_ s: String) -> Int32 {
         var copy = s
@@ -172,7 +187,7 @@ public struct ByteInterner: Sendable {
         while true {
             let id = slots[s]
             if id < 0 { return nil }
-            if hashes[Int(id)] == h && table.withBytes(id, { $0.elementsEqual(b) }) { return id }
+            if hashes[Int(id)] == h && table.withBytes(id, { Self.equal($0, b) }) { return id }
             s = (s + 1) & mask
         }
     }

@@ -52,6 +52,8 @@ public struct AccountTable: Sendable {
     public var following: [Int32] = []
     /// Index into ``Dataset/languages`` or ``noID``.
     public var language: [Int32] = []
+    /// Index into ``Dataset/categories`` (a source's own account label) or ``noID``.
+    public var category: [Int32] = []
     public var origin: [AccountOrigin] = []
 
     public init() {}
@@ -114,6 +116,8 @@ public struct Dataset: Sendable {
     public var clients = StringTable()
     public var hashtags = StringTable()
     public var urls = StringTable()
+    /// Account labels a source assigns (IRA `account_category`), for comparisons, never for detection.
+    public var categories = StringTable()
     /// Posts of each account, sorted by time: `postsByAccount[range]` with range from ``postRange(of:)``.
     public var postsByAccount: [Int32] = []
     public var accountPostStart: [Int32] = [0]

@@ -6,6 +6,8 @@ public struct ProfileBytes {
     public var location = UnsafeRawBufferPointer(start: nil, count: 0)
     public var profileURL = UnsafeRawBufferPointer(start: nil, count: 0)
     public var language = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// A label the source assigns (the IRA release's hand-coded `account_category`).
+    public var category = UnsafeRawBufferPointer(start: nil, count: 0)
     public var created: Int64 = noTime
     public var followers: Int32 = -1
     public var following: Int32 = -1
@@ -23,6 +25,7 @@ public struct DatasetBuilder: Sendable {
     private var clients = ByteInterner()
     private var hashtags = ByteInterner()
     private var urls = ByteInterner()
+    private var categories = ByteInterner()
     private var profiled: [Bool] = []
     private var scratch: [UInt8] = []
 
@@ -70,6 +73,7 @@ public struct DatasetBuilder: Sendable {
         ds.accounts.followers.append(-1)
         ds.accounts.following.append(-1)
         ds.accounts.language.append(noID)
+        ds.accounts.category.append(noID)
         ds.accounts.origin.append(origin)
         profiled.append(false)
     }
@@ -95,6 +99,7 @@ public struct DatasetBuilder: Sendable {
         ds.accounts.followers[i] = p.followers
         ds.accounts.following[i] = p.following
         ds.accounts.language[i] = p.language.isEmpty ? noID : languages.intern(p.language)
+        ds.accounts.category[i] = p.category.isEmpty ? noID : categories.intern(p.category)
     }
 
     /// Sets the handle of an account that has none yet (a reference that carried one).
@@ -213,7 +218,7 @@ public struct DatasetBuilder: Sendable {
         closeOpenPost()
         func remap(_ from: ByteInterner, into to: inout ByteInterner) -> [Int32] {
             var map = [Int32](repeating: noID, count: from.count)
-            for i in 0..<from.count { map[i] = from.table.withBytes(Int32(i)) { to.intern($0) } }
+            for i in 0..<from.count { map[i] = from.table.withBytes(Int32(i)) { to.intern($0, hash: from.hash(of: Int32(i))) } }
             return map
         }
         let langMap = remap(other.languages, into: &languages)
@@ -221,10 +226,11 @@ public struct DatasetBuilder: Sendable {
         let tagMap = remap(other.hashtags, into: &hashtags)
         let urlMap = remap(other.urls, into: &urls)
         let postMap = remap(other.postKeys, into: &postKeys)
+        let categoryMap = remap(other.categories, into: &categories)
         let o = other.ds
         var accountMap = [Int32](repeating: noID, count: o.accounts.origin.count)
         for i in 0..<o.accounts.origin.count {
-            let a = other.accountKeys.table.withBytes(Int32(i)) { accountKeys.intern($0) }
+            let a = other.accountKeys.table.withBytes(Int32(i)) { accountKeys.intern($0, hash: other.accountKeys.hash(of: Int32(i))) }
             accountMap[i] = a
             if Int(a) == ds.accounts.origin.count { appendBlankAccount(origin: []) }
             let j = Int(a)
@@ -251,6 +257,8 @@ public struct DatasetBuilder: Sendable {
                 }
                 let l = o.accounts.language[i]
                 ds.accounts.language[j] = l == noID ? noID : langMap[Int(l)]
+                let c = o.accounts.category[i]
+                ds.accounts.category[j] = c == noID ? noID : categoryMap[Int(c)]
             }
         }
         @inline(__always) func m(_ map: [Int32], _ v: Int32) -> Int32 { v == noID ? noID : map[Int(v)] }
@@ -287,6 +295,7 @@ public struct DatasetBuilder: Sendable {
         ds.clients = clients.table
         ds.hashtags = hashtags.table
         ds.urls = urls.table
+        ds.categories = categories.table
         ds.accounts.key = accountKeys.table
         resolveHandles()
         ds.accounting = accounting
@@ -327,6 +336,7 @@ public struct DatasetBuilder: Sendable {
             fresh.profileURL.append(acc.profileURL[i]); fresh.created.append(acc.created[i])
             fresh.followers.append(acc.followers[i]); fresh.following.append(acc.following[i])
             fresh.language.append(acc.language[i]); fresh.origin.append(acc.origin[i])
+            fresh.category.append(acc.category[i])
         }
         for i in 0..<acc.count where target[i] != Int32(i) {
             fresh.origin[Int(newID[i])].insert(.referenced)

@@ -91,6 +91,14 @@ public struct RejectionLog: Sendable {
 
     public var total: Int { counts.values.reduce(0, +) }
 
+    /// The same counts with other examples (the CSV driver shifts chunk-relative line numbers).
+    package init(rebuilding other: RejectionLog, examples: [Rejection]) {
+        file = other.file
+        strict = other.strict
+        counts = other.counts
+        self.examples = examples
+    }
+
     public mutating func reject(line: Int, column: Int? = nil, _ reason: RejectionReason, _ detail: String) throws {
         counts[reason, default: 0] += 1
         let r = Rejection(file: file, line: line, column: column, reason: reason, detail: detail)

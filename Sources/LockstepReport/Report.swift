@@ -13,7 +13,11 @@ public protocol ArtifactWriter: Sendable {
 /// Writes every output of an `analyze` run into a folder.
 public enum ResultsWriter {
     /// Extra file writers, in the order they run.
-    public static let artifactWriters: [any ArtifactWriter.Type] = [NarrativesCSV.self, FollowerSurgesCSV.self]
+    public static let artifactWriters: [any ArtifactWriter.Type] = [
+        NarrativesCSV.self,
+        FollowerSurgesCSV.self,
+        HTMLReport.self,
+    ]
 
     /// Writes `summary.json`, `accounts.csv` and every artifact; returns the file names written.
     @discardableResult

@@ -2,5 +2,10 @@ import ArgumentParser
 
 @main
 struct Lockstep: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lockstep", abstract: "Find and explain coordinated influence operations.")
+    static let configuration = CommandConfiguration(
+        commandName: "lockstep",
+        abstract: "Find and explain state-backed influence operations in social-media data.",
+        discussion: "Start with `lockstep analyze DATA --out results/`, then open results/summary.json and results/accounts.csv.",
+        version: "0.1.0",
+        subcommands: [Analyze.self, ListAnalyses.self])
 }

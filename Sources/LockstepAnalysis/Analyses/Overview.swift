@@ -99,9 +99,9 @@ public struct Overview: Analysis {
     }
 
     static func headline(_ r: Result) -> String {
-        var s = "\(r.accounts) accounts"
+        var s = "\(grouped(r.accounts)) accounts"
         if r.posts > 0, let a = r.firstPost, let b = r.lastPost {
-            s += " sent \(r.posts) posts between \(a.prefix(10)) and \(b.prefix(10))"
+            s += " sent \(grouped(r.posts)) posts between \(a.prefix(10)) and \(b.prefix(10))"
             if let l = r.postLanguages.first, l.value != "(none)" {
                 s += ", mostly in \(l.value) (\(percent(l.share)))"
             }
@@ -121,6 +121,17 @@ public struct Overview: Analysis {
             s += " The most used client is \(c.value) (\(percent(c.share)) of posts)."
         }
         return s
+    }
+
+    /// Thousands separators, as people write counts in prose.
+    static func grouped(_ v: Int) -> String {
+        let digits = String(abs(v))
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return (v < 0 ? "-" : "") + out
     }
 
     static func percent(_ x: Double) -> String {

@@ -1,0 +1,29 @@
+"""Loads an IO-archive tweets CSV with polars and DuckDB, for comparison with Lockstep's ingest.
+
+Usage: python3 Benchmarks/compare/load_csv.py FILE
+Prints wall seconds, MB/s and peak RSS for each engine (each in its own process, so peaks are separate).
+"""
+import os, resource, subprocess, sys, time
+
+def run(engine, path):
+    t = time.perf_counter()
+    if engine == "polars":
+        import polars as pl
+        df = pl.read_csv(path, infer_schema_length=0)  # all columns as strings: no type guessing
+        rows = df.height
+    else:
+        import duckdb
+        con = duckdb.connect()
+        con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}', all_varchar=true, header=true)")
+        rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+    dt = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    size = os.path.getsize(path)
+    print(f"{engine}: {rows} rows, {dt:.2f} s, {size / dt / 1e6:.0f} MB/s, peak {peak / 1e6:.0f} MB ({peak / size:.2f}x file)")
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3:
+        run(sys.argv[2], sys.argv[1])
+    else:
+        for e in ("polars", "duckdb"):
+            subprocess.run([sys.executable, __file__, sys.argv[1], e], check=True)

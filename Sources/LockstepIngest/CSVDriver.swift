@@ -1,0 +1,278 @@
+import Dispatch
+import Foundation
+import LockstepCore
+
+/// Reads a CSV file block by block and parses each block on all cores.
+///
+/// A block is cut at a row boundary found by quote parity (a line break is a row end only when an
+/// even number of quotes precedes it since the block's start), so quoted fields with line breaks
+/// never straddle two workers. Each worker fills its own `DatasetBuilder`; they are absorbed in
+/// input order, so the dataset is identical whatever the number of workers.
+public enum CSVDriver {
+    public struct Options: Sendable {
+        public var strict = false
+        public var workers = ProcessInfo.processInfo.activeProcessorCount
+        public var blockSize = 16 << 20
+        public init() {}
+    }
+
+    public struct Outcome {
+        public var rowsRead = 0
+        public var rowsUsed = 0
+        public var log: RejectionLog
+        public var bytes = 0
+    }
+
+    /// Reads the header row: the field names, with a UTF-8 byte-order mark dropped.
+    static func header(_ buf: inout [UInt8]) -> (names: [String], end: Int, lines: Int)? {
+        var start = 0
+        if buf.count >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { start = 3 }
+        return buf.withUnsafeMutableBufferPointer { b -> ([String], Int, Int)? in
+            guard let p = b.baseAddress, b.count > start else { return nil }
+            var fields = FieldBuffer()
+            defer { fields.free() }
+            var pos = start
+            var nl = 0
+            guard case .ok = CSVScan.parseRow(p, &pos, b.count, &fields, &nl) else { return nil }
+            var names: [String] = []
+            for i in 0..<fields.count {
+                names.append(String(decoding: UnsafeRawBufferPointer(start: p + fields.starts[i], count: fields.ends[i] - fields.starts[i]), as: UTF8.self)
+                    .trimmingCharacters(in: .whitespaces))
+            }
+            return (names, pos, nl)
+        }
+    }
+
+    /// Parses the whole file behind `source` with a handler made from its header.
+    public static func read<H: CSVRowHandler>(
+        source: ByteSource, file: String, options: Options, builder: inout DatasetBuilder,
+        progress: ((_ bytes: Int, _ rows: Int) -> Void)? = nil,
+        makeHandler: ([String]) throws -> H
+    ) throws -> Outcome {
+        var outcome = Outcome(log: RejectionLog(file: file, strict: options.strict))
+        var buf: [UInt8] = []
+        var eof = false
+        var blockSize = options.blockSize
+        func fill() throws {
+            while !eof && buf.count < blockSize {
+                if try source.read(into: &buf, max: blockSize - buf.count) == 0 { eof = true }
+            }
+        }
+        try fill()
+        // The header must be complete in the buffer: grow it for absurdly long headers.
+        while !eof && CSVScan.hasNoLineBreak(buf) { blockSize *= 2; try fill() }
+        guard let (names, headerEnd, headerLines) = header(&buf) else {
+            throw IngestError.emptyInput("\(file) is empty")
+        }
+        let handlerPrototype = try makeHandler(names)
+        buf.removeFirst(headerEnd)
+        var lineBase = 1 + max(headerLines, 1)
+
+        // Absorbing chunk builders into the dataset is sequential; it runs on its own queue so
+        // that it overlaps the parsing of the next block instead of idling the workers.
+        let merger = Merger(builder)
+        builder = DatasetBuilder()
+        defer {
+            merger.group.wait()
+            builder = merger.builder
+        }
+        while true {
+            try fill()
+            if buf.isEmpty { break }
+            var regionEnd = buf.count
+            if !eof {
+                guard let b = CSVScan.lastRowBoundary(buf) else {
+                    // One row longer than the block: read more before cutting.
+                    blockSize *= 2
+                    continue
+                }
+                regionEnd = b
+            }
+            let cuts = CSVScan.split(buf, end: regionEnd, parts: max(1, min(options.workers * 2, regionEnd / (256 << 10))))
+            let parts = cuts.count - 1
+            let results = Slots<ChunkResult>(parts)
+            let prototype = handlerPrototype
+            let strict = options.strict
+            let atEnd = eof
+            buf.withUnsafeMutableBufferPointer { b in
+                let shared = SharedBytes(p: b.baseAddress!)
+                let body: @Sendable (Int) -> Void = { k in
+                    var handler = prototype
+                    results[k] = parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: atEnd && k == parts - 1,
+                                            handler: &handler, file: file, strict: strict)
+                }
+                if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+            }
+            var finished: [DatasetBuilder] = []
+            for k in 0..<parts {
+                var r = results.take(k)!
+                if var e = r.error {
+                    e.line += lineBase
+                    throw e
+                }
+                var shifted = RejectionLog(file: file, strict: false)
+                for var ex in r.log.examples {
+                    ex.line += lineBase
+                    try? shifted.reject(line: ex.line, column: ex.column, ex.reason, ex.detail)
+                }
+                r.log.replaceExamples(shifted.examples)
+                outcome.log.absorb(r.log)
+                outcome.rowsRead += r.rowsRead
+                outcome.rowsUsed += r.rowsUsed
+                finished.append(r.builder)
+                lineBase += r.newlines
+            }
+            merger.absorb(finished)
+            outcome.bytes += regionEnd
+            progress?(outcome.bytes, outcome.rowsRead)
+            if regionEnd == buf.count { buf.removeAll(keepingCapacity: true) } else { buf.removeFirst(regionEnd) }
+            if eof && buf.isEmpty { break }
+        }
+        return outcome
+    }
+
+    /// Owns the growing dataset while background absorbs run; `group` tracks them.
+    final class Merger: @unchecked Sendable {
+        var builder: DatasetBuilder
+        let group = DispatchGroup()
+        private let queue = DispatchQueue(label: "lockstep.csv.merge")
+        init(_ b: DatasetBuilder) { builder = b }
+
+        func absorb(_ parts: [DatasetBuilder]) {
+            queue.async(group: group) {
+                for p in parts { self.builder.absorb(p) }
+            }
+        }
+    }
+
+    struct ChunkResult {
+        var builder = DatasetBuilder()
+        var log: RejectionLog
+        var rowsRead = 0
+        var rowsUsed = 0
+        var newlines = 0
+        var error: Rejection?
+    }
+
+    /// Parses rows in `[start, end)`; line numbers in the result are relative to the chunk start.
+    static func parseChunk<H: CSVRowHandler>(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, isLast: Bool,
+                                             handler: inout H, file: String, strict: Bool) -> ChunkResult {
+        var r = ChunkResult(log: RejectionLog(file: file, strict: strict))
+        var fields = FieldBuffer()
+        defer { fields.free() }
+        var pos = start
+        var nl = 0
+        do {
+            while pos < end {
+                let rowStart = pos
+                let rowLine = nl
+                let status = CSVScan.parseRow(p, &pos, end, &fields, &nl)
+                // Blank lines are not rows.
+                if fields.count == 1 && fields.ends[0] == fields.starts[0] {
+                    if case .ok = status { continue }
+                }
+                r.rowsRead += 1
+                switch status {
+                case .ok:
+                    if fields.count != handler.fieldCount {
+                        try r.log.reject(line: rowLine, column: fields.count > 0 ? fields.ends[fields.count - 1] - rowStart + 1 : 1, .wrongFieldCount,
+                                         "found \(fields.count) fields, expected \(handler.fieldCount) as in the header")
+                        continue
+                    }
+                    // Fields, not the raw row: in-place unescaping leaves stale bytes between fields.
+                    var badAt = -1
+                    for k in 0..<fields.count {
+                        if let bad = CSVScan.firstInvalidUTF8(p + fields.starts[k], fields.ends[k] - fields.starts[k]) {
+                            badAt = fields.starts[k] + bad
+                            break
+                        }
+                    }
+                    if badAt >= 0 {
+                        try r.log.reject(line: rowLine, column: badAt - rowStart + 1, .invalidUTF8,
+                                         "found byte 0x\(String(p[badAt], radix: 16, uppercase: true)) that is not valid UTF-8, expected UTF-8 text")
+                        continue
+                    }
+                    let row = CSVRow(base: p, starts: fields.starts, ends: fields.ends, count: fields.count, line: rowLine, rowStart: rowStart)
+                    if try handler.row(row, builder: &r.builder, log: &r.log) { r.rowsUsed += 1 }
+                case .unbalancedQuote(let col):
+                    try r.log.reject(line: rowLine, column: col, .unbalancedQuote,
+                                     "found a quoted field that never closes (\(isLast ? "the file ends" : "the block ends") inside it), expected a closing quote")
+                    pos = CSVScan.nextLine(p, from: rowStart, end: end)
+                    nl = rowLine + 1
+                case .junkAfterQuote(let col, let c):
+                    try r.log.reject(line: rowLine, column: col, .unbalancedQuote,
+                                     "found '\(Character(Unicode.Scalar(c)))' after a closing quote, expected a comma or a line break (is a quote inside the field not doubled?)")
+                    pos = CSVScan.nextLine(p, from: rowStart, end: end)
+                    nl = rowLine + 1
+                }
+            }
+        } catch let e as Rejection {
+            r.error = e
+        } catch {
+            r.error = Rejection(file: file, line: 0, reason: .missingValue, detail: "\(error)")
+        }
+        r.newlines = nl
+        return r
+    }
+}
+
+extension CSVScan {
+    static func hasNoLineBreak(_ buf: [UInt8]) -> Bool {
+        buf.withUnsafeBytes { memchr($0.baseAddress!, 10, $0.count) == nil }
+    }
+
+    /// The position just after the last line break that ends a row (even quote parity), or nil.
+    static func lastRowBoundary(_ buf: [UInt8]) -> Int? {
+        buf.withUnsafeBufferPointer { b -> Int? in
+            guard let p = b.baseAddress else { return nil }
+            var quotesAfter = 0
+            let total = countByte(p, b.count, 34)
+            var i = b.count - 1
+            while i >= 0 {
+                let c = p[i]
+                if c == 34 { quotesAfter += 1 }
+                else if c == 10 && (total - quotesAfter) % 2 == 0 { return i + 1 }
+                i -= 1
+            }
+            return nil
+        }
+    }
+
+    /// Cuts `[0, end)` into about `parts` runs of whole rows; returns the cut positions, first 0, last `end`.
+    static func split(_ buf: [UInt8], end: Int, parts: Int) -> [Int] {
+        guard parts > 1 else { return [0, end] }
+        return buf.withUnsafeBufferPointer { b -> [Int] in
+            let p = b.baseAddress!
+            var cuts = [0]
+            var quotes = 0
+            var scanned = 0
+            for k in 1..<parts {
+                let target = end * k / parts
+                if target <= cuts.last! { continue }
+                quotes += countByte(p + scanned, max(0, target - scanned), 34)
+                scanned = max(scanned, target)
+                // Walk forward to the first line break outside quotes.
+                var i = target
+                var parity = quotes % 2
+                var found = -1
+                while i < end {
+                    let c = p[i]
+                    if c == 34 { parity ^= 1 } else if c == 10 && parity == 0 { found = i + 1; break }
+                    i += 1
+                }
+                if found < 0 || found >= end { break }
+                quotes += countByte(p + scanned, found - scanned, 34)
+                scanned = found
+                cuts.append(found)
+            }
+            cuts.append(end)
+            return cuts
+        }
+    }
+}
+
+extension RejectionLog {
+    mutating func replaceExamples(_ e: [Rejection]) {
+        self = RejectionLog(rebuilding: self, examples: e)
+    }
+}

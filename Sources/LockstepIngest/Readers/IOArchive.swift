@@ -1,0 +1,152 @@
+import LockstepCore
+
+/// Twitter's Information Operations archive, tweets file (hashed and unhashed releases).
+struct IOArchiveTweets: CSVRowHandler {
+    static let format = InputFormat.ioArchiveTweets
+    static let required = ["tweetid", "userid", "tweet_time"]
+
+    let fieldCount: Int
+    let tweetid, userid, time: Int
+    let profile: ProfileColumns
+    let tweetLanguage, text, client, replyUser, replyTweet, quoted, isRetweet, retweetUser, retweetTweet, hashtags, urls, mentions: Int
+
+    init(header: HeaderMap, file: String) throws {
+        let r = try header.require(Self.required, file: file, format: Self.format.rawValue)
+        (tweetid, userid, time) = (r[0], r[1], r[2])
+        fieldCount = header.names.count
+        profile = ProfileColumns(header)
+        tweetLanguage = header.optional("tweet_language")
+        text = header.optional("tweet_text")
+        client = header.optional("tweet_client_name")
+        replyUser = header.optional("in_reply_to_userid")
+        replyTweet = header.optional("in_reply_to_tweetid")
+        quoted = header.optional("quoted_tweet_tweetid")
+        isRetweet = header.optional("is_retweet")
+        retweetUser = header.optional("retweet_userid")
+        retweetTweet = header.optional("retweet_tweetid")
+        hashtags = header.optional("hashtags")
+        urls = header.optional("urls")
+        mentions = header.optional("user_mentions")
+    }
+
+    @inline(__always) func f(_ row: CSVRow, _ i: Int) -> UnsafeRawBufferPointer { i < 0 ? FieldParse.empty : row[i] }
+
+    mutating func row(_ row: CSVRow, builder: inout DatasetBuilder, log: inout RejectionLog) throws -> Bool {
+        let idBytes = FieldParse.trim(row[userid])
+        if idBytes.isEmpty {
+            try log.reject(line: row.line, column: row.column(userid), .missingValue, "found an empty userid, expected the account's id")
+            return false
+        }
+        guard let t = FieldParse.time(row[time]) else {
+            try log.reject(line: row.line, column: row.column(time), .badTime,
+                           "found tweet_time '\(row.string(time).prefix(40))', expected YYYY-MM-DD HH:MM (UTC)")
+            return false
+        }
+        let a = builder.account(id: idBytes)
+        if !builder.isProfiled(a) {
+            guard let p = try profile.read(row, log: &log) else { return false }
+            builder.describe(a, p)
+        }
+        let textBytes = f(row, text)
+        let retweet = isRetweet >= 0 ? FieldParse.bool(row[isRetweet]) : FieldParse.retweetHandle(textBytes) != nil
+        let replyPost = FieldParse.trim(f(row, replyTweet))
+        let quotePost = FieldParse.trim(f(row, quoted))
+        let kind: PostKind = retweet ? .retweet : !replyPost.isEmpty ? .reply : !quotePost.isEmpty ? .quote : .original
+        builder.addPost(key: FieldParse.trim(row[tweetid]), account: a, time: t, kind: kind, text: textBytes,
+                        language: FieldParse.trim(f(row, tweetLanguage)), client: f(row, client))
+        if retweet {
+            let ru = FieldParse.trim(f(row, retweetUser))
+            var ra = noID
+            if !ru.isEmpty { ra = builder.account(id: ru) } else if let h = FieldParse.retweetHandle(textBytes) { ra = builder.account(handle: h) }
+            if ra != noID, let h = FieldParse.retweetHandle(textBytes) { builder.setHandleIfMissing(ra, h) }
+            builder.setRetweet(post: FieldParse.trim(f(row, retweetTweet)), account: ra)
+        }
+        if !replyPost.isEmpty || !FieldParse.trim(f(row, replyUser)).isEmpty {
+            let ru = FieldParse.trim(f(row, replyUser))
+            builder.setReply(post: replyPost, account: ru.isEmpty ? noID : builder.account(id: ru))
+        }
+        if !quotePost.isEmpty { builder.setQuote(post: quotePost) }
+        if hashtags >= 0 { FieldParse.forEachListItem(row[hashtags]) { builder.addHashtag($0) } }
+        if urls >= 0 { FieldParse.forEachListItem(row[urls]) { builder.addURL($0) } }
+        if mentions >= 0 {
+            FieldParse.forEachListItem(row[mentions]) { m in
+                let id = builder.account(id: m)
+                builder.addMention(id)
+            }
+        }
+        return true
+    }
+}
+
+/// The user columns shared by the IO archive's users and tweets files.
+struct ProfileColumns: Sendable {
+    let handle, displayName, location, description, url, followers, following, created, language: Int
+
+    init(_ h: HeaderMap) {
+        handle = h.optional("user_screen_name")
+        displayName = h.optional("user_display_name")
+        location = h.optional("user_reported_location")
+        description = h.optional("user_profile_description")
+        url = h.optional("user_profile_url")
+        followers = h.optional("follower_count")
+        following = h.optional("following_count")
+        created = h.optional("account_creation_date")
+        language = h.optional("account_language")
+    }
+
+    /// Reads the profile, rejecting the row on a malformed number or date.
+    func read(_ row: CSVRow, log: inout RejectionLog) throws -> ProfileBytes? {
+        var p = ProfileBytes()
+        @inline(__always) func f(_ i: Int) -> UnsafeRawBufferPointer { i < 0 ? FieldParse.empty : row[i] }
+        p.handle = FieldParse.trim(f(handle))
+        p.displayName = f(displayName)
+        p.location = f(location)
+        p.description = f(description)
+        p.profileURL = FieldParse.trim(f(url))
+        p.language = FieldParse.trim(f(language))
+        for (col, name) in [(followers, "follower_count"), (following, "following_count")] where col >= 0 {
+            guard let v = FieldParse.count32(row[col]) else {
+                try log.reject(line: row.line, column: row.column(col), .badNumber,
+                               "found \(name) '\(row.string(col).prefix(40))', expected a whole number")
+                return nil
+            }
+            if col == followers { p.followers = v ?? -1 } else { p.following = v ?? -1 }
+        }
+        if created >= 0 && !FieldParse.trim(row[created]).isEmpty {
+            guard let t = FieldParse.time(row[created]) else {
+                try log.reject(line: row.line, column: row.column(created), .badTime,
+                               "found account_creation_date '\(row.string(created).prefix(40))', expected YYYY-MM-DD")
+                return nil
+            }
+            p.created = t
+        }
+        return p
+    }
+}
+
+/// Twitter's Information Operations archive, users file: one account per row, no posts.
+struct IOArchiveUsers: CSVRowHandler {
+    static let format = InputFormat.ioArchiveUsers
+    let fieldCount: Int
+    let userid: Int
+    let profile: ProfileColumns
+
+    init(header: HeaderMap, file: String) throws {
+        userid = try header.require(["userid"], file: file, format: Self.format.rawValue)[0]
+        fieldCount = header.names.count
+        profile = ProfileColumns(header)
+    }
+
+    mutating func row(_ row: CSVRow, builder: inout DatasetBuilder, log: inout RejectionLog) throws -> Bool {
+        let idBytes = FieldParse.trim(row[userid])
+        if idBytes.isEmpty {
+            try log.reject(line: row.line, column: row.column(userid), .missingValue, "found an empty userid, expected the account's id")
+            return false
+        }
+        guard let p = try profile.read(row, log: &log) else { return false }
+        let a = builder.account(id: idBytes)
+        builder.describe(a, p)
+        builder.markOrigin(a, .listed)
+        return true
+    }
+}

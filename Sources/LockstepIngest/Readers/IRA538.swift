@@ -1,0 +1,73 @@
+import LockstepCore
+
+/// FiveThirtyEight's release of the Clemson IRA tweets: no tweet ids and no client column; a
+/// retweet's source is known only from its `RT @handle:` prefix.
+struct IRA538: CSVRowHandler {
+    static let format = InputFormat.ira538
+    static let required = ["author", "content", "publish_date"]
+
+    let fieldCount: Int
+    let author, content, publishDate: Int
+    let externalID, language, following, followers, postType, retweet, category, accountType: Int
+
+    init(header: HeaderMap, file: String) throws {
+        let r = try header.require(Self.required, file: file, format: Self.format.rawValue)
+        (author, content, publishDate) = (r[0], r[1], r[2])
+        fieldCount = header.names.count
+        externalID = header.optional("external_author_id")
+        language = header.optional("language")
+        following = header.optional("following")
+        followers = header.optional("followers")
+        postType = header.optional("post_type")
+        retweet = header.optional("retweet")
+        category = header.optional("account_category")
+        accountType = header.optional("account_type")
+    }
+
+    @inline(__always) func f(_ row: CSVRow, _ i: Int) -> UnsafeRawBufferPointer { i < 0 ? FieldParse.empty : row[i] }
+
+    mutating func row(_ row: CSVRow, builder: inout DatasetBuilder, log: inout RejectionLog) throws -> Bool {
+        let handle = FieldParse.trim(row[author])
+        let ext = FieldParse.trim(f(row, externalID))
+        if handle.isEmpty && ext.isEmpty {
+            try log.reject(line: row.line, column: row.column(author), .missingValue, "found no author and no external_author_id, expected at least one")
+            return false
+        }
+        guard let t = FieldParse.time(row[publishDate]) else {
+            try log.reject(line: row.line, column: row.column(publishDate), .badTime,
+                           "found publish_date '\(row.string(publishDate).prefix(40))', expected YYYY-MM-DD HH:MM:SS or M/D/YYYY H:MM")
+            return false
+        }
+        var fo: Int32 = -1, fi: Int32 = -1
+        for col in [followers, following] where col >= 0 {
+            guard let v = FieldParse.count32(row[col]) else {
+                try log.reject(line: row.line, column: row.column(col), .badNumber,
+                               "found '\(row.string(col).prefix(40))' in \(col == followers ? "followers" : "following"), expected a whole number")
+                return false
+            }
+            if col == followers { fo = v ?? -1 } else { fi = v ?? -1 }
+        }
+        // The release's external_author_id went through a float: 18-digit ids are rounded and
+        // collide (751000000000000000 is three accounts), so the handle, unique per account, is the id.
+        let a = builder.account(id: handle.isEmpty ? ext : handle)
+        if !builder.isProfiled(a) {
+            var p = ProfileBytes()
+            p.handle = handle
+            p.followers = fo
+            p.following = fi
+            p.category = FieldParse.trim(f(row, category))
+            builder.describe(a, p)
+        }
+        let text = row[content]
+        let rtHandle = FieldParse.retweetHandle(text)
+        let pt = FieldParse.trim(f(row, postType))
+        let isRetweet = (retweet >= 0 && FieldParse.bool(row[retweet])) || rtHandle != nil || (pt.count == 7 && pt[0] == 82)
+        let isQuote = !isRetweet && pt.count == 11 && pt[0] == 81  // QUOTE_TWEET
+        builder.addPost(key: FieldParse.empty, account: a, time: t, kind: isRetweet ? .retweet : isQuote ? .quote : .original,
+                        text: text, language: FieldParse.trim(f(row, language)), client: FieldParse.empty)
+        if isRetweet, let h = rtHandle {
+            builder.setRetweet(post: FieldParse.empty, account: builder.account(handle: h))
+        }
+        return true
+    }
+}

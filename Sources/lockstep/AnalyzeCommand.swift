@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import LockstepAnalysis
+import LockstepCore
+import LockstepIngest
+import LockstepReport
+
+/// `lockstep analyze`: read inputs, run the analyses, write the results folder.
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read posts and accounts, run the analyses and write summary.json, accounts.csv and more.")
+
+    @Argument(help: "Input files or folders (CSV, JSONL; .gz read transparently).")
+    var inputs: [String]
+
+    @Option(name: .shortAndLong, help: "Folder for the results (created if needed).")
+    var out: String
+
+    @Option(help: "Comma-separated analyses to run (see `lockstep analyses`); default: all.")
+    var analyses: String?
+
+    @Option(help: "Force an input format instead of detecting it: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: String?
+
+    @Option(help: "Time zone for showing times and for schedules: UTC (default), ±HH:MM, or auto.")
+    var tz: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("An analysis parameter, as analysis.param=value (repeatable).", valueName: "analysis.param=value"))
+    var settings: [String] = []
+
+    @Flag(help: "Stop at the first malformed row instead of counting and skipping it.")
+    var strict = false
+
+    @Flag(name: .shortAndLong, help: "No progress output.")
+    var quiet = false
+
+    @Option(help: .hidden)
+    var workers: Int?
+
+    func run() throws {
+        try CommandErrors.report {
+            var options = AnalysisOptions()
+            for s in settings {
+                guard let eq = s.firstIndex(of: "="), s[..<eq].contains(".") || true else { continue }
+                let key = String(s[..<eq]).trimmingCharacters(in: .whitespaces)
+                guard !key.isEmpty else { throw ValidationError("--set \(s): expected analysis.param=value") }
+                options.values[key] = String(s[s.index(after: eq)...])
+            }
+            if settings.contains(where: { !$0.contains("=") }) {
+                throw ValidationError("--set takes analysis.param=value, e.g. --set overview.top=50")
+            }
+            var context = AnalysisContext()
+            if let tz {
+                options.values["tz"] = tz
+                if tz.lowercased() != "auto" {
+                    guard let off = TimeZoneSpec.offsetSeconds(tz) else {
+                        throw ValidationError("--tz \(tz): expected UTC, ±HH:MM (e.g. +08:00) or auto")
+                    }
+                    context.displayOffsetSeconds = off
+                }
+            }
+            let selected = try AnalysisCatalogue.resolve(analyses.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+            var ingest = IngestOptions()
+            ingest.strict = strict
+            if let workers { ingest.workers = max(1, workers) }
+            if let format {
+                guard let f = InputFormat(rawValue: format) else {
+                    throw ValidationError("--format \(format): unknown; known formats: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                ingest.format = f
+            }
+            let bar = ProgressBar(enabled: !quiet)
+            let dataset = try Ingest.load(inputs, options: ingest) { p in bar.update(p) }
+            bar.finish()
+            let acc = dataset.accounting
+            if !quiet {
+                Terminal.err("read \(acc.rowsRead) rows from \(acc.files.count) file(s): \(acc.rowsUsed) used, \(acc.rejectedTotal) rejected")
+                for e in acc.examples.prefix(3) { Terminal.err("  rejected \(e)") }
+                if acc.examples.count > 3 { Terminal.err("  (first \(acc.examples.count) rejections are listed in summary.json)") }
+            }
+            let run = try AnalysisRun.run(selected, on: dataset, options: options, context: context) { name in
+                if !quiet { Terminal.err("running \(name)") }
+            }
+            let dir = URL(fileURLWithPath: out)
+            let written = try ResultsWriter.write(dataset: dataset, run: run, inputs: inputs, directory: dir)
+            if !quiet {
+                if let o = run.context.result(of: Overview.self) { Terminal.err(o.headline) }
+                Terminal.err("wrote \(written.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
+            }
+        }
+    }
+}
+
+/// `lockstep analyses`: the catalogue with parameters and defaults.
+struct ListAnalyses: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "analyses", abstract: "List the analyses and their parameters.")
+
+    func run() throws {
+        for a in AnalysisCatalogue.all {
+            var s = "\(a.name)\n    \(a.summary)\n"
+            if !a.dependencies.isEmpty { s += "    uses: \(a.dependencies.joined(separator: ", "))\n" }
+            for p in a.parameters { s += "    --set \(a.name).\(p.name)=\(p.defaultValue)    \(p.help)\n" }
+            print(s)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import LockstepAnalysis
+import LockstepCore
+import LockstepIngest
+
+/// Writing to stderr, and knowing whether it is a terminal.
+enum Terminal {
+    static func err(_ s: String) {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+    static var stderrIsTerminal: Bool { isatty(2) != 0 }
+}
+
+/// Turns every error into one message with a location and a fix, and an exit code, in one place.
+enum CommandErrors {
+    static func report(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let e as Rejection {
+            Terminal.err("error: \(e)\n(--strict stops at the first malformed row; without it such rows are skipped and counted in summary.json)")
+            throw ExitCode(65)
+        } catch let e as IngestError {
+            Terminal.err("error: \(e)")
+            throw ExitCode(66)
+        } catch let e as OptionError {
+            Terminal.err("error: \(e) (see `lockstep analyses` for parameters and defaults)")
+            throw ExitCode(64)
+        } catch let e as UnknownAnalysis {
+            Terminal.err("error: \(e)")
+            throw ExitCode(64)
+        } catch let e as CocoaError where e.code == .fileWriteNoPermission || e.code == .fileWriteUnknown {
+            Terminal.err("error: cannot write the results: \(e.localizedDescription)")
+            throw ExitCode(73)
+        }
+    }
+}
+
+/// `--tz` values that are a fixed offset.
+enum TimeZoneSpec {
+    static func offsetSeconds(_ s: String) -> Int? {
+        let t = s.uppercased()
+        if t == "UTC" || t == "Z" || t == "GMT" { return 0 }
+        var body = Substring(t)
+        if body.hasPrefix("UTC") { body = body.dropFirst(3) }
+        guard let sign = body.first, sign == "+" || sign == "-" else { return nil }
+        let parts = body.dropFirst().split(separator: ":")
+        guard let h = Int(parts.first ?? ""), h <= 14 else { return nil }
+        let m = parts.count > 1 ? Int(parts[1]) ?? -1 : 0
+        guard (0..<60).contains(m) else { return nil }
+        return (sign == "-" ? -1 : 1) * (h * 3600 + m * 60)
+    }
+}
+
+/// A one-line progress bar on stderr (bytes, rows, rate), shown only when stderr is a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let enabled: Bool
+    private let start = Date()
+    private var last = Date.distantPast
+    private let lock = NSLock()
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled && Terminal.stderrIsTerminal }
+
+    func update(_ p: IngestProgress) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(last) > 0.1 else { return }
+        last = now
+        let secs = max(now.timeIntervalSince(start), 1e-3)
+        let mb = Double(p.bytesDone) / 1e6
+        let frac = p.bytesTotal > 0 ? min(1, Double(p.bytesDone) / Double(p.bytesTotal)) : 0
+        let width = 30
+        let filled = Int(frac * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let line = String(format: "\r[%@] %3.0f%% %.0f MB, %d rows, %.0f MB/s ", bar, frac * 100, mb, p.rows, mb / secs)
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
+    func finish() {
+        guard enabled, drawn else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+import LockstepCore
+@testable import LockstepIngest
+
+@Suite struct CSVReaderTests {
+    func load(_ text: String, strict: Bool = false, workers: Int = 2, name: String = "t.csv") throws -> Dataset {
+        let d = tempDir()
+        let p = write(text, name, in: d)
+        var o = IngestOptions()
+        o.strict = strict
+        o.workers = workers
+        return try Ingest.load([p], options: o)
+    }
+
+    @Test func readsQuotedFieldsLineBreaksAndEscapedQuotes() throws {
+        let text = ioTweetsHeader + "\n" + ioRow(id: "1", user: "9", text: "say \"hi\", then\nleave") + "\r\n"
+            + ioRow(id: "2", user: "9", text: "RT @Other: x", isRetweet: true, rtUser: "", rtTweet: "1") + "\n"
+        let d = try load(text)
+        #expect(d.posts.count == 2)
+        #expect(d.text(ofPost: 0) == "say \"hi\", then\nleave")
+        #expect(d.posts.kind[1] == .retweet)
+        // retweet_userid empty: the source comes from the RT @handle prefix.
+        #expect(d.handle(of: d.posts.retweetAccount[1]) == "Other")
+        #expect(d.accounting.rowsRead == 2 && d.accounting.rowsUsed == 2)
+    }
+
+    @Test func parsesListFieldsInBothForms() throws {
+        let text = ioTweetsHeader + "\n" + ioRow(id: "1", user: "9", hashtags: "['HongKong', '香港']", urls: "[https://a.example/x, http://b.example]", mentions: "[123, 456]") + "\n"
+        let d = try load(text)
+        #expect(d.posts.hashtags[0].map { d.hashtags[$0] } == ["hongkong", "香港"])
+        #expect(d.posts.urls[0].map { d.urls[$0] } == ["https://a.example/x", "http://b.example"])
+        #expect(d.posts.mentions[0].map { d.accountID(of: $0) } == ["123", "456"])
+    }
+
+    @Test(arguments: [1, 2, 4])
+    func resultsDoNotDependOnWorkerCount(workers: Int) throws {
+        // Small blocks force many cuts through quoted, multi-line fields.
+        let text = seededTweets(3000)
+        let dir = tempDir()
+        let p = write(text, "s.csv", in: dir)
+        var reference = IngestOptions()
+        reference.workers = 1
+        let one = try Ingest.load([p], options: reference)
+        var o = IngestOptions()
+        o.workers = workers
+        let d = try Ingest.load([p], options: o)
+        #expect(d.posts.count == 3000)
+        #expect(digest(d) == digest(one))
+    }
+
+    @Test func blockCutsNeverSplitRows() throws {
+        let text = seededTweets(2000, seed: 9)
+        let dir = tempDir()
+        let p = write(text, "s.csv", in: dir)
+        var builder = DatasetBuilder()
+        var o = CSVDriver.Options()
+        o.blockSize = 4096  // far smaller than the file: hundreds of blocks
+        o.workers = 3
+        let out = try CSVDriver.read(source: ByteSource(path: p), file: p, options: o, builder: &builder) {
+            try IOArchiveTweets(header: HeaderMap($0), file: p)
+        }
+        #expect(out.rowsRead == 2000 && out.rowsUsed == 2000 && out.log.total == 0)
+        let d = builder.finish(accounting: IngestAccounting())
+        var g = DatasetBuilder()
+        var o1 = CSVDriver.Options()
+        o1.workers = 1
+        _ = try CSVDriver.read(source: ByteSource(path: p), file: p, options: o1, builder: &g) { try IOArchiveTweets(header: HeaderMap($0), file: p) }
+        #expect(digest(d) == digest(g.finish(accounting: IngestAccounting())))
+    }
+
+    @Test func malformedRowsAreCountedWithFileAndLine() throws {
+        var text = ioTweetsHeader + "\n"
+        text += ioRow(id: "1", user: "9") + "\n"                                 // line 2: fine
+        text += ioRow(id: "2", user: "9", time: "yesterday") + "\n"              // line 3: bad time
+        text += "\"3\",\"9\",\"too\",\"few\"\n"                                  // line 4: wrong field count
+        // Profile columns are read on an account's first row, so the bad count is a new account's.
+        text += ioRow(id: "4", user: "8", followers: "many") + "\n"              // line 5: bad number
+        text += ioRow(id: "5", user: "", text: "two\nlines") + "\n"              // line 6-7: no userid
+        text += ioRow(id: "6", user: "9") + "\n"                                 // line 8: fine
+        let d = try load(text)
+        #expect(d.posts.count == 2)
+        let acc = d.accounting
+        #expect(acc.rowsRead == 6 && acc.rowsUsed == 2 && acc.rejectedTotal == 4)
+        #expect(acc.rejected == ["bad_time": 1, "wrong_field_count": 1, "bad_number": 1, "missing_value": 1])
+        #expect(acc.examples.map(\.line) == [3, 4, 5, 6])
+    }
+
+    @Test func invalidUTF8IsRejectedNotCrashed() throws {
+        var bytes = Array((ioTweetsHeader + "\n").utf8)
+        bytes += Array(ioRow(id: "1", user: "9", text: "ok 香港").utf8) + [10]
+        bytes += Array(ioRow(id: "2", user: "9", text: "BAD").utf8).map { $0 == 66 ? 0xC3 : $0 } + [10]  // lone lead byte
+        let d = tempDir()
+        let ds = try Ingest.load([write(bytes, "u.csv", in: d)])
+        #expect(ds.posts.count == 1)
+        #expect(ds.accounting.rejected == ["invalid_utf8": 1])
+        #expect(ds.accounting.examples.first?.line == 3)
+    }
+
+    @Test func truncatedFileRejectsTheCutRow() throws {
+        let full = ioTweetsHeader + "\n" + ioRow(id: "1", user: "9") + "\n" + ioRow(id: "2", user: "9", text: "cut here")
+        let cut = String(full.prefix(full.count - 20))  // ends inside a quoted field
+        let d = try load(cut)
+        #expect(d.posts.count == 1)
+        #expect(d.accounting.rejected["unbalanced_quote"] == 1)
+    }
+
+    @Test func strictStopsAtTheFirstBadRowWithItsLocation() throws {
+        let text = ioTweetsHeader + "\n" + ioRow(id: "1", user: "9") + "\n" + ioRow(id: "2", user: "9", time: "soon") + "\n"
+        #expect {
+            try load(text, strict: true, name: "s.csv")
+        } throws: { e in
+            guard let r = e as? Rejection else { return false }
+            return r.line == 3 && r.reason == .badTime && r.description.contains("s.csv:3:") && r.description.contains("expected YYYY-MM-DD HH:MM")
+        }
+    }
+
+    @Test func emptyHeaderOnlyAndBinaryInputsGiveClearErrors() throws {
+        let d = tempDir()
+        let empty = write("", "empty.csv", in: d)
+        #expect(throws: IngestError.self) { try Ingest.load([empty]) }
+        let header = write(ioTweetsHeader + "\n", "header.csv", in: d)
+        #expect { try Ingest.load([header]) } throws: { "\($0)".contains("header but no rows") }
+        var g = SeededGenerator(seed: 3)
+        let binary = write((0..<5000).map { _ in UInt8(truncatingIfNeeded: g.next()) }, "noise.bin", in: d)
+        #expect { try Ingest.load([binary]) } throws: { "\($0)".contains("not a format Lockstep recognises") }
+        #expect { try Ingest.load([d.appendingPathComponent("missing.csv").path]) } throws: { "\($0)".contains("no such file") }
+    }
+
+    @Test func missingRequiredColumnNamesExpectedAndFound() throws {
+        let d = tempDir()
+        let p = write("tweetid,userid,text\n1,2,x\n", "m.csv", in: d)
+        var o = IngestOptions()
+        o.format = .ioArchiveTweets
+        #expect { try Ingest.load([p], options: o) } throws: { e in
+            let s = "\(e)"
+            return s.contains("tweet_time") && s.contains("tweetid, userid, text")
+        }
+    }
+
+    @Test func aTenMegabyteFieldIsRead() throws {
+        let big = String(repeating: "长", count: 3_500_000)  // 10.5 MB of UTF-8
+        let d = try load(ioTweetsHeader + "\n" + ioRow(id: "1", user: "9", text: big) + "\n" + ioRow(id: "2", user: "9") + "\n")
+        #expect(d.posts.count == 2)
+        #expect(d.posts.text[0].count == big.utf8.count)
+    }
+
+    @Test func gzipIsReadTransparently() throws {
+        let text = seededTweets(500)
+        let dir = tempDir()
+        let plain = write(text, "a.csv", in: dir)
+        let gz = Process()
+        gz.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gz.arguments = ["-c", "gzip -c '\(plain)' > '\(dir.path)/b.csv.gz'"]
+        try gz.run()
+        gz.waitUntilExit()
+        try #require(gz.terminationStatus == 0)
+        let a = try Ingest.load([plain])
+        let b = try Ingest.load([dir.path + "/b.csv.gz"])
+        #expect(digest(a) == digest(b))
+        // A folder is read recursively, files in name order.
+        let both = try Ingest.load([dir.path])
+        #expect(both.posts.count == 1000)
+    }
+
+    @Test func truncatedGzipIsAnErrorNotACrash() throws {
+        let dir = tempDir()
+        let plain = write(seededTweets(300), "a.csv", in: dir)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "gzip -c '\(plain)' | head -c 4000 > '\(dir.path)/cut.csv.gz'"]
+        try p.run()
+        p.waitUntilExit()
+        #expect { try Ingest.load([dir.path + "/cut.csv.gz"]) } throws: { "\($0)".contains("truncated") }
+    }
+}
+
+/// Byte-for-byte comparable listing of a dataset's posts.
+func digest(_ d: Dataset) -> [String] {
+    (0..<d.posts.count).map { p in
+        let tags = d.posts.hashtags[p].map { d.hashtags[$0] }.joined(separator: "|")
+        let rt = d.posts.retweetAccount[p] == noID ? "-" : d.accountID(of: d.posts.retweetAccount[p])
+        let key = d.posts.key[p] == noID ? "-" : d.postKeys[d.posts.key[p]]
+        return "\(key) \(d.accountID(of: d.posts.account[p])) \(d.posts.time[p]) \(d.posts.kind[p].name) \(d.text(ofPost: p)) \(rt) \(tags)"
+    }
+}
