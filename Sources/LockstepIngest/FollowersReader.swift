@@ -22,7 +22,7 @@ public enum FollowersReader {
         return (nil, argument)
     }
 
-    /// The target name a JSONL file stands for when none is given: its name without extensions.
+    /// The target name a JSONL file stands for when none is given: its name up to the first dot.
     public static func defaultTarget(forPath path: String) -> String {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         let stem = file.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? file
@@ -43,10 +43,9 @@ public enum FollowersReader {
     /// Reads one file into `builder`; the format comes from the first non-blank byte (`{` is JSONL).
     public static func read(path: String, target: String? = nil, strict: Bool = false,
                             into builder: inout FollowerListsBuilder) throws -> IngestAccounting {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
-        }
-        return try data.withUnsafeBytes { raw in
+        // ByteSource reads .gz transparently and reports a missing file as IngestError.fileNotFound.
+        let bytes = try ByteSource.readAll(path: path)
+        return try bytes.withUnsafeBytes { raw in
             try read(bytes: raw, file: path, target: target, strict: strict, into: &builder)
         }
     }

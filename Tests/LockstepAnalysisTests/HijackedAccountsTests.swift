@@ -72,6 +72,20 @@ import Testing
         #expect(first.testPost == "测试")
     }
 
+    @Test func scriptChangeStandsInForAMissingLanguageColumn() throws {
+        var g = SeededGenerator(seed: 3)
+        var b = DatasetBuilder()
+        let a = b.account(id: "persona")
+        // English lifestyle posts, a year of silence, then daily Russian news posts: no language column.
+        for k in 0..<40 { b.post(a, at(2014, 1, 1) + Int64(k) * 9 * 86_400, (0..<8).map { _ in g.pick(Self.english) }.joined(separator: " ")) }
+        for k in 0..<90 { b.post(a, at(2015, 12, 1) + Int64(k) * 8 * 3600, "Россия новости сегодня армия Путин заявил санкции") }
+        let ds = b.finish(accounting: IngestAccounting())
+        let r = try HijackedAccounts(options: AnalysisOptions()).run(on: ds, context: AnalysisContext())
+        let reasons = r.accountReasons(ds)[0] ?? []
+        #expect(reasons.contains("script_latin_to_cyrillic"), "\(reasons)")
+        #expect(reasons.contains { $0.hasPrefix("rate_") })
+    }
+
     @Test func profileSignalsFindOldAccountsInAnotherLanguage() throws {
         var b = DatasetBuilder()
         for k in 0..<50 { b.profile(b.account(id: "wave\(k)"), created: at(2017, 3, 1) + Int64(k) * 86_400, language: "zh-cn") }

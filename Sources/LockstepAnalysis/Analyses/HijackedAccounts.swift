@@ -205,6 +205,11 @@ public struct HijackedAccounts: Analysis {
             points += 2; languageChanged = true
             reasons.append("language_\(l1.0)_to_\(l2.0)")
         }
+        // Language columns can be missing or account-level (IRA data); the script of the text cannot.
+        if bothSides && !languageChanged, let s1 = b.script, let s2 = f.script, s1.0 != s2.0, s1.1 >= 0.6, s2.1 >= 0.6 {
+            points += 2; languageChanged = true
+            reasons.append("script_\(s1.0)_to_\(s2.0)")
+        }
         if bothSides, let c1 = b.clientCategory, let c2 = f.clientCategory, c1.0 != c2.0, c1.1 >= 0.6, c2.1 >= 0.6 {
             points += 1
             reasons.append("client_\(c1.0)_to_\(c2.0)")
@@ -280,6 +285,8 @@ public struct HijackedAccounts: Analysis {
     struct SideStats {
         var from: Int64 = .max, to: Int64 = .min, posts = 0
         var language: (String, Double)?
+        /// The writing system most letters are in (`latin`, `cyrillic`, `han`, `kana`, `arabic`) and its share.
+        var script: (String, Double)?
         var clientCategory: (String, Double)?
         var client: String?
         var hours = [Int](repeating: 0, count: 24)
@@ -292,6 +299,7 @@ public struct HijackedAccounts: Analysis {
         init(_ ds: Dataset, _ range: Range<Int>, _ tokenizer: inout Tokenizer) {
             var langs: [Int32: Int] = [:], clients: [Int32: Int] = [:]
             var ids: [Int32] = []
+            var scripts = [Int](repeating: 0, count: 5)
             for k in range {
                 let p = Int(ds.postsByAccount[k])
                 let t = ds.posts.time[p]
@@ -300,7 +308,10 @@ public struct HijackedAccounts: Analysis {
                 if ds.posts.language[p] != noID { langs[ds.posts.language[p], default: 0] += 1 }
                 if ds.posts.client[p] != noID { clients[ds.posts.client[p], default: 0] += 1 }
                 ids.removeAll(keepingCapacity: true)
-                ds.posts.textArena.withBytes(ds.posts.text[p]) { tokenizer.termIDs($0, into: &ids) }
+                ds.posts.textArena.withBytes(ds.posts.text[p]) {
+                    tokenizer.termIDs($0, into: &ids)
+                    HijackedAccounts.countScripts($0, into: &scripts)
+                }
                 for i in ids { items[Int64(i), default: 0] += 1 }
                 for h in ds.posts.hashtags[p] { items[-1 - Int64(h), default: 0] += 1 }
                 tokenTotal += ids.count + ds.posts.hashtags[p].count
@@ -315,6 +326,10 @@ public struct HijackedAccounts: Analysis {
             }
             if let best = base.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
                 language = (best.key, Double(best.value) / Double(known))
+            }
+            let letters = scripts.reduce(0, +)
+            if letters > 0, let best = scripts.indices.max(by: { scripts[$0] != scripts[$1] ? scripts[$0] < scripts[$1] : $0 > $1 }) {
+                script = (HijackedAccounts.scriptNames[best], Double(scripts[best]) / Double(letters))
             }
             var cats: [String: Int] = [:]
             var knownClients = 0
@@ -344,6 +359,30 @@ public struct HijackedAccounts: Analysis {
                         postsPerMonth: perMonth,
                         topTerms: ranked.filter { $0.key >= 0 }.prefix(5).map { tokenizer.term(Int32($0.key)) },
                         topHashtags: ranked.filter { $0.key < 0 }.prefix(5).map { ds.hashtags[Int32(-1 - $0.key)] })
+        }
+    }
+
+    static let scriptNames = ["latin", "cyrillic", "han", "kana", "arabic"]
+
+    /// Counts letters by writing system from UTF-8 lead bytes, skipping URLs, mentions and hashtags.
+    static func countScripts(_ b: UnsafeRawBufferPointer, into counts: inout [Int]) {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c == 64 || c == 35 || (c == 104 && i + 4 <= n && b[i + 1] == 116 && b[i + 2] == 116 && b[i + 3] == 112) {
+                while i < n && b[i] > 32 { i += 1 }  // @mention, #tag, http...
+                continue
+            }
+            if c < 0x80 {
+                if c | 0x20 >= 97 && c | 0x20 <= 122 { counts[0] += 1 }
+                i += 1
+            } else if c >= 0xC3 && c <= 0xC5 { counts[0] += 1; i += 2 }  // Latin-1 and Extended-A letters
+            else if c == 0xD0 || c == 0xD1 { counts[1] += 1; i += 2 }
+            else if c >= 0xD8 && c <= 0xDB { counts[4] += 1; i += 2 }
+            else if c >= 0xE4 && c <= 0xE9 { counts[2] += 1; i += 3 }
+            else if c == 0xE3 && i + 1 < n && b[i + 1] >= 0x81 && b[i + 1] <= 0x83 { counts[3] += 1; i += 3 }
+            else { i += c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1 }
         }
     }
 

@@ -36,6 +36,14 @@ public enum StopWords {
         более всегда конечно всю между это как
         """.split(separator: " ").map(String.init)
 
+    /// German, French and Italian function words (IRA and IO archives hold accounts in each).
+    public static let otherEuropean: [String] = """
+        der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es an als wie \
+        bei nach aus wird sind hat noch oder aber nur vor zur zum über wenn le les des et est une un pour \
+        dans que qui pas sur au avec ce il elle ne se sont du plus par mais ou di il che è per una sono \
+        gli della del con non si le da lo nel alla ma anche come
+        """.split(separator: " ").map(String.init)
+
     /// Chinese function-word bigrams (the tokenizer emits Han text as character bigrams).
     public static let chinese: [String] = """
         我们 你们 他们 她们 它们 一个 没有 什么 这个 那个 这些 那些 就是 不是 可以 自己 因为 所以 但是 \
@@ -49,5 +57,5 @@ public enum StopWords {
         """.split(separator: " ").map(String.init)
 
     /// Every list, in a fixed order.
-    public static var all: [String] { english + spanish + russian + chinese + japanese }
+    public static var all: [String] { english + spanish + russian + otherEuropean + chinese + japanese }
 }
