@@ -6,12 +6,14 @@ import LockstepCore
 /// With a million distinct terms the chance that two share a 64-bit hash is below 1e-7; the
 /// counts of two such terms would merge, which no narrative figure would notice.
 public struct TermTable: Sendable {
-    /// Counting state lives in the slot itself, so counting a token touches one cache line: the
-    /// period the term was last counted in, its row in that period's counts, and its total.
-    private struct Slot { var key: UInt64; var id: Int32; var period: Int32; var row: Int32; var total: Int32 }
-    private static let empty = Slot(key: 0, id: -1, period: -1, row: 0, total: 0)
-    private var slots = [Slot](repeating: TermTable.empty, count: 1 << 12)
-    private var slotOf: [Int32] = []
+    private struct Slot { var key: UInt64; var id: Int32; var pad: Int32 }
+    /// Counting state per term id: the period it was last counted in, its row in that period's counts, its total.
+    private struct Count { var period: Int32; var row: Int32; var total: Int32 }
+    private var slots = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: 1 << 12)
+    /// A small direct-mapped cache of recent terms: frequent terms are found without touching the
+    /// big table, and ids are given in first-seen order, so `counts` of frequent terms stay in cache too.
+    private var front = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: 1 << 12)
+    private var counts: [Count] = []
     private var arena = ByteArena()
     private var refs: [StrRef] = []
 
@@ -49,42 +51,38 @@ public struct TermTable: Sendable {
     /// The id of a term, added (its bytes lowercased with `fold`) if new.
     @inline(__always)
     public mutating func intern(_ b: UnsafeRawBufferPointer, fold: Bool) -> Int32 {
-        slots[slot(b, fold: fold)].id
+        let h = Self.hash(b, fold: fold)
+        let f = Int(truncatingIfNeeded: h >> 40) & (front.count - 1)
+        if front[f].key == h { return front[f].id }
+        let id = find(h, b, fold: fold)
+        front[f] = Slot(key: h, id: id, pad: 0)
+        return id
     }
 
-    /// The id of the term in a slot.
-    @inline(__always) func id(atSlot s: Int) -> Int32 { slots[s].id }
-
-    /// Counts one use of the term in slot `s` in `period`: a new row of `items`/`counts` the first
-    /// time in the period, else one more on its row.
-    @inline(__always) mutating func count(slot s: Int, period: Int32, items: inout [Int32], counts: inout [Int32]) {
-        slots[s].total &+= 1
-        if slots[s].period == period {
-            counts[Int(slots[s].row)] += 1
+    /// Counts one use of term `id` in `period`: a new row of `items`/`counts` the first time in the
+    /// period, else one more on its row.
+    @inline(__always) mutating func count(_ id: Int32, period: Int32, items: inout [Int32], counts rowCounts: inout [Int32]) {
+        let i = Int(id)
+        counts[i].total &+= 1
+        if counts[i].period == period {
+            rowCounts[Int(counts[i].row)] += 1
         } else {
-            slots[s].period = period
-            slots[s].row = Int32(items.count)
-            items.append(slots[s].id)
-            counts.append(1)
+            counts[i].period = period
+            counts[i].row = Int32(items.count)
+            items.append(id)
+            rowCounts.append(1)
         }
     }
 
     /// Uses counted so far, by term id.
-    public func totals() -> [Int] {
-        var out = [Int](repeating: 0, count: refs.count)
-        for slot in slots where slot.key != 0 { out[Int(slot.id)] = Int(slot.total) }
-        return out
-    }
+    public func totals() -> [Int] { counts.map { Int($0.total) } }
 
-    /// The slot of a term, added if new (slots move only when the table grows, inside this call).
-    @inline(__always)
-    mutating func slot(_ b: UnsafeRawBufferPointer, fold: Bool) -> Int {
-        let h = Self.hash(b, fold: fold)
+    private mutating func find(_ h: UInt64, _ b: UnsafeRawBufferPointer, fold: Bool) -> Int32 {
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
             let k = slots[s].key
-            if k == h { return s }
+            if k == h { return slots[s].id }
             if k == 0 { break }
             s = (s + 1) & mask
         }
@@ -96,13 +94,10 @@ public struct TermTable: Sendable {
         } else {
             refs.append(arena.append(b))
         }
-        slots[s] = Slot(key: h, id: id, period: -1, row: 0, total: 0)
-        slotOf.append(Int32(s))
-        if refs.count * 2 > slots.count {
-            grow()
-            return Int(slotOf[Int(id)])
-        }
-        return s
+        counts.append(Count(period: -1, row: 0, total: 0))
+        slots[s] = Slot(key: h, id: id, pad: 0)
+        if refs.count * 2 > slots.count { grow() }
+        return id
     }
 
     public mutating func intern(_ s: String) -> Int32 {
@@ -112,13 +107,12 @@ public struct TermTable: Sendable {
 
     private mutating func grow() {
         let size = slots.count * 2
-        var fresh = [Slot](repeating: Self.empty, count: size)
+        var fresh = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: size)
         let mask = size - 1
         for slot in slots where slot.key != 0 {
             var s = Int(truncatingIfNeeded: slot.key) & mask
             while fresh[s].key != 0 { s = (s + 1) & mask }
             fresh[s] = slot
-            slotOf[Int(slot.id)] = Int32(s)
         }
         slots = fresh
     }

@@ -99,11 +99,10 @@ public struct Tokenizer: Sendable {
 
     @inline(__always)
     private mutating func emit(_ bytes: UnsafeRawBufferPointer, fold: Bool = false, into out: inout [Int32]) {
-        let s = terms.slot(bytes, fold: fold)
-        let id = terms.id(atSlot: s)
+        let id = terms.intern(bytes, fold: fold)
         if id < stopWordCount { return }
         if counting {
-            terms.count(slot: s, period: period, items: &periodItems, counts: &periodCounts)
+            terms.count(id, period: period, items: &periodItems, counts: &periodCounts)
             countedTokens += 1
         } else {
             out.append(id)
@@ -133,10 +132,6 @@ public struct Tokenizer: Sendable {
     /// Uses of each term counted so far, by term id.
     public func countedTotals() -> [Int] { terms.totals() }
 
-    /// Byte classes for the ASCII fast path: 1 letter, 2 digit, 0 anything else.
-    private static let ascii: [UInt8] = (0..<256).map { c in
-        c >= 65 && c <= 90 || c >= 97 && c <= 122 ? 1 : (c >= 48 && c <= 57 ? 2 : 0)
-    }
 
     /// Appends the term ids of `text` (stop words dropped) to `out`.
     public mutating func termIDs(_ b: UnsafeRawBufferPointer, into out: inout [Int32]) {
@@ -168,20 +163,16 @@ public struct Tokenizer: Sendable {
             }
             if c < 0x80 {
                 // ASCII fast path: a run of letters and digits not followed by a non-ASCII letter.
-                let cls = Self.ascii.withUnsafeBufferPointer { t -> (Int, Int) in
-                    var j = i, letters = 0
-                    while j < n {
-                        let k = t[Int(b[j])]
-                        if k == 0 { break }
-                        if k == 1 { letters += 1 }
-                        j += 1
-                    }
-                    return (j, letters)
+                var j = i, letters = 0
+                while j < n {
+                    let x = b[j]
+                    let l = x | 0x20
+                    if l &- 97 < 26 { letters += 1 } else if x &- 48 >= 10 { break }
+                    j += 1
                 }
-                let j = cls.0
                 if j == i { i += 1; continue }
                 if j == n || b[j] < 0x80 || Self.classify(b, j).0 != .word {
-                    if j - i >= 2 && cls.1 > 0 && j - i <= 60 {
+                    if j - i >= 2 && letters > 0 && j - i <= 60 {
                         emit(UnsafeRawBufferPointer(rebasing: b[i..<j]), fold: true, into: &out)
                     }
                     i = j
