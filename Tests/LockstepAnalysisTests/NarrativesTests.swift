@@ -56,6 +56,16 @@ import Testing
         #expect(r.rows.contains { $0.period == "2020-W04" && $0.term == "virus" })
     }
 
+    @Test(arguments: ["700", "5000"])  // 16 and 3 chunks of days against one
+    func chunkedTokenisingGivesTheSameResult(chunkPosts: String) throws {
+        let ds = Self.dataset(seed: 14, pivot: at(2020, 1, 23))
+        let one = try Narratives(options: AnalysisOptions(["narratives.chunk_posts": "1000000"])).run(on: ds, context: AnalysisContext())
+        let many = try Narratives(options: AnalysisOptions(["narratives.chunk_posts": chunkPosts])).run(on: ds, context: AnalysisContext())
+        #expect(one.groups == many.groups)
+        #expect(one.rows == many.rows)
+        #expect(!one.changePoints.isEmpty)
+    }
+
     @Test func stationaryTopicsHaveNoChangePoint() throws {
         let ds = Self.dataset(seed: 12, pivot: nil)
         let r = try Narratives(options: AnalysisOptions()).run(on: ds, context: AnalysisContext())

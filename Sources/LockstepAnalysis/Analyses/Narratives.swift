@@ -25,6 +25,7 @@ public struct Narratives: Analysis {
         ParameterSpec("csv_top", default: "50", "Items per period and group written to narratives.csv"),
         ParameterSpec("clusters", default: "5", "Largest clusters (from earlier results) given their own timeline"),
         ParameterSpec("seed", default: "1", "Seed of the permutation test"),
+        ParameterSpec("chunk_posts", default: "20000", "Posts per tokenising chunk (chunks run in parallel; results do not depend on it)"),
     ]
 
     let windowDays: Int
@@ -39,6 +40,7 @@ public struct Narratives: Analysis {
     let csvTop: Int
     let clusters: Int
     let seed: UInt64
+    let chunkPosts: Int
 
     public init(options: AnalysisOptions) throws {
         let w = try options.seconds(Self.name, "window", default: 7 * 86_400)
@@ -57,7 +59,8 @@ public struct Narratives: Analysis {
         csvTop = try options.int(Self.name, "csv_top", default: 50)
         clusters = try options.int(Self.name, "clusters", default: 5)
         seed = UInt64(try options.int(Self.name, "seed", default: 1))
-        for (k, v) in [("vocabulary", vocabulary), ("permutations", permutations), ("top", top), ("csv_top", csvTop)] where v < 1 {
+        chunkPosts = try options.int(Self.name, "chunk_posts", default: 20_000)
+        for (k, v) in [("vocabulary", vocabulary), ("permutations", permutations), ("top", top), ("csv_top", csvTop), ("chunk_posts", chunkPosts)] where v < 1 {
             throw OptionError(key: "narratives.\(k)", value: String(v), expected: "a positive number")
         }
         guard alpha > 0, alpha <= 1 else { throw OptionError(key: "narratives.alpha", value: String(alpha), expected: "a number in (0, 1]") }
@@ -260,21 +263,12 @@ extension Narratives {
                 fill[d] += 1
             }
 
-            var terms = DayCounts(), tags = DayCounts()
+            let (terms, termTotal) = countTerms(dayStart: dayStart, byDay: byDay, days: days)
+            var tags = DayCounts()
             var tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
             var touched: [Int32] = []
             var tagTotal = [Int](repeating: 0, count: ds.hashtags.count)
-            let arena = ds.posts.textArena
             for d in 0..<days {
-                for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
-                    arena.withBytes(ds.posts.text[Int(byDay[k])]) { tokenizer.count($0) }
-                }
-                let n = tokenizer.takeCounts { id, c in
-                    terms.items.append(id)
-                    terms.counts.append(c)
-                }
-                terms.starts.append(Int32(terms.items.count))
-                terms.totals.append(n)
                 var tagUses = 0
                 for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
                     for h in ds.posts.hashtags[Int(byDay[k])] {
@@ -285,7 +279,6 @@ extension Narratives {
                 }
                 Self.close(&tags, &tagAcc, &tagTotal, &touched, total: tagUses)
             }
-            let termTotal = tokenizer.countedTotals()
             g.termUses = terms.totals.reduce(0, +)
             g.hashtagUses = tags.totals.reduce(0, +)
             g.firstDay = CivilTime.isoDate(dayNumber: minDay)
@@ -302,6 +295,68 @@ extension Narratives {
             g.emerging = emerging(matrix, vocab, days: days, minDay: minDay)
             let rows = tableRows(terms, tags, days: days, minDay: minDay, group: group)
             return (g, rows)
+        }
+
+        /// Term counts per day, tokenised in chunks of consecutive days that run in parallel.
+        ///
+        /// Chunks depend only on the data (never on the core count), and merging them in order
+        /// assigns global term ids in first-seen order over the day-ordered posts — exactly what one
+        /// sequential pass gives — so results are identical at any thread count.
+        mutating func countTerms(dayStart: [Int32], byDay: [Int32], days: Int) -> (DayCounts, [Int]) {
+            let posts = Int(dayStart[days])
+            let chunks = max(1, min(16, days, posts / settings.chunkPosts))
+            // Day boundaries of chunks with about equal post counts.
+            var bounds = [0]
+            var d = 0
+            for c in 1..<chunks {
+                let target = posts * c / chunks
+                while d < days && Int(dayStart[d]) < target { d += 1 }
+                if d > bounds.last! { bounds.append(d) }
+            }
+            bounds.append(days)
+            let cuts = bounds
+            let parts = cuts.count - 1
+            let box = ChunkResults(count: parts)
+            let ds = self.ds
+            let work = { @Sendable (c: Int) in
+                var tk = Tokenizer()
+                var dc = DayCounts()
+                let arena = ds.posts.textArena
+                for d in cuts[c]..<cuts[c + 1] {
+                    for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
+                        arena.withBytes(ds.posts.text[Int(byDay[k])]) { tk.count($0) }
+                    }
+                    let n = tk.takeCounts { id, count in
+                        dc.items.append(id)
+                        dc.counts.append(count)
+                    }
+                    dc.starts.append(Int32(dc.items.count))
+                    dc.totals.append(n)
+                }
+                box.store(c, (tk, dc))
+            }
+            if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+            // Merge in chunk order: local ids map to global ids by interning each chunk's terms in local id order.
+            var out = DayCounts()
+            var total: [Int] = []
+            for c in 0..<parts {
+                let (tk, dc) = box.take(c)
+                var map = [Int32](repeating: -1, count: tk.termCount)
+                let local = tk.countedTotals()
+                for id in Int(tk.stopWordCount)..<tk.termCount where local[id] > 0 {
+                    let g = tk.terms.withBytes(Int32(id)) { tokenizer.internTerm($0) }
+                    map[id] = g
+                    if Int(g) >= total.count { total.append(contentsOf: repeatElement(0, count: Int(g) + 1 - total.count)) }
+                    total[Int(g)] += local[id]
+                }
+                for k in dc.items.indices { out.items.append(map[Int(dc.items[k])]) }
+                out.counts.append(contentsOf: dc.counts)
+                let base = out.starts.last!
+                out.starts.append(contentsOf: dc.starts.dropFirst().map { $0 + base })
+                out.totals.append(contentsOf: dc.totals)
+            }
+            if total.count < tokenizer.termCount { total.append(contentsOf: repeatElement(0, count: tokenizer.termCount - total.count)) }
+            return (out, total)
         }
 
         /// Moves a day's dense counts into the compressed rows and clears them.
@@ -612,3 +667,21 @@ public struct ISOWeek: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(year)-W\(week < 10 ? "0" : "")\(week)" }
 }
 
+/// Per-chunk results written by parallel workers, each to its own index.
+private final class ChunkResults: @unchecked Sendable {
+    private var results: [(Tokenizer, Narratives.DayCounts)?]
+    private let lock = NSLock()
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func store(_ i: Int, _ value: (Tokenizer, Narratives.DayCounts)) {
+        lock.lock(); defer { lock.unlock() }
+        results[i] = value
+    }
+
+    func take(_ i: Int) -> (Tokenizer, Narratives.DayCounts) {
+        lock.lock(); defer { lock.unlock() }
+        defer { results[i] = nil }
+        return results[i]!
+    }
+}

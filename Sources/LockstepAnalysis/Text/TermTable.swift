@@ -24,6 +24,11 @@ public struct TermTable: Sendable {
 
     public subscript(id: Int32) -> String { arena.string(refs[Int(id)]) }
 
+    /// The bytes of a term.
+    public func withBytes<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try arena.withBytes(refs[Int(id)], body)
+    }
+
     /// Mixes 8-byte words; `fold` ORs 0x20 into every byte, which lowercases ASCII letters and keeps digits.
     @inline(__always)
     static func hash(_ b: UnsafeRawBufferPointer, fold: Bool) -> UInt64 {

@@ -129,6 +129,9 @@ public struct Tokenizer: Sendable {
         return countedTokens
     }
 
+    /// The id of a term given in its final (lowercased) form, added if new; for merging tokenizers.
+    public mutating func internTerm(_ bytes: UnsafeRawBufferPointer) -> Int32 { terms.intern(bytes, fold: false) }
+
     /// Uses of each term counted so far, by term id.
     public func countedTotals() -> [Int] { terms.totals() }
 
