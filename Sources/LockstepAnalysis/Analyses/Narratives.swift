@@ -601,23 +601,19 @@ extension Narratives {
         /// The most used items per day and per ISO week.
         func tableRows(_ terms: DayCounts, _ tags: DayCounts, days: Int, minDay: Int, group: String) -> [Row] {
             var rows: [Row] = []
-            func emit(_ period: String, _ items: [(Int32, Int32, Bool)], termTotal: Int, tagTotal: Int) {
-                // Most items are used once; only those matter when few others exist.
-                var pick = items.filter { $0.1 >= 2 }
-                if pick.count < settings.csvTop { pick = items }
-                pick.sort { $0.1 != $1.1 ? $0.1 > $1.1 : ($0.2 != $1.2 ? !$0.2 : $0.0 < $1.0) }
-                for (id, c, isTag) in pick.prefix(settings.csvTop) {
+            var top = TopK(k: settings.csvTop)
+            func emit(_ period: String, termTotal: Int, tagTotal: Int) {
+                for key in top.drainSorted() {
+                    let (id, c, isTag) = TopK.unpack(key)
                     let total = isTag ? tagTotal : termTotal
                     rows.append(Row(period: period, group: group, term: isTag ? "#" + ds.hashtags[id] : tokenizer.term(id),
                                     count: Int(c), share: total > 0 ? Double(c) / Double(total) : 0))
                 }
             }
-            var items: [(Int32, Int32, Bool)] = []
             for d in 0..<days where terms.totals[d] + tags.totals[d] > 0 {
-                items.removeAll(keepingCapacity: true)
-                for k in Int(terms.starts[d])..<Int(terms.starts[d + 1]) { items.append((terms.items[k], terms.counts[k], false)) }
-                for k in Int(tags.starts[d])..<Int(tags.starts[d + 1]) { items.append((tags.items[k], tags.counts[k], true)) }
-                emit(CivilTime.isoDate(dayNumber: minDay + d), items, termTotal: terms.totals[d], tagTotal: tags.totals[d])
+                for k in Int(terms.starts[d])..<Int(terms.starts[d + 1]) { top.offer(terms.items[k], terms.counts[k], isTag: false) }
+                for k in Int(tags.starts[d])..<Int(tags.starts[d + 1]) { top.offer(tags.items[k], tags.counts[k], isTag: true) }
+                emit(CivilTime.isoDate(dayNumber: minDay + d), termTotal: terms.totals[d], tagTotal: tags.totals[d])
             }
             // Weeks: fold the days of each ISO week together.
             var termAcc = [Int32](repeating: 0, count: tokenizer.termCount), tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
@@ -641,15 +637,64 @@ extension Narratives {
                     tt += terms.totals[end]; ht += tags.totals[end]
                     end += 1
                 }
-                items.removeAll(keepingCapacity: true)
-                for t in touchedTerms { items.append((t, termAcc[Int(t)], false)); termAcc[Int(t)] = 0 }
-                for t in touchedTags { items.append((t, tagAcc[Int(t)], true)); tagAcc[Int(t)] = 0 }
+                for t in touchedTerms { top.offer(t, termAcc[Int(t)], isTag: false); termAcc[Int(t)] = 0 }
+                for t in touchedTags { top.offer(t, tagAcc[Int(t)], isTag: true); tagAcc[Int(t)] = 0 }
                 touchedTerms.removeAll(keepingCapacity: true); touchedTags.removeAll(keepingCapacity: true)
-                if tt + ht > 0 { emit(week.description, items, termTotal: tt, tagTotal: ht) }
+                if tt + ht > 0 { emit(week.description, termTotal: tt, tagTotal: ht) } else { _ = top.drainSorted() }
                 d = end
             }
             return rows
         }
+    }
+}
+
+/// The `k` best items of a stream by (count, terms before hashtags, lower id), kept in a min-heap of
+/// packed keys so that the many items used once cost one comparison each.
+struct TopK {
+    let k: Int
+    private var heap: [UInt64] = []
+
+    init(k: Int) { self.k = k; heap.reserveCapacity(k) }
+
+    static func pack(_ id: Int32, _ count: Int32, isTag: Bool) -> UInt64 {
+        UInt64(UInt32(count)) << 33 | (isTag ? 0 : 1) << 32 | UInt64(UInt32.max - UInt32(id))
+    }
+
+    static func unpack(_ key: UInt64) -> (Int32, Int32, Bool) {
+        (Int32(UInt32.max - UInt32(truncatingIfNeeded: key)), Int32(key >> 33), key >> 32 & 1 == 0)
+    }
+
+    mutating func offer(_ id: Int32, _ count: Int32, isTag: Bool) {
+        let key = Self.pack(id, count, isTag: isTag)
+        if heap.count < k {
+            heap.append(key)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if heap[parent] <= heap[i] { break }
+                heap.swapAt(parent, i)
+                i = parent
+            }
+        } else if key > heap[0] {
+            heap[0] = key
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && heap[l] < heap[m] { m = l }
+                if r < heap.count && heap[r] < heap[m] { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    /// The kept keys, best first; empties the heap.
+    mutating func drainSorted() -> [UInt64] {
+        let out = heap.sorted(by: >)
+        heap.removeAll(keepingCapacity: true)
+        return out
     }
 }
 
