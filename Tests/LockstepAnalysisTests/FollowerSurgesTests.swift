@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct FollowerSurgesTests {
     /// Organic followers at `perDay` over 2018-01 to 2020-06 (a share `freshShare` with brand-new
-    /// accounts), plus an optional surge of `size` accounts created 0-2 days before following.
+    /// accounts), plus an optional surge of `size` accounts created 0-5 days before following (so the
+    /// bound at the first member alone would put the start days early).
     static func add(_ b: inout FollowerListsBuilder, target: String, seed: UInt64, perDay: Int, freshShare: Double,
                     surge: (from: Int64, to: Int64, size: Int)?) {
         var g = SeededGenerator(seed: seed)
@@ -18,7 +19,7 @@ import Testing
         if let surge {
             for _ in 0..<surge.size {
                 let f = surge.from + Int64(g.unit() * Double(surge.to - surge.from))
-                follows.append((f, f - Int64(g.unit() * 2 * 86_400)))
+                follows.append((f, f - Int64(g.unit() * 5 * 86_400)))
             }
         }
         // API order: newest follower first.

@@ -10,7 +10,8 @@ import LockstepCore
 /// `fresh_window` of that bound. Surges are maximal runs dominated by fresh followers (each fresh
 /// follower scores +1, any other `-penalty`; a run ends when its score falls `drop` below its best),
 /// with at least `min_size` fresh followers, and an intake per day at least `rate_factor` times the
-/// target's intake outside surges.
+/// target's intake outside surges. A surge's start is the bound after its first `start_members`
+/// followers, its end the bound at its newest follower.
 public struct FollowerSurges: Analysis {
     public static let name = "follower_surges"
     public static let summary = "Follower surges of newly created accounts, from follower order and creation dates"
@@ -20,6 +21,7 @@ public struct FollowerSurges: Analysis {
         ParameterSpec("drop", default: "20", "Score fall below a run's best that ends the run"),
         ParameterSpec("min_size", default: "50", "Fewest fresh followers in a surge"),
         ParameterSpec("rate_factor", default: "10", "How many times the target's normal daily intake a surge must reach"),
+        ParameterSpec("start_members", default: "10", "Surge members whose creation dates set the start estimate"),
         ParameterSpec("series_points", default: "1000", "Points per target in the order-vs-creation series"),
     ]
 
@@ -29,6 +31,7 @@ public struct FollowerSurges: Analysis {
     let minSize: Int
     let rateFactor: Double
     let seriesPoints: Int
+    let startMembers: Int
 
     public init(options: AnalysisOptions) throws {
         freshWindow = try options.seconds(Self.name, "fresh_window", default: 30 * 86_400)
@@ -37,7 +40,8 @@ public struct FollowerSurges: Analysis {
         minSize = try options.int(Self.name, "min_size", default: 50)
         rateFactor = try options.double(Self.name, "rate_factor", default: 10)
         seriesPoints = try options.int(Self.name, "series_points", default: 1000)
-        for (k, v) in [("penalty", penalty), ("drop", drop), ("min_size", minSize), ("series_points", seriesPoints)] where v < 1 {
+        startMembers = try options.int(Self.name, "start_members", default: 10)
+        for (k, v) in [("penalty", penalty), ("drop", drop), ("min_size", minSize), ("series_points", seriesPoints), ("start_members", startMembers)] where v < 1 {
             throw OptionError(key: "follower_surges.\(k)", value: String(v), expected: "a positive number")
         }
         guard rateFactor > 0 else { throw OptionError(key: "follower_surges.rate_factor", value: String(rateFactor), expected: "a positive number") }
@@ -154,7 +158,10 @@ public struct FollowerSurges: Analysis {
                 for q in a...b { lo = min(lo, lists.created[row(q)]); hi = max(hi, lists.created[row(q)]) }
                 accepted += 1
                 acceptedFollowers += b - a + 1
-                surges.append(Surge(target: name, start: Self.day(bound[a]), end: Self.day(bound[b]), size: b - a + 1, fresh: f,
+                // The bound at the first member trails the start by that account's creation-to-follow
+                // delay; a few members in, the newest creation among them is close to the start.
+                let startAt = min(b, a + startMembers - 1)
+                surges.append(Surge(target: name, start: Self.day(bound[startAt]), end: Self.day(bound[b]), size: b - a + 1, fresh: f,
                                     createdFrom: Self.day(lo), createdTo: Self.day(hi),
                                     newestPosition: Int(lists.position[row(b)]), oldestPosition: Int(lists.position[row(a)]),
                                     perDay: rate, baselinePerDay: baseline))
