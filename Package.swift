@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LockstepIngest", targets: ["LockstepIngest"]),
         .library(name: "LockstepAnalysis", targets: ["LockstepAnalysis"]),
         .library(name: "LockstepReport", targets: ["LockstepReport"]),
+        .library(name: "LockstepSimulation", targets: ["LockstepSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,23 +24,18 @@ let package = Package(
         .target(name: "LockstepIngest", dependencies: ["LockstepCore", "CZlib"]),
         .target(name: "LockstepAnalysis", dependencies: ["LockstepCore"]),
         .target(name: "LockstepReport", dependencies: ["LockstepCore", "LockstepIngest", "LockstepAnalysis"]),
+        .target(name: "LockstepSimulation", dependencies: ["LockstepCore"]),
         .executableTarget(
             name: "lockstep",
             dependencies: [
-                "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        // Benchmarks on generated data of named sizes; each checks its result (see BENCHMARKS.md).
-        .executableTarget(
-            name: "lockstep-bench",
-            dependencies: [
-                "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport",
+                "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport", "LockstepSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "LockstepCoreTests", dependencies: ["LockstepCore"]),
         .testTarget(name: "LockstepIngestTests", dependencies: ["LockstepIngest"]),
         .testTarget(name: "LockstepAnalysisTests", dependencies: ["LockstepAnalysis", "LockstepIngest"]),
         .testTarget(name: "LockstepReportTests", dependencies: ["LockstepReport"]),
+        .testTarget(name: "LockstepSimulationTests", dependencies: ["LockstepSimulation"]),
         .testTarget(name: "EndToEndTests", dependencies: ["lockstep"]),
     ]
 )

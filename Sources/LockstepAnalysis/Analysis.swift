@@ -117,6 +117,8 @@ public struct AnalysisContext: Sendable {
     private var results: [String: any AnalysisResult] = [:]
     /// Offset, in seconds east of UTC, used when showing times to people (`--tz`).
     public var displayOffsetSeconds: Int = 0
+    /// Labelled accounts and domains (`--watchlist FILE`), for amplification shares.
+    public var watchlist: Watchlist?
     /// Follower lists read from `--followers` files, for the follower-surge analysis.
     public var followers: FollowerLists?
 

@@ -4,6 +4,7 @@ import LockstepCore
 public enum AnalysisCatalogue {
     public static let all: [any Analysis.Type] = [
         Overview.self,
+        Coordination.self,
         HijackedAccounts.self,
         Narratives.self,
         FollowerSurges.self,

@@ -60,6 +60,8 @@ public struct IngestAccounting: Sendable, Codable, Equatable {
 
     public var files: [FileCount] = []
     public var examples: [Rejection] = []
+    /// Files found in input folders that hold no posts or accounts, with what they are instead.
+    public var skipped: [SkippedFile] = []
 
     public init() {}
 
@@ -74,6 +76,19 @@ public struct IngestAccounting: Sendable, Codable, Equatable {
     public mutating func merge(_ other: IngestAccounting) {
         files += other.files
         for e in other.examples where examples.count < Self.exampleLimit { examples.append(e) }
+    }
+}
+
+/// A file in an input folder that was not read as posts or accounts.
+public struct SkippedFile: Sendable, Codable, Equatable {
+    /// What it holds: `followers` (a follower list), `watchlist`, or `other`.
+    public var kind: String
+    public var file: String
+    public var reason: String
+    public init(kind: String, file: String, reason: String) {
+        self.kind = kind
+        self.file = file
+        self.reason = reason
     }
 }
 

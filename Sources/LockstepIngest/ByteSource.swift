@@ -146,12 +146,18 @@ public enum InputFiles {
     public static let dataExtensions: Set<String> = ["csv", "tsv", "json", "jsonl", "ndjson", "txt"]
 
     public static func expand(_ paths: [String]) throws -> [String] {
-        var out: [String] = []
+        try expandMarked(paths).map(\.path)
+    }
+
+    /// Like ``expand(_:)``, saying for each file whether it was found inside a folder (such files may
+    /// be skipped when they hold something else; a file named explicitly must be readable).
+    public static func expandMarked(_ paths: [String]) throws -> [(path: String, inFolder: Bool)] {
+        var out: [(path: String, inFolder: Bool)] = []
         let fm = FileManager.default
         for p in paths {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: p, isDirectory: &isDir) else { throw IngestError.fileNotFound(p) }
-            if !isDir.boolValue { out.append(p); continue }
+            if !isDir.boolValue { out.append((p, false)); continue }
             guard let e = fm.enumerator(atPath: p) else { throw IngestError.unreadable(p, "cannot list the folder") }
             var found: [String] = []
             while let rel = e.nextObject() as? String {
@@ -165,7 +171,7 @@ public enum InputFiles {
                 if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { found.append(full) }
             }
             if found.isEmpty { throw IngestError.emptyInput("\(p) holds no data files (.csv, .jsonl, .json, optionally .gz)") }
-            out += found.sorted()
+            out += found.sorted().map { ($0, true) }
         }
         return out
     }

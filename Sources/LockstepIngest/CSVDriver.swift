@@ -13,6 +13,8 @@ public enum CSVDriver {
         public var strict = false
         public var workers = ProcessInfo.processInfo.activeProcessorCount
         public var blockSize = 16 << 20
+        /// Field delimiter (`,` by default; `\t` or `;` for mapped files).
+        public var delimiter: UInt8 = 44
         public init() {}
     }
 
@@ -24,7 +26,7 @@ public enum CSVDriver {
     }
 
     /// Reads the header row: the field names, with a UTF-8 byte-order mark dropped.
-    static func header(_ buf: inout [UInt8]) -> (names: [String], end: Int, lines: Int)? {
+    static func header(_ buf: inout [UInt8], delimiter: UInt8 = 44) -> (names: [String], end: Int, lines: Int)? {
         var start = 0
         if buf.count >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { start = 3 }
         return buf.withUnsafeMutableBufferPointer { b -> ([String], Int, Int)? in
@@ -33,7 +35,7 @@ public enum CSVDriver {
             defer { fields.free() }
             var pos = start
             var nl = 0
-            guard case .ok = CSVScan.parseRow(p, &pos, b.count, &fields, &nl) else { return nil }
+            guard case .ok = CSVScan.parseRow(p, &pos, b.count, &fields, &nl, delimiter) else { return nil }
             var names: [String] = []
             for i in 0..<fields.count {
                 names.append(String(decoding: UnsafeRawBufferPointer(start: p + fields.starts[i], count: fields.ends[i] - fields.starts[i]), as: UTF8.self)
@@ -61,7 +63,7 @@ public enum CSVDriver {
         try fill()
         // The header must be complete in the buffer: grow it for absurdly long headers.
         while !eof && CSVScan.hasNoLineBreak(buf) { blockSize *= 2; try fill() }
-        guard let (names, headerEnd, headerLines) = header(&buf) else {
+        guard let (names, headerEnd, headerLines) = header(&buf, delimiter: options.delimiter) else {
             throw IngestError.emptyInput("\(file) is empty")
         }
         let handlerPrototype = try makeHandler(names)
@@ -94,12 +96,17 @@ public enum CSVDriver {
             let prototype = handlerPrototype
             let strict = options.strict
             let atEnd = eof
+            let delimiter = options.delimiter
             buf.withUnsafeMutableBufferPointer { b in
                 let shared = SharedBytes(p: b.baseAddress!)
                 let body: @Sendable (Int) -> Void = { k in
                     var handler = prototype
-                    results[k] = parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: atEnd && k == parts - 1,
-                                            handler: &handler, file: file, strict: strict)
+                    let last = atEnd && k == parts - 1
+                    // Two specialisations: the comma one compiles to the scanner with a constant delimiter.
+                    results[k] = delimiter == 44
+                        ? parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict, separator: CommaSeparator())
+                        : parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
+                                     separator: ByteSeparator(byte: delimiter))
                 }
                 if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
             }
@@ -155,8 +162,8 @@ public enum CSVDriver {
     }
 
     /// Parses rows in `[start, end)`; line numbers in the result are relative to the chunk start.
-    static func parseChunk<H: CSVRowHandler>(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, isLast: Bool,
-                                             handler: inout H, file: String, strict: Bool) -> ChunkResult {
+    static func parseChunk<H: CSVRowHandler, S: FieldSeparator>(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, isLast: Bool,
+                                                                handler: inout H, file: String, strict: Bool, separator: S) -> ChunkResult {
         var r = ChunkResult(log: RejectionLog(file: file, strict: strict))
         var fields = FieldBuffer()
         defer { fields.free() }
@@ -166,7 +173,7 @@ public enum CSVDriver {
             while pos < end {
                 let rowStart = pos
                 let rowLine = nl
-                let status = CSVScan.parseRow(p, &pos, end, &fields, &nl)
+                let status = CSVScan.parseRow(p, &pos, end, &fields, &nl, separator.byte)
                 // Blank lines are not rows.
                 if fields.count == 1 && fields.ends[0] == fields.starts[0] {
                     if case .ok = status { continue }

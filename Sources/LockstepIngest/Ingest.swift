@@ -9,6 +9,12 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case ioArchiveUsers = "io-users"
     /// FiveThirtyEight's IRA tweets release.
     case ira538 = "ira-538"
+    /// Twitter API v2 JSON as twarc2 writes it: response pages, flattened tweets, user pages.
+    case twarc2 = "twarc2"
+    /// Twitter API v1.1 statuses, one per line or in a JSON array.
+    case twitterV1 = "twitter-v1"
+    /// Any other CSV, read through a mapping file (`--mapping FILE.toml`).
+    case mapped = "mapped"
 
     /// One line for help text and error messages.
     public var summary: String {
@@ -16,11 +22,22 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .ioArchiveTweets: "Twitter IO archive tweets CSV (tweetid, userid, tweet_time, ...)"
         case .ioArchiveUsers: "Twitter IO archive users CSV (userid, follower_count, account_creation_date, ...)"
         case .ira538: "FiveThirtyEight IRA tweets CSV (external_author_id, author, content, publish_date, ...)"
+        case .twarc2: "Twitter API v2 JSON from twarc2: response pages, flattened tweets or users (data, author_id, includes, ...)"
+        case .twitterV1: "Twitter API v1.1 statuses JSON, one per line or an array (id_str, user, created_at, ...)"
+        case .mapped: "any CSV, with its columns named in a mapping file given by --mapping FILE.toml"
         }
     }
 
     /// Recognises a format from the first bytes of a file (decompressed), or nil.
     public static func detect(sample: [UInt8]) -> InputFormat? {
+        if let first = JSONPeek.firstByte(sample), first == 0x7B || first == 0x5B {
+            // JSON: v1.1 objects always carry `id_str`, which v2 never uses; v2 tweets have
+            // `author_id`, pages `data`/`includes`, users `public_metrics`.
+            let keys = JSONPeek.keys(sample)
+            if keys.contains("id_str") || (keys.contains("user") && keys.contains("created_at") && !keys.contains("author_id")) { return .twitterV1 }
+            if !keys.isDisjoint(with: ["data", "author_id", "includes", "public_metrics", "username", "errors"]) { return .twarc2 }
+            return nil
+        }
         var buf = sample
         guard let (names, _, _) = CSVDriver.header(&buf) else { return nil }
         let h = HeaderMap(names)
@@ -39,6 +56,9 @@ public struct IngestOptions: Sendable {
     public var format: InputFormat?
     /// Worker threads for parsing (defaults to the number of cores).
     public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// Path of a TOML mapping file naming the columns of a CSV no built-in format knows; CSV inputs
+    /// are then read through it (JSON inputs are still detected).
+    public var mapping: String?
     public init() {}
 }
 
@@ -55,13 +75,21 @@ public enum Ingest {
     /// Reads every file (folders expanded), detecting each one's format, into one dataset.
     public static func load(_ paths: [String], options: IngestOptions = IngestOptions(),
                             progress: (@Sendable (IngestProgress) -> Void)? = nil) throws -> Dataset {
-        let files = try InputFiles.expand(paths)
-        guard !files.isEmpty else { throw IngestError.emptyInput("no input files were given") }
+        let marked = try InputFiles.expandMarked(paths)
+        guard !marked.isEmpty else { throw IngestError.emptyInput("no input files were given") }
         var builder = DatasetBuilder()
         var accounting = IngestAccounting()
-        let total = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let total = marked.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
         var done = 0
-        for file in files {
+        var files: [String] = []
+        for (file, inFolder) in marked {
+            // A folder may hold more than posts (follower lists, watchlists, notes): say what each
+            // such file is and skip it, instead of failing on it.
+            if inFolder, let side = sideInput(file) {
+                accounting.skipped.append(side)
+                continue
+            }
+            files.append(file)
             let count = try read(file: file, options: options, into: &builder) { bytes, rows in
                 progress?(IngestProgress(file: file, bytesDone: done + bytes, bytesTotal: total, rows: rows))
             }
@@ -69,12 +97,38 @@ public enum Ingest {
             accounting.files.append(count.fileCount)
             for e in count.examples where accounting.examples.count < IngestAccounting.exampleLimit { accounting.examples.append(e) }
         }
+        if files.isEmpty {
+            throw IngestError.emptyInput("the input folders hold no posts or accounts; skipped: " + accounting.skipped.map { "\($0.file) (\($0.reason))" }.joined(separator: "; "))
+        }
         if accounting.rowsUsed == 0 {
             if accounting.rowsRead == 0 {
-                throw IngestError.emptyInput("\(files.joined(separator: ", ")) hold\(files.count == 1 ? "s" : "") a header but no rows")
+                throw IngestError.emptyInput("\(files.joined(separator: ", ")) hold\(files.count == 1 ? "s" : "") no rows (a CSV header alone, or JSON without tweets or users)")
             }
         }
         return builder.finish(accounting: accounting)
+    }
+
+    /// What a file in a folder is when it is not posts or accounts, or nil when it should be read.
+    static func sideInput(_ file: String) -> SkippedFile? {
+        guard let sample = try? ByteSource.sample(path: file, bytes: 1 << 14) else { return nil }
+        if sample.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
+            return SkippedFile(kind: "other", file: file, reason: "empty file")
+        }
+        if InputFormat.detect(sample: sample) != nil { return nil }
+        var buf = sample
+        if let (names, _, _) = CSVDriver.header(&buf) {
+            let h = HeaderMap(names)
+            if h["target"] != nil && h["follower_id"] != nil {
+                return SkippedFile(kind: "followers", file: file, reason: "a follower list (target, follower_id, ...): read with --followers")
+            }
+            if h["label"] != nil && (h["account"] != nil || h["handle"] != nil || h["domain"] != nil) {
+                return SkippedFile(kind: "watchlist", file: file, reason: "a watchlist (account/handle/domain, label): read with --watchlist")
+            }
+            if h["population"] != nil && h["account_id"] != nil {
+                return SkippedFile(kind: "truth", file: file, reason: "ground truth of a simulation: used by `lockstep evaluate`, never by analyze")
+            }
+        }
+        return SkippedFile(kind: "other", file: file, reason: "not a format Lockstep recognises")
     }
 
     struct FileResult {
@@ -89,7 +143,9 @@ public enum Ingest {
         if sample.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
             throw IngestError.emptyInput("\(file) is empty")
         }
-        guard let format = options.format ?? InputFormat.detect(sample: sample) else {
+        let detected = InputFormat.detect(sample: sample)
+        let isJSON = detected == .twarc2 || detected == .twitterV1
+        guard let format = options.format ?? (options.mapping != nil && !isJSON ? .mapped : detected) else {
             throw IngestError.unknownFormat(file: file, known: InputFormat.allCases.map { "\($0.rawValue) (\($0.summary))" })
         }
         let source = try ByteSource(path: file)
@@ -110,6 +166,19 @@ public enum Ingest {
         case .ira538:
             outcome = try CSVDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report) {
                 try IRA538(header: HeaderMap($0), file: file)
+            }
+        case .twarc2:
+            outcome = try JSONDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report, handler: Twarc2())
+        case .twitterV1:
+            outcome = try JSONDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report, handler: TwitterV1())
+        case .mapped:
+            guard let path = options.mapping else {
+                throw IngestError.badMapping(file: file, line: 1, "--format mapped needs a mapping file: add --mapping FILE.toml (see docs/mapping.md)")
+            }
+            let mapping = try CSVMapping.load(path: path)
+            csv.delimiter = mapping.delimiter
+            outcome = try CSVDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report) {
+                try MappedCSV(header: HeaderMap($0), mapping: mapping, file: file)
             }
         }
         let fc = IngestAccounting.FileCount(file: file, format: format.rawValue, bytes: source.rawBytesRead,

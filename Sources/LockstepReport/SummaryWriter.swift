@@ -17,6 +17,8 @@ public enum SummaryWriter {
         var perFile: [IngestAccounting.FileCount]
         /// The first rejections with their file and line.
         var rejectionExamples: [Rejection]
+        /// Files in input folders that were not posts or accounts, and what they are.
+        var skippedFiles: [SkippedFile]
     }
 
     struct Document: Encodable {
@@ -48,7 +50,7 @@ public enum SummaryWriter {
         let doc = Document(
             input: Input(files: inputs, bytes: acc.bytes, rowsRead: acc.rowsRead, rowsUsed: acc.rowsUsed,
                          rowsRejected: acc.rejectedTotal, rejectedByReason: acc.rejected, perFile: acc.files,
-                         rejectionExamples: acc.examples),
+                         rejectionExamples: acc.examples, skippedFiles: acc.skipped),
             sections: run.order.compactMap { name in run.result(named: name).map { (name, $0) } },
             analyses: run.order,
             displayTimeZone: run.context.displayOffsetSeconds == 0 ? "UTC" : "UTC" + CivilTime.formatOffset(run.context.displayOffsetSeconds))

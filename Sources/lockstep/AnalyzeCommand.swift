@@ -22,11 +22,17 @@ struct Analyze: ParsableCommand {
     @Option(help: "Force an input format instead of detecting it: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String?
 
+    @Option(help: ArgumentHelp("A TOML file naming the columns of a CSV no built-in format knows (see docs/mapping.md).", valueName: "FILE.toml"))
+    var mapping: String?
+
     @Option(help: "Time zone for showing times and for schedules: UTC (default), ±HH:MM, or auto.")
     var tz: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("An analysis parameter, as analysis.param=value (repeatable).", valueName: "analysis.param=value"))
     var settings: [String] = []
+
+    @Option(help: ArgumentHelp("A CSV of accounts, handles or domains with a label (e.g. state media, diplomat); amplification toward each label is reported. A watchlist.csv inside an input folder is used too.", valueName: "FILE"))
+    var watchlist: [String] = []
 
     @Flag(help: "Stop at the first malformed row instead of counting and skipping it.")
     var strict = false
@@ -62,6 +68,7 @@ struct Analyze: ParsableCommand {
             let selected = try AnalysisCatalogue.resolve(analyses.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
             var ingest = IngestOptions()
             ingest.strict = strict
+            ingest.mapping = mapping
             if let workers { ingest.workers = max(1, workers) }
             if let format {
                 guard let f = InputFormat(rawValue: format) else {
@@ -73,9 +80,16 @@ struct Analyze: ParsableCommand {
             let dataset = try Ingest.load(inputs, options: ingest) { p in bar.update(p) }
             bar.finish()
             let acc = dataset.accounting
+            let watchlists = watchlist + acc.skipped.filter { $0.kind == "watchlist" }.map(\.file)
+            if !watchlists.isEmpty {
+                var merged = Watchlist()
+                for w in watchlists { for e in try WatchlistReader.read(URL(fileURLWithPath: w)).entries { merged.add(e) } }
+                context.watchlist = merged
+            }
             if !quiet {
                 Terminal.err("read \(acc.rowsRead) rows from \(acc.files.count) file(s): \(acc.rowsUsed) used, \(acc.rejectedTotal) rejected")
                 for e in acc.examples.prefix(3) { Terminal.err("  rejected \(e)") }
+                for f in acc.skipped { Terminal.err("  skipped \(f.file): \(f.reason)") }
                 if acc.examples.count > 3 { Terminal.err("  (first \(acc.examples.count) rejections are listed in summary.json)") }
             }
             let run = try AnalysisRun.run(selected, on: dataset, options: options, context: context) { name in

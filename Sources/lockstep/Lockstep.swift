@@ -5,7 +5,7 @@ struct Lockstep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lockstep",
         abstract: "Find and explain state-backed influence operations in social-media data.",
-        discussion: "Start with `lockstep analyze DATA --out results/`, then open results/summary.json and results/accounts.csv.",
+        discussion: "Start with `lockstep analyze DATA --out results/`, then open results/report.html, summary.json and accounts.csv.",
         version: "0.1.0",
-        subcommands: [Analyze.self, ListAnalyses.self])
+        subcommands: [Analyze.self, ListAnalyses.self, Simulate.self, Evaluate.self])
 }

@@ -23,6 +23,9 @@ enum CommandErrors {
         } catch let e as IngestError {
             Terminal.err("error: \(e)")
             throw ExitCode(66)
+        } catch let e as WatchlistError {
+            Terminal.err("error: \(e)")
+            throw ExitCode(66)
         } catch let e as OptionError {
             Terminal.err("error: \(e) (see `lockstep analyses` for parameters and defaults)")
             throw ExitCode(64)

@@ -1,0 +1,499 @@
+import LockstepCore
+
+/// Coordinated behaviour: accounts that act on the same items at nearly the same moments, over
+/// several co-action traces, tested against a null model, fused into one network, clustered with
+/// Leiden, with core and amplifier roles and the accounts and domains each cluster amplifies.
+public struct Coordination: Analysis {
+    /// The `--analyses` name and `summary.json` section.
+    public static let name = "coordination"
+    /// One line for `lockstep analyses`.
+    public static let summary = "Co-action networks (co-retweet, co-tweet, near-duplicate, co-URL, hashtags, co-reply, co-mention, fast retweet) with significance, Leiden clusters, core/amplifier roles and amplification targets"
+    /// Every option, with its default (documented in docs/methodology/coordination.md).
+    public static let parameters: [ParameterSpec] = [
+        ParameterSpec("traces", default: CoActionTrace.names.joined(separator: ","), "Traces to compute, comma-separated"),
+        ParameterSpec("mode", default: "window", "window (co-actions within a time window) or whole_period (TF-IDF cosine over the whole period)"),
+        ParameterSpec("window", default: "60s", "Co-action window (60s, 5m, ...) or auto for the CooRnet-style estimate; window.<trace> overrides per trace"),
+        ParameterSpec("min_weight", default: "3", "Distinct co-action items an edge needs"),
+        ParameterSpec("max_p", default: "0.01", "Largest null-model p-value kept (1 keeps all)"),
+        ParameterSpec("percentile", default: "0", "Keep edges at or above this percentile (0-100) of their trace's weights; 0 keeps all"),
+        ParameterSpec("null_rounds", default: "10", "Shuffles of the null model per trace (0 skips the test)"),
+        ParameterSpec("seed", default: "1", "Seed of the null model and of Leiden"),
+        ParameterSpec("max_partners", default: "32", "Earlier actions each action pairs with inside a window (bounds bursts)"),
+        ParameterSpec("resolution", default: "1", "Leiden modularity resolution (higher: smaller clusters)"),
+        ParameterSpec("min_cluster_size", default: "3", "Smallest cluster reported"),
+        ParameterSpec("near_duplicate_threshold", default: "0.7", "Estimated Jaccard similarity for near-duplicate text"),
+        ParameterSpec("min_similarity", default: "0.5", "whole_period mode: smallest cosine similarity kept"),
+        ParameterSpec("max_item_accounts", default: "1000", "whole_period mode: items with more accounts are pruned"),
+        ParameterSpec("amplifier_share", default: "0.5", "Share of an account's posts that must repost cluster members for the amplifier role"),
+        ParameterSpec("top", default: "10", "Hashtags, URLs, accounts and domains listed per cluster"),
+        ParameterSpec("threads", default: "all processors", "Worker threads (results do not depend on it)"),
+    ]
+
+    /// How co-action is measured.
+    public enum Mode: String, Sendable, Codable {
+        case window
+        case wholePeriod = "whole_period"
+    }
+
+    let traces: [TraceDefinition]
+    let mode: Mode
+    /// `nil` means `auto`.
+    let window: Int64?
+    let traceWindows: [String: Int64]
+    let filter: EdgeFilter
+    let nullRounds: Int
+    let seed: UInt64
+    let maxPartners: Int
+    let resolution: Double
+    let minClusterSize: Int
+    let minHash: MinHashGrouper
+    let minSimilarity: Double
+    let maxItemAccounts: Int
+    let amplifierShare: Double
+    let top: Int
+    let threads: Int
+
+    public init(options o: AnalysisOptions) throws {
+        let n = Self.name
+        let list = o.string(n, "traces", default: "all")
+        if list == "all" { traces = CoActionTrace.all } else {
+            var picked: [TraceDefinition] = []
+            for t in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !t.isEmpty {
+                guard let d = CoActionTrace.named(t) else {
+                    throw OptionError(key: "\(n).traces", value: t, expected: "trace names among \(CoActionTrace.names.joined(separator: ", "))")
+                }
+                if !picked.contains(d) { picked.append(d) }
+            }
+            guard !picked.isEmpty else { throw OptionError(key: "\(n).traces", value: list, expected: "at least one trace") }
+            traces = CoActionTrace.all.filter { picked.contains($0) }
+        }
+        let m = o.string(n, "mode", default: "window")
+        guard let mode = Mode(rawValue: m) else { throw OptionError(key: "\(n).mode", value: m, expected: "window or whole_period") }
+        self.mode = mode
+        window = o.raw(n, "window") == "auto" ? nil : try o.seconds(n, "window", default: 60)
+        var tw: [String: Int64] = [:]
+        for t in CoActionTrace.all {
+            if o.raw(n, "window.\(t.name)") != nil { tw[t.name] = try o.seconds(n, "window.\(t.name)", default: 60) }
+        }
+        traceWindows = tw
+        let minWeight = try o.int(n, "min_weight", default: 3)
+        let maxP = try o.double(n, "max_p", default: 0.01)
+        let percentile = try o.double(n, "percentile", default: 0)
+        guard minWeight >= 1 else { throw OptionError(key: "\(n).min_weight", value: String(minWeight), expected: "1 or more") }
+        guard (0...1).contains(maxP) else { throw OptionError(key: "\(n).max_p", value: String(maxP), expected: "a number from 0 to 1") }
+        guard (0...100).contains(percentile) else { throw OptionError(key: "\(n).percentile", value: String(percentile), expected: "a number from 0 to 100") }
+        filter = EdgeFilter(minWeight: minWeight, maxP: maxP, percentile: percentile)
+        nullRounds = try o.int(n, "null_rounds", default: 10)
+        guard (0...1000).contains(nullRounds) else { throw OptionError(key: "\(n).null_rounds", value: String(nullRounds), expected: "0 to 1000") }
+        let s = o.string(n, "seed", default: "1")
+        guard let sd = UInt64(s) else { throw OptionError(key: "\(n).seed", value: s, expected: "a non-negative whole number") }
+        seed = sd
+        maxPartners = try o.int(n, "max_partners", default: 32)
+        guard maxPartners >= 1 else { throw OptionError(key: "\(n).max_partners", value: String(maxPartners), expected: "1 or more") }
+        resolution = try o.double(n, "resolution", default: 1)
+        guard resolution > 0 else { throw OptionError(key: "\(n).resolution", value: String(resolution), expected: "a positive number") }
+        minClusterSize = try o.int(n, "min_cluster_size", default: 3)
+        guard minClusterSize >= 2 else { throw OptionError(key: "\(n).min_cluster_size", value: String(minClusterSize), expected: "2 or more") }
+        let jt = try o.double(n, "near_duplicate_threshold", default: 0.7)
+        guard jt > 0 && jt <= 1 else { throw OptionError(key: "\(n).near_duplicate_threshold", value: String(jt), expected: "a number above 0 up to 1") }
+        minHash = MinHashGrouper(threshold: jt)
+        minSimilarity = try o.double(n, "min_similarity", default: 0.5)
+        maxItemAccounts = try o.int(n, "max_item_accounts", default: 1000)
+        guard maxItemAccounts >= 2 else { throw OptionError(key: "\(n).max_item_accounts", value: String(maxItemAccounts), expected: "2 or more") }
+        amplifierShare = try o.double(n, "amplifier_share", default: 0.5)
+        guard amplifierShare > 0 && amplifierShare <= 1 else { throw OptionError(key: "\(n).amplifier_share", value: String(amplifierShare), expected: "a number above 0 up to 1") }
+        top = try o.int(n, "top", default: 10)
+        guard top >= 1 else { throw OptionError(key: "\(n).top", value: String(top), expected: "1 or more") }
+        let th = o.raw(n, "threads")
+        if let th, th != "all processors" {
+            guard let v = Int(th), v >= 1 else { throw OptionError(key: "\(n).threads", value: th, expected: "1 or more") }
+            threads = v
+        } else {
+            threads = Parallel.defaultThreads
+        }
+    }
+
+    // MARK: Result
+
+    /// One co-action the edge rests on: the item and both accounts' posts and times.
+    public struct Example: Sendable, Codable, Equatable {
+        /// The item (post id, canonical URL, `#hashtag`, `@account`, or A's post id for text traces).
+        public var item: String
+        /// Account A's post id.
+        public var postA: String
+        /// Account B's post id.
+        public var postB: String
+        /// Account A's action time (UTC seconds).
+        public var timeA: Int64
+        /// Account B's action time (UTC seconds).
+        public var timeB: Int64
+    }
+
+    /// An edge of one trace between accounts `a < b` (account ids), with its evidence.
+    public struct Edge: Sendable, Codable, Equatable {
+        /// The account with the lower id.
+        public var a: Int32
+        /// The account with the higher id.
+        public var b: Int32
+        /// The trace name.
+        public var trace: String
+        /// Distinct items both acted on within the window (whole-period mode: items shared).
+        public var weight: Int
+        /// whole_period mode: TF-IDF cosine similarity.
+        public var similarity: Double?
+        /// Mean null-model weight, z-score and p-value (window mode with null rounds).
+        public var nullMean: Double?
+        /// (weight − null mean) / null standard deviation.
+        public var zScore: Double?
+        /// P(null weight ≥ weight) under the Poisson null.
+        public var pValue: Double?
+        /// Items where `a` acted first, `b` acted first, both in the same second.
+        public var aLeads: Int
+        /// Items where `b` acted first.
+        public var bLeads: Int
+        /// Items where both acted in the same second.
+        public var simultaneous: Int
+        /// Mean seconds between the two actions.
+        public var meanLagSeconds: Double
+        /// UTC seconds of the first and last co-action (the moment the second account acted).
+        public var firstCoaction: Int64?
+        /// UTC seconds of the last co-action.
+        public var lastCoaction: Int64?
+        /// Up to five co-actions.
+        public var examples: [Example]
+    }
+
+    /// Per-trace figures for `summary.json`.
+    public struct TraceStats: Sendable, Codable, Equatable {
+        /// The trace name.
+        public var trace: String
+        /// The window used (nil in whole-period mode).
+        public var windowSeconds: Int64?
+        /// Actions of the trace in the data.
+        public var actions: Int
+        /// Items acted on by two or more actions.
+        public var items: Int
+        /// Account pairs with at least one co-action (window mode: among accounts with at least
+        /// `min_weight` actions in the trace, the only ones that can form an edge).
+        public var pairs: Int
+        /// Pairs reaching `min_weight`.
+        public var candidates: Int
+        /// Edges kept after every filter.
+        public var edges: Int
+    }
+
+    /// One cluster of the fused network.
+    public struct Cluster: Sendable, Encodable, Equatable {
+        /// Cluster id (1 is the largest).
+        public var id: Int
+        /// Members.
+        public var size: Int
+        /// Members with the `core` role.
+        public var core: Int
+        /// Members with the `amplifier` role.
+        public var amplifiers: Int
+        /// Account ids of members (the first 100 by role, then id).
+        public var members: [String]
+        /// Kept edges inside the cluster, per trace.
+        public var traces: [String: Int]
+        /// Kept edges over all traces.
+        public var edges: Int
+        /// Sum of fused edge weights inside the cluster.
+        public var fusedWeight: Double
+        /// First co-action inside the cluster (display time zone).
+        public var firstCoaction: String?
+        /// Last co-action inside the cluster (display time zone).
+        public var lastCoaction: String?
+        /// Hashtags the members use most.
+        public var topHashtags: [Overview.Count]
+        /// Canonical URLs the members post most.
+        public var topURLs: [Overview.Count]
+        /// Accounts and domains the cluster amplifies.
+        public var amplification: ClusterAmplification
+        /// Most common `utc_offset_hours` among members when a schedule analysis ran.
+        public var scheduleOffsetHours: String?
+        /// All member account ids (not in `summary.json`).
+        public var memberIDs: [Int32]
+
+        enum CodingKeys: String, CodingKey {
+            case id, size, core, amplifiers, members, traces, edges, fusedWeight, firstCoaction, lastCoaction
+            case topHashtags, topURLs, amplification, scheduleOffsetHours
+        }
+    }
+
+    /// The `coordination` section of `summary.json`, plus edges and per-account values for the writers.
+    public struct Result: AnalysisResult {
+        /// Window or whole-period.
+        public var mode: Mode
+        /// The window used (nil in whole-period mode).
+        public var windowSeconds: Int64?
+        /// The CooRnet-style window estimate, when there are co-retweets.
+        public var windowEstimate: WindowEstimate?
+        /// The `min_weight` filter.
+        public var minWeight: Int
+        /// The `max_p` filter.
+        public var maxP: Double
+        /// The `percentile` filter.
+        public var percentile: Double
+        /// Null-model rounds per trace.
+        public var nullRounds: Int
+        /// Seed of the null model and Leiden.
+        public var seed: UInt64
+        /// Partners per action inside a window.
+        public var maxPartners: Int
+        /// Leiden resolution.
+        public var resolution: Double
+        /// Per-trace figures, in trace order.
+        public var traces: [TraceStats]
+        /// Kept edges over all traces.
+        public var edges: Int
+        /// Clusters, largest first.
+        public var clusters: [Cluster]
+        /// Accounts in a cluster.
+        public var clusteredAccounts: Int
+        /// Accounts with the `core` role.
+        public var coreAccounts: Int
+        /// Accounts with the `amplifier` role.
+        public var amplifierAccounts: Int
+        /// Modularity of the fused network's Leiden partition.
+        public var modularity: Double?
+        /// Every kept edge (for `edges.csv` and the network files; not in `summary.json`).
+        public var edgeList: [Edge]
+        /// Cluster id per account id, or -1.
+        public var accountCluster: [Int32]
+        /// Role per account id (nil: none).
+        public var accountRole: [CoordinationRole?]
+        /// Per account, reason codes of the traces that tie it to its cluster.
+        public var accountTraceReasons: [Int32: [String]]
+
+        enum CodingKeys: String, CodingKey {
+            case mode, windowSeconds, windowEstimate, minWeight, maxP, percentile, nullRounds, seed, maxPartners, resolution
+            case traces, edges, clusters, clusteredAccounts, coreAccounts, amplifierAccounts, modularity
+        }
+
+        public func accountColumns(_ dataset: Dataset) -> [AccountColumn] {
+            [AccountColumn(name: "cluster", values: accountCluster.map { $0 < 0 ? "" : String($0) }),
+             AccountColumn(name: "role", values: accountRole.map { $0?.rawValue ?? "" })]
+        }
+
+        public func accountReasons(_ dataset: Dataset) -> [Int32: [String]] { accountTraceReasons }
+    }
+
+    // MARK: Run
+
+    struct TraceOutput: Sendable {
+        var stats: TraceStats
+        var edges: [Edge]
+    }
+
+    public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
+        let features = PostFeatures(ds, traces: traces, minHash: minHash, threads: threads)
+        let coRetweet = CoActionTrace.named("co_retweet")!
+        let rtGroups = TraceActions.groups(ds, coRetweet, features)
+        let estimate = WindowEstimate.estimate(rtGroups, trace: coRetweet.name)
+        let global = window ?? estimate.map { max(1, $0.seconds) } ?? 60
+        let outputs: [TraceOutput] = Parallel.map(traces.count, threads: threads) { i in
+            let t = traces[i]
+            let groups = mode == .wholePeriod ? TraceActions.groups(ds, t, features, minGroup: 1)
+                : t == coRetweet ? rtGroups : TraceActions.groups(ds, t, features)
+            let w = traceWindows[t.name] ?? t.defaultWindow ?? global
+            return runTrace(ds, t, groups: groups, window: w, features: features)
+        }
+        // Pair, then trace-table order; outputs are already in trace order, so a stable sort on the pair suffices.
+        var edges = outputs.flatMap(\.edges)
+        let order = edges.indices.sorted { i, j in
+            let x = PairTable.key(edges[i].a, edges[i].b), y = PairTable.key(edges[j].a, edges[j].b)
+            return x != y ? x < y : i < j
+        }
+        edges = order.map { edges[$0] }
+
+        // Fusion: one weighted graph over accounts with kept edges.
+        var fused = PairTable(capacity: edges.count)
+        var fusedWeight: [Double] = []
+        let fusionWeight = Dictionary(uniqueKeysWithValues: CoActionTrace.all.map { ($0.name, $0.fusionWeight) })
+        for e in edges {
+            let k = fused.insert(PairTable.key(e.a, e.b))
+            if k == fusedWeight.count { fusedWeight.append(0) }
+            fusedWeight[k] += Double(e.weight) * (fusionWeight[e.trace] ?? 1)
+        }
+        var nodeOf = [Int32](repeating: -1, count: ds.accounts.count)
+        var nodes: [Int32] = []
+        for k in fused.keys {
+            let x = PairTable.low(k), y = PairTable.high(k)
+            if nodeOf[Int(x)] < 0 { nodeOf[Int(x)] = 0; nodes.append(x) }
+            if nodeOf[Int(y)] < 0 { nodeOf[Int(y)] = 0; nodes.append(y) }
+        }
+        nodes.sort()
+        for (i, a) in nodes.enumerated() { nodeOf[Int(a)] = Int32(i) }
+        let graph = WeightedGraph(nodeCount: nodes.count, edges: fused.keys.enumerated().map { e, k in
+            (nodeOf[Int(PairTable.low(k))], nodeOf[Int(PairTable.high(k))], fusedWeight[e])
+        })
+        let community = Leiden(resolution: resolution, seed: seed).run(graph)
+        let modularity = nodes.isEmpty ? nil : graph.modularity(community, resolution: resolution)
+
+        var byCommunity: [Int32: [Int32]] = [:]
+        for (i, c) in community.enumerated() { byCommunity[c, default: []].append(nodes[i]) }
+        let groups = byCommunity.values.filter { $0.count >= minClusterSize }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+        var accountCluster = [Int32](repeating: -1, count: ds.accounts.count)
+        for (i, g) in groups.enumerated() { for a in g { accountCluster[Int(a)] = Int32(i + 1) } }
+        let roles = Roles(amplifierShare: amplifierShare).assign(ds, cluster: accountCluster, postAuthorByKey: features.postAuthorByKey)
+
+        let clusters = summarize(ds, groups: groups, edges: edges, cluster: accountCluster, roles: roles,
+                                 features: features, context: context)
+        var reasons: [Int32: [String]] = [:]
+        var traceSeen: [Int32: Set<String>] = [:]
+        for e in edges where accountCluster[Int(e.a)] >= 0 && accountCluster[Int(e.a)] == accountCluster[Int(e.b)] {
+            traceSeen[e.a, default: []].insert(e.trace)
+            traceSeen[e.b, default: []].insert(e.trace)
+        }
+        for (a, set) in traceSeen { reasons[a] = CoActionTrace.all.filter { set.contains($0.name) }.map(\.reason) }
+
+        return Result(
+            mode: mode, windowSeconds: mode == .window ? global : nil, windowEstimate: estimate,
+            minWeight: filter.minWeight, maxP: filter.maxP, percentile: filter.percentile, nullRounds: nullRounds, seed: seed,
+            maxPartners: maxPartners, resolution: resolution, traces: outputs.map(\.stats), edges: edges.count,
+            clusters: clusters, clusteredAccounts: groups.reduce(0) { $0 + $1.count },
+            coreAccounts: roles.filter { $0 == .core }.count, amplifierAccounts: roles.filter { $0 == .amplifier }.count,
+            modularity: modularity, edgeList: edges, accountCluster: accountCluster, accountRole: roles,
+            accountTraceReasons: reasons)
+    }
+
+    func runTrace(_ ds: Dataset, _ t: TraceDefinition, groups: ActionGroups, window w: Int64,
+                  features: PostFeatures) -> TraceOutput {
+        var stats = TraceStats(trace: t.name, windowSeconds: mode == .window ? w : nil, actions: groups.actionCount,
+                               items: groups.groupCount, pairs: 0, candidates: 0, edges: 0)
+        if mode == .wholePeriod {
+            let pairs = WholePeriod(minSimilarity: minSimilarity, maxItemAccounts: maxItemAccounts).pairs(groups, accountCount: ds.accounts.count)
+            let candidates = (0..<pairs.keys.count).filter { Int(pairs.shared[$0]) >= filter.minWeight }
+            let cut = filter.percentileCut(candidates.map { pairs.shared[$0] })
+            stats.pairs = pairs.keys.count
+            stats.candidates = candidates.count
+            let edges = candidates.filter { pairs.shared[$0] >= cut }.map { e in
+                Edge(a: PairTable.low(pairs.keys[e]), b: PairTable.high(pairs.keys[e]), trace: t.name, weight: Int(pairs.shared[e]),
+                     similarity: pairs.cosine[e], nullMean: nil, zScore: nil, pValue: nil, aLeads: 0, bLeads: 0, simultaneous: 0,
+                     meanLagSeconds: 0, firstCoaction: nil, lastCoaction: nil, examples: [])
+            }
+            stats.edges = edges.count
+            return TraceOutput(stats: stats, edges: edges)
+        }
+        // An edge's weight counts distinct items, so it can never exceed either account's number of
+        // actions: accounts with fewer than min_weight actions in this trace are dropped before the
+        // sweep (as CNT does). This is what keeps a viral post's 200,000 one-off retweeters cheap.
+        var actionsOf = [Int32](repeating: 0, count: ds.accounts.count)
+        for a in groups.account { actionsOf[Int(a)] += 1 }
+        let eligible = actionsOf.map { Int($0) >= filter.minWeight }
+        let groups = actionsOf.contains { $0 > 0 && Int($0) < filter.minWeight } ? groups.restricted(to: eligible) : groups
+        let sweep = WindowSweep(window: w, maxPartners: maxPartners, pairing: t.pairing)
+        let table = PairTable.observe(groups, sweep)
+        let candidates = (0..<table.count).filter { Int(table.weight[$0]) >= filter.minWeight }
+        stats.pairs = table.count
+        stats.candidates = candidates.count
+        // Salted by the trace's row in the table, so its null does not depend on which other traces run.
+        let salt = UInt64((CoActionTrace.all.firstIndex(of: t) ?? 0) + 1)
+        let sig = Significance(rounds: nullRounds, seed: seed)
+            .test(groups: groups, sweep: sweep, table: table, candidates: candidates, accountCount: ds.accounts.count, salt: salt)
+        var passing: [Int] = []
+        for i in candidates.indices where nullRounds == 0 || sig.p[i] <= filter.maxP { passing.append(i) }
+        let cut = filter.percentileCut(passing.map { table.weight[candidates[$0]] })
+        passing = passing.filter { table.weight[candidates[$0]] >= cut }
+        var edges: [Edge] = passing.map { i in
+            let e = candidates[i]
+            let k = table.keys[e]
+            let wgt = Int(table.weight[e])
+            return Edge(a: PairTable.low(k), b: PairTable.high(k), trace: t.name, weight: wgt, similarity: nil,
+                        nullMean: nullRounds > 0 ? sig.mean[i] : nil, zScore: nullRounds > 0 ? sig.z[i] : nil,
+                        pValue: nullRounds > 0 ? sig.p[i] : nil,
+                        aLeads: Int(table.lowLeads[e]), bLeads: Int(table.highLeads[e]), simultaneous: Int(table.ties[e]),
+                        meanLagSeconds: Double(table.lagSum[e]) / Double(max(1, wgt)),
+                        firstCoaction: table.first[e], lastCoaction: table.last[e], examples: [])
+        }
+        addExamples(ds, t, groups: groups, sweep: sweep, features: features, edges: &edges)
+        stats.edges = edges.count
+        return TraceOutput(stats: stats, edges: edges)
+    }
+
+    /// Up to five co-actions per kept edge, from a second sweep over the kept accounts only.
+    func addExamples(_ ds: Dataset, _ t: TraceDefinition, groups: ActionGroups, sweep: WindowSweep,
+                     features: PostFeatures, edges: inout [Edge]) {
+        guard !edges.isEmpty else { return }
+        var keep = [Bool](repeating: false, count: ds.accounts.count)
+        var kept = PairTable(capacity: edges.count)
+        for e in edges {
+            keep[Int(e.a)] = true
+            keep[Int(e.b)] = true
+            _ = kept.insert(PairTable.key(e.a, e.b))
+        }
+        let g = groups.restricted(to: keep)
+        var seen = [Int32](repeating: -1, count: edges.count)
+        let acc = g.account, time = g.time, post = g.post
+        sweep.sweep(g) { grp, i, j in
+            guard let e = kept.find(PairTable.key(acc[i], acc[j])), edges[e].examples.count < 5, seen[e] != Int32(grp) else { return }
+            seen[e] = Int32(grp)
+            let (x, y) = acc[i] == edges[e].a ? (i, j) : (j, i)
+            let item = TraceActions.label(ds, t, features, item: g.item[grp], post: post[x])
+            edges[e].examples.append(Example(item: item, postA: Self.postID(ds, post[x]), postB: Self.postID(ds, post[y]),
+                                             timeA: time[x], timeB: time[y]))
+        }
+    }
+
+    static func postID(_ ds: Dataset, _ p: Int32) -> String {
+        let k = ds.posts.key[Int(p)]
+        return k == noID ? "" : ds.postKeys[k]
+    }
+
+    func summarize(_ ds: Dataset, groups: [[Int32]], edges: [Edge], cluster: [Int32], roles: [CoordinationRole?],
+                   features: PostFeatures, context: AnalysisContext) -> [Cluster] {
+        let offsetColumn = context.anyResult(named: "schedule")?.accountColumns(ds).first { $0.name == "utc_offset_hours" }
+        var perCluster = [(traces: [String: Int], edges: Int, weight: Double, first: Int64, last: Int64)](
+            repeating: ([:], 0, 0, .max, .min), count: groups.count)
+        let fusionWeight = Dictionary(uniqueKeysWithValues: CoActionTrace.all.map { ($0.name, $0.fusionWeight) })
+        for e in edges {
+            let c = Int(cluster[Int(e.a)])
+            guard c > 0, cluster[Int(e.b)] == Int32(c) else { continue }
+            perCluster[c - 1].traces[e.trace, default: 0] += 1
+            perCluster[c - 1].edges += 1
+            perCluster[c - 1].weight += Double(e.weight) * (fusionWeight[e.trace] ?? 1)
+            if let f = e.firstCoaction { perCluster[c - 1].first = min(perCluster[c - 1].first, f) }
+            if let l = e.lastCoaction { perCluster[c - 1].last = max(perCluster[c - 1].last, l) }
+        }
+        let amp = AmplificationTargets(top: top)
+        var domainCache: [Int32: String] = [:]
+        let off = context.displayOffsetSeconds
+        return groups.enumerated().map { i, members in
+            let id = Int32(i + 1)
+            var tagCounts: [Int32: Int] = [:], urlCounts: [String: Int] = [:]
+            var tagTotal = 0, urlTotal = 0
+            for a in members {
+                for idx in ds.postRange(of: a) {
+                    let p = Int(ds.postsByAccount[idx])
+                    for h in ds.posts.hashtags[p] { tagCounts[h, default: 0] += 1; tagTotal += 1 }
+                    for u in ds.posts.urls[p] {
+                        let c = features.canonicalURL.isEmpty ? URLCanonical.canonical(ds.urls[u]) : features.canonicalURLs[features.canonicalURL[Int(u)]]
+                        urlCounts[c, default: 0] += 1
+                        urlTotal += 1
+                    }
+                }
+            }
+            let tags = Overview.top(Dictionary(uniqueKeysWithValues: tagCounts.map { (ds.hashtags[$0.key], $0.value) }), total: tagTotal, top: top)
+            let urls = Overview.top(urlCounts, total: urlTotal, top: top)
+            let amplification = amp.compute(ds, members: members, cluster: cluster, id: id, postAuthorByKey: features.postAuthorByKey,
+                                            watchlist: context.watchlist, domainCache: &domainCache)
+            var offsets: [String: Int] = [:]
+            if let col = offsetColumn { for a in members where !col.values[Int(a)].isEmpty { offsets[col.values[Int(a)], default: 0] += 1 } }
+            let rank: (Int32) -> Int = { roles[Int($0)] == .core ? 0 : roles[Int($0)] == .amplifier ? 1 : 2 }
+            let ordered = members.sorted { (rank($0), $0) < (rank($1), $1) }
+            let s = perCluster[i]
+            return Cluster(
+                id: Int(id), size: members.count,
+                core: members.filter { roles[Int($0)] == .core }.count,
+                amplifiers: members.filter { roles[Int($0)] == .amplifier }.count,
+                members: ordered.prefix(100).map { ds.accounts.key[$0] }, traces: s.traces, edges: s.edges, fusedWeight: s.weight,
+                firstCoaction: s.first == .max ? nil : CivilTime.iso8601(s.first, offsetSeconds: off),
+                lastCoaction: s.last == .min ? nil : CivilTime.iso8601(s.last, offsetSeconds: off),
+                topHashtags: tags, topURLs: urls, amplification: amplification,
+                scheduleOffsetHours: offsets.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key,
+                memberIDs: members)
+        }
+    }
+}

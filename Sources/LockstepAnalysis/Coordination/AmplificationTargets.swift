@@ -1,0 +1,98 @@
+import LockstepCore
+
+/// An account or domain a cluster amplifies, with how often.
+public struct AmplificationTarget: Sendable, Codable, Equatable {
+    /// Account id as given (or `@handle` when only a handle is known), or a domain.
+    public var target: String
+    /// The account's handle, for accounts.
+    public var handle: String?
+    /// Amplification events (retweets, quotes, replies, mentions for accounts; links for domains).
+    public var events: Int
+    /// Share of the cluster's events of this kind (account events or link events).
+    public var share: Double
+    /// Whether the account belongs to the cluster itself.
+    public var member: Bool?
+    /// The watchlist label of the account or domain, if any.
+    public var label: String?
+}
+
+/// What one cluster amplifies: accounts and domains, and the share going to each watchlist label.
+public struct ClusterAmplification: Sendable, Codable, Equatable {
+    /// Accounts most amplified, most events first.
+    public var accounts: [AmplificationTarget]
+    /// Domains most linked, most events first.
+    public var domains: [AmplificationTarget]
+    /// Events that target an account or a domain.
+    public var events: Int
+    /// Share of `events` whose target carries each watchlist label.
+    public var watchlistShares: [String: Double]
+}
+
+/// Counts, for a cluster's members, every retweet, quote, reply, mention and link as an
+/// amplification event aimed at an account or a domain, inside or outside the data.
+///
+/// A reply's mention of the account it replies to is not counted twice; a retweet's mentions are
+/// the original's and are skipped; links count for every post, retweets included (retweeting a
+/// link spreads it).
+struct AmplificationTargets: Sendable {
+    var top: Int
+
+    func compute(_ ds: Dataset, members: [Int32], cluster: [Int32], id: Int32, postAuthorByKey: [Int32],
+                 watchlist: Watchlist?, domainCache: inout [Int32: String]) -> ClusterAmplification {
+        var accountEvents: [Int32: Int] = [:]
+        var domainEvents: [String: Int] = [:]
+        var accountTotal = 0, domainTotal = 0
+        for a in members {
+            for idx in ds.postRange(of: a) {
+                let p = Int(ds.postsByAccount[idx])
+                let kind = ds.posts.kind[p]
+                var replied = noID
+                switch kind {
+                case .retweet, .quote:
+                    let t = Roles.repostedAuthor(ds, p, postAuthorByKey)
+                    if t >= 0 { accountEvents[t, default: 0] += 1; accountTotal += 1 }
+                case .reply:
+                    replied = ds.posts.replyAccount[p]
+                    if replied >= 0 { accountEvents[replied, default: 0] += 1; accountTotal += 1 }
+                case .original:
+                    break
+                }
+                if kind != .retweet {
+                    for m in ds.posts.mentions[p] where m != replied && m != a {
+                        accountEvents[m, default: 0] += 1
+                        accountTotal += 1
+                    }
+                }
+                for u in ds.posts.urls[p] {
+                    let d: String
+                    if let c = domainCache[u] { d = c } else {
+                        d = URLCanonical.domain(ofCanonical: URLCanonical.canonical(ds.urls[u]))
+                        domainCache[u] = d
+                    }
+                    if d.isEmpty { continue }
+                    domainEvents[d, default: 0] += 1
+                    domainTotal += 1
+                }
+            }
+        }
+        var labelEvents: [String: Int] = [:]
+        if let w = watchlist, !w.isEmpty {
+            for (acc, c) in accountEvents {
+                if let l = w.label(accountID: ds.accounts.key[acc], handle: ds.accounts.handleString(acc)) { labelEvents[l, default: 0] += c }
+            }
+            for (d, c) in domainEvents { if let l = w.label(domain: d) { labelEvents[l, default: 0] += c } }
+        }
+        let total = accountTotal + domainTotal
+        let accounts = accountEvents.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(top).map { acc, c in
+            AmplificationTarget(target: ds.accounts.key[acc], handle: ds.accounts.handleString(acc), events: c,
+                                share: Double(c) / Double(max(1, accountTotal)), member: cluster[Int(acc)] == id,
+                                label: watchlist?.label(accountID: ds.accounts.key[acc], handle: ds.accounts.handleString(acc)))
+        }
+        let domains = domainEvents.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(top).map { d, c in
+            AmplificationTarget(target: d, handle: nil, events: c, share: Double(c) / Double(max(1, domainTotal)),
+                                member: nil, label: watchlist?.label(domain: d))
+        }
+        return ClusterAmplification(accounts: Array(accounts), domains: Array(domains), events: total,
+                                    watchlistShares: labelEvents.mapValues { Double($0) / Double(max(1, total)) })
+    }
+}

@@ -1,0 +1,349 @@
+import Dispatch
+import Foundation
+import LockstepCore
+
+/// Rows a JSON reader looked at and used within one unit (a page holds many tweets).
+struct JSONRowCounts {
+    var read = 0
+    var used = 0
+}
+
+/// Where a unit (one top-level JSON value) lies, to turn tape offsets into `line:column`.
+struct JSONUnit {
+    let base: UnsafeMutablePointer<UInt8>
+    let start: Int
+    /// Line of the unit's first byte, relative to the worker's first line (0-based).
+    let line: Int
+
+    /// Line (relative, as ``line``) and 1-based column of a byte offset inside the unit.
+    func position(_ offset: Int) -> (line: Int, column: Int) {
+        var line = self.line, lineStart = start
+        for i in start..<(start + offset) where base[i] == 10 { line += 1; lineStart = i + 1 }
+        return (line, start + offset - lineStart + 1)
+    }
+}
+
+/// What a JSON format does with each top-level value: a line of a JSONL file, or an element of a
+/// top-level array. Rejects bad records through `log` and counts what it reads and uses.
+protocol JSONRecordHandler: Sendable {
+    mutating func unit(_ tape: inout JSONTape, _ root: JSONValue, _ at: JSONUnit, builder: inout DatasetBuilder,
+                       log: inout RejectionLog, counts: inout JSONRowCounts) throws
+}
+
+/// Reads JSON inputs on all cores, like ``CSVDriver`` does for CSV.
+///
+/// JSON Lines (one value per line; JSON strings cannot hold a raw line break, so every line break
+/// ends a record) are read block by block and each block is cut at line breaks into one part per
+/// worker. A document that spans lines (a pretty-printed array or page) is read whole and cut into
+/// its top-level values, or the elements of a top-level array. Each part fills its own
+/// `DatasetBuilder`; parts are absorbed in input order, so the dataset is the same for any number of
+/// workers. A response page on one huge line is one unit of work.
+enum JSONDriver {
+    static func read<H: JSONRecordHandler>(
+        source: ByteSource, file: String, options: CSVDriver.Options, builder: inout DatasetBuilder,
+        progress: ((_ bytes: Int, _ rows: Int) -> Void)? = nil, handler: H
+    ) throws -> CSVDriver.Outcome {
+        var outcome = CSVDriver.Outcome(log: RejectionLog(file: file, strict: options.strict))
+        var buf: [UInt8] = []
+        var eof = false
+        var blockSize = options.blockSize
+        func fill() throws {
+            while !eof && buf.count < blockSize {
+                if try source.read(into: &buf, max: blockSize - buf.count) == 0 { eof = true }
+            }
+        }
+        try fill()
+        if buf.count >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { buf.removeFirst(3) }
+        guard JSONPeek.firstByte(buf) != nil else { throw IngestError.emptyInput("\(file) is empty") }
+
+        if spansLines(buf) {
+            while !eof { blockSize *= 2; try fill() }
+            try readDocument(&buf, file: file, options: options, handler: handler, builder: &builder, outcome: &outcome)
+            progress?(outcome.bytes, outcome.rowsRead)
+            return outcome
+        }
+
+        var lineBase = 1
+        while true {
+            try fill()
+            if buf.isEmpty { break }
+            var regionEnd = buf.count
+            if !eof {
+                var nl = buf.count - 1
+                while nl >= 0 && buf[nl] != 10 { nl -= 1 }
+                guard nl >= 0 else {
+                    blockSize *= 2  // one line longer than the block: read more first
+                    continue
+                }
+                regionEnd = nl + 1
+            }
+            let cuts = lineCuts(buf, end: regionEnd, parts: max(1, min(options.workers * 2, regionEnd / (256 << 10))))
+            let parts = cuts.count - 1
+            let results = Slots<Part>(parts)
+            let strict = options.strict
+            buf.withUnsafeMutableBufferPointer { b in
+                let shared = SharedBytes(p: b.baseAddress!)
+                let body: @Sendable (Int) -> Void = { k in
+                    results[k] = parseLines(shared.p, cuts[k], cuts[k + 1], handler: handler, file: file, strict: strict)
+                }
+                if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+            }
+            for k in 0..<parts {
+                let r = results.take(k)!
+                try absorb(r, lineBase: lineBase, into: &builder, outcome: &outcome, file: file)
+                lineBase += r.lines
+            }
+            outcome.bytes += regionEnd
+            progress?(outcome.bytes, outcome.rowsRead)
+            if regionEnd == buf.count { buf.removeAll(keepingCapacity: true) } else { buf.removeFirst(regionEnd) }
+            if eof && buf.isEmpty { break }
+        }
+        return outcome
+    }
+
+    /// A worker's share: its own builder, log and counts, with lines relative to its first line.
+    struct Part {
+        var builder = DatasetBuilder()
+        var log: RejectionLog
+        var counts = JSONRowCounts()
+        var lines = 0
+        var error: Rejection?
+    }
+
+    static func absorb(_ part: Part, lineBase: Int, into builder: inout DatasetBuilder,
+                       outcome: inout CSVDriver.Outcome, file: String) throws {
+        var r = part
+        if var e = r.error {
+            e.line += lineBase
+            throw e
+        }
+        var shifted = RejectionLog(file: file, strict: false)
+        for ex in r.log.examples {
+            try? shifted.reject(line: ex.line + lineBase, column: ex.column, ex.reason, ex.detail)
+        }
+        r.log.replaceExamples(shifted.examples)
+        outcome.log.absorb(r.log)
+        outcome.rowsRead += r.counts.read
+        outcome.rowsUsed += r.counts.used
+        builder.absorb(r.builder)
+    }
+
+    /// Whether the text is one value written over several lines (pretty-printed) rather than JSON
+    /// Lines: the first line is cut short right after an opening bracket or a separator.
+    static func spansLines(_ buf: [UInt8]) -> Bool {
+        buf.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return false }
+            var i = 0
+            while i < b.count && (p[i] == 32 || p[i] == 9 || p[i] == 10 || p[i] == 13) { i += 1 }
+            var e = i
+            while e < b.count && p[e] != 10 { e += 1 }
+            guard e < b.count else { return false }  // no complete first line in the block: a long line
+            var last = e - 1
+            while last > i && (p[last] == 32 || p[last] == 9 || p[last] == 13) { last -= 1 }
+            guard last >= i else { return false }
+            let c = p[last]
+            return c == 0x7B || c == 0x5B || c == 0x2C || c == 0x3A
+        }
+    }
+
+    /// Cuts `[0, end)` into about `parts` runs of whole lines.
+    static func lineCuts(_ buf: [UInt8], end: Int, parts: Int) -> [Int] {
+        guard parts > 1 else { return [0, end] }
+        return buf.withUnsafeBytes { raw -> [Int] in
+            let p = raw.baseAddress!
+            var cuts = [0]
+            for k in 1..<parts {
+                let target = max(end * k / parts, cuts.last!)
+                guard target < end, let nl = memchr(p + target, 10, end - target) else { break }
+                let cut = p.distance(to: UnsafeRawPointer(nl)) + 1
+                if cut >= end { break }
+                if cut > cuts.last! { cuts.append(cut) }
+            }
+            cuts.append(end)
+            return cuts
+        }
+    }
+
+    /// Parses each line of `[start, end)` as one unit.
+    static func parseLines<H: JSONRecordHandler>(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int,
+                                                 handler: H, file: String, strict: Bool) -> Part {
+        var part = Part(log: RejectionLog(file: file, strict: strict))
+        var handler = handler
+        var tape = JSONTape()
+        var pos = start
+        var line = 0
+        do {
+            while pos < end {
+                var lineEnd = end
+                if let nl = memchr(p + pos, 10, end - pos) { lineEnd = p.distance(to: nl.assumingMemoryBound(to: UInt8.self)) }
+                let next = lineEnd + 1
+                try unit(p, pos, lineEnd, line: line, tape: &tape, handler: &handler, part: &part)
+                line += 1
+                pos = next
+            }
+        } catch let e as Rejection {
+            part.error = e
+        } catch {
+            part.error = Rejection(file: file, line: line, reason: .badJSON, detail: "\(error)")
+        }
+        part.lines = line
+        return part
+    }
+
+    /// Parses one unit and hands it to the format, rejecting it whole when it is not valid JSON.
+    @inline(__always)
+    static func unit<H: JSONRecordHandler>(_ p: UnsafeMutablePointer<UInt8>, _ s: Int, _ e: Int, line: Int,
+                                           tape: inout JSONTape, handler: inout H, part: inout Part) throws {
+        if JSONTape.skipSpace(p, s, e) == e { return }  // blank lines are not records
+        let at = JSONUnit(base: p, start: s, line: line)
+        if let bad = CSVScan.firstInvalidUTF8(p + s, e - s) {
+            part.counts.read += 1
+            let (l, c) = at.position(bad)
+            try part.log.reject(line: l, column: c, .invalidUTF8,
+                                "found byte 0x\(String(p[s + bad], radix: 16, uppercase: true)) that is not valid UTF-8, expected UTF-8 text")
+            return
+        }
+        let root: JSONValue
+        do {
+            root = try tape.parse(p, from: s, to: e)
+        } catch {
+            part.counts.read += 1
+            let (l, c) = at.position(min(error.offset, e - s))
+            try part.log.reject(line: l, column: c, .badJSON, "not valid JSON: \(error.message)")
+            return
+        }
+        try handler.unit(&tape, root, at, builder: &part.builder, log: &part.log, counts: &part.counts)
+    }
+
+    // MARK: Documents spanning lines
+
+    /// A top-level value (or an element of the top-level array) and the line it starts on.
+    struct Span: Sendable {
+        var start: Int
+        var end: Int
+        var line: Int
+    }
+
+    static func readDocument<H: JSONRecordHandler>(_ buf: inout [UInt8], file: String, options: CSVDriver.Options, handler: H,
+                                                   builder: inout DatasetBuilder, outcome: inout CSVDriver.Outcome) throws {
+        let spans = buf.withUnsafeBufferPointer { split($0.baseAddress!, $0.count) }
+        guard !spans.isEmpty else { return }
+        // Group spans into about one part per worker (two, for balance), by bytes.
+        let total = spans.last!.end - spans[0].start
+        let parts = max(1, min(options.workers * 2, spans.count, total / (256 << 10)))
+        var cutGroups: [Range<Int>] = []
+        var from = 0
+        for k in 1...parts {
+            let target = spans[0].start + total * k / parts
+            var to = from
+            while to < spans.count && (spans[to].end <= target || to == from) { to += 1 }
+            if k == parts { to = spans.count }
+            if to > from { cutGroups.append(from..<to) }
+            from = to
+            if from >= spans.count { break }
+        }
+        let groups = cutGroups
+        let results = Slots<Part>(groups.count)
+        let strict = options.strict
+        buf.withUnsafeMutableBufferPointer { b in
+            let shared = SharedBytes(p: b.baseAddress!)
+            let body: @Sendable (Int) -> Void = { k in
+                var part = Part(log: RejectionLog(file: file, strict: strict))
+                var h = handler
+                var tape = JSONTape()
+                let first = spans[groups[k].lowerBound].line
+                do {
+                    for s in groups[k] {
+                        try unit(shared.p, spans[s].start, spans[s].end, line: spans[s].line - first, tape: &tape, handler: &h, part: &part)
+                    }
+                } catch let e as Rejection {
+                    part.error = e
+                } catch {
+                    part.error = Rejection(file: file, line: 0, reason: .badJSON, detail: "\(error)")
+                }
+                results[k] = part
+            }
+            if groups.count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: groups.count, execute: body) }
+        }
+        for k in 0..<groups.count {
+            try absorb(results.take(k)!, lineBase: spans[groups[k].lowerBound].line, into: &builder, outcome: &outcome, file: file)
+        }
+        outcome.bytes += buf.count
+    }
+
+    /// Cuts a text into its top-level values, opening a top-level array into its elements. Only
+    /// brackets and strings are tracked; the parser reports anything malformed inside a span. After
+    /// a structural problem the rest of the text becomes one span, so it is reported, not lost.
+    static func split(_ p: UnsafePointer<UInt8>, _ n: Int) -> [Span] {
+        var spans: [Span] = []
+        var line = 1
+        var counted = 0
+        func lineAt(_ i: Int) -> Int {
+            for k in counted..<i where p[k] == 10 { line += 1 }
+            counted = i
+            return line
+        }
+        func space(_ i: Int) -> Int {
+            var i = i
+            while i < n && (p[i] == 32 || p[i] == 9 || p[i] == 10 || p[i] == 13) { i += 1 }
+            return i
+        }
+        func valueEnd(_ s: Int) -> Int {
+            var i = s
+            var depth = 0
+            while i < n {
+                let c = p[i]
+                if c == 0x22 {
+                    i += 1
+                    while i < n && p[i] != 0x22 { if p[i] == 0x5C { i += 1 }; i += 1 }
+                    i += 1
+                    if depth == 0 { return min(i, n) }
+                    continue
+                }
+                if c == 0x7B || c == 0x5B { depth += 1 }
+                else if c == 0x7D || c == 0x5D {
+                    depth -= 1
+                    if depth <= 0 { return i + 1 }
+                } else if depth == 0 && (c == 0x2C || c == 32 || c == 10 || c == 13 || c == 9) { return i }
+                i += 1
+            }
+            return n
+        }
+        var i = space(0)
+        if i < n && p[i] == 0x5B {
+            var separator = i
+            i = space(i + 1)
+            if i < n && p[i] == 0x5D { return [] }
+            while true {
+                if i >= n {
+                    // Cut short after `[` or `,`: a span from the separator makes the parser say so.
+                    spans.append(Span(start: separator, end: n, line: lineAt(separator)))
+                    return spans
+                }
+                let e = valueEnd(i)
+                let s = i
+                i = space(e)
+                if i < n && (p[i] == 0x2C || p[i] == 0x5D) {
+                    spans.append(Span(start: s, end: e, line: lineAt(s)))
+                    if p[i] == 0x5D { break }
+                    separator = i
+                    i = space(i + 1)
+                    continue
+                }
+                // Neither `,` nor `]` after an element, or the text ends: the rest is one span, so the
+                // parser says what is wrong and where.
+                spans.append(Span(start: s, end: n, line: lineAt(s)))
+                return spans
+            }
+            i = space(i + 1)
+            if i < n { spans.append(Span(start: i, end: n, line: lineAt(i))) }
+            return spans
+        }
+        while i < n {
+            let e = valueEnd(i)
+            spans.append(Span(start: i, end: e, line: lineAt(i)))
+            i = space(e)
+        }
+        return spans
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import LockstepAnalysis
+import LockstepCore
+
+/// Shared helpers for the coordination network outputs.
+enum NetworkOutput {
+    static func result(_ run: AnalysisRun) -> Coordination.Result? {
+        run.result(named: Coordination.name) as? Coordination.Result
+    }
+
+    static func iso(_ t: Int64?, _ run: AnalysisRun) -> String {
+        guard let t else { return "" }
+        return CivilTime.iso8601(t, offsetSeconds: run.context.displayOffsetSeconds)
+    }
+
+    static func number(_ x: Double?) -> String {
+        guard let x else { return "" }
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
+        return String(format: "%.6g", x)
+    }
+
+    /// `utc_offset_hours` per account when a schedule analysis ran.
+    static func scheduleOffsets(_ ds: Dataset, _ run: AnalysisRun) -> [String]? {
+        run.result(named: "schedule")?.accountColumns(ds).first { $0.name == "utc_offset_hours" }?.values
+    }
+
+    /// Text safe inside XML attributes and elements: markup characters escaped, characters XML 1.0 forbids dropped.
+    static func xml(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out += "&#\(u.value);"
+            default:
+                let v = u.value
+                if v < 0x20 || (0xD800...0xDFFF).contains(v) || v == 0xFFFE || v == 0xFFFF { continue }
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    /// One node per account in a kept edge, one edge per pair with the fused weight and a weight per trace.
+    struct Graph {
+        var nodes: [Int32]
+        var pairs: [(a: Int32, b: Int32, fused: Double, perTrace: [String: Int])]
+        var traces: [String]
+    }
+
+    static func graph(_ r: Coordination.Result) -> Graph {
+        var index: [UInt64: Int] = [:]
+        var pairs: [(a: Int32, b: Int32, fused: Double, perTrace: [String: Int])] = []
+        var nodes = Set<Int32>()
+        let fusion = Dictionary(uniqueKeysWithValues: CoActionTrace.all.map { ($0.name, $0.fusionWeight) })
+        for e in r.edgeList {
+            let k = UInt64(UInt32(e.a)) << 32 | UInt64(UInt32(e.b))
+            let i: Int
+            if let j = index[k] { i = j } else { i = pairs.count; index[k] = i; pairs.append((e.a, e.b, 0, [:])) }
+            pairs[i].fused += Double(e.weight) * (fusion[e.trace] ?? 1)
+            pairs[i].perTrace[e.trace, default: 0] += e.weight
+            nodes.insert(e.a); nodes.insert(e.b)
+        }
+        let present = Set(r.edgeList.map(\.trace))
+        return Graph(nodes: nodes.sorted(), pairs: pairs, traces: CoActionTrace.all.map(\.name).filter { present.contains($0) })
+    }
+}
+
+/// `edges.csv`: one row per kept edge of each trace, with its significance and evidence.
+public enum EdgesCSVWriter: ArtifactWriter {
+    /// Column names, in order.
+    public static let columns = [
+        "account_a", "handle_a", "account_b", "handle_b", "trace", "weight", "similarity", "null_mean", "z_score", "p_value",
+        "a_leads", "b_leads", "simultaneous", "mean_lag_seconds", "first_coaction", "last_coaction", "cluster_a", "cluster_b", "examples",
+    ]
+
+    public static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+        guard let r = NetworkOutput.result(run) else { return [] }
+        var out = CSVOutput(header: columns)
+        for e in r.edgeList {
+            let ca = r.accountCluster[Int(e.a)], cb = r.accountCluster[Int(e.b)]
+            // item|post_a@time_a|post_b@time_b, examples separated by "; ".
+            let examples = e.examples.map {
+                "\($0.item)|\($0.postA)@\(NetworkOutput.iso($0.timeA, run))|\($0.postB)@\(NetworkOutput.iso($0.timeB, run))"
+            }.joined(separator: "; ")
+            out.row([
+                ds.accounts.key[e.a], ds.accounts.handleString(e.a), ds.accounts.key[e.b], ds.accounts.handleString(e.b),
+                e.trace, String(e.weight), NetworkOutput.number(e.similarity), NetworkOutput.number(e.nullMean),
+                NetworkOutput.number(e.zScore), NetworkOutput.number(e.pValue), String(e.aLeads), String(e.bLeads),
+                String(e.simultaneous), NetworkOutput.number(e.meanLagSeconds), NetworkOutput.iso(e.firstCoaction, run),
+                NetworkOutput.iso(e.lastCoaction, run), ca < 0 ? "" : String(ca), cb < 0 ? "" : String(cb), examples,
+            ])
+        }
+        try out.write(to: directory.appendingPathComponent("edges.csv"))
+        return ["edges.csv"]
+    }
+}
+
+/// `clusters.csv`: one row per cluster with its size, roles, traces, time span and targets.
+public enum ClustersCSVWriter: ArtifactWriter {
+    /// Column names, in order.
+    public static let columns = [
+        "cluster", "size", "core", "amplifiers", "edges", "fused_weight", "traces", "first_coaction", "last_coaction",
+        "schedule_offset_hours", "top_hashtags", "top_urls", "amplified_accounts", "amplified_domains", "watchlist_shares", "members",
+    ]
+
+    public static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+        guard let r = NetworkOutput.result(run) else { return [] }
+        var out = CSVOutput(header: columns)
+        for c in r.clusters {
+            let traces = CoActionTrace.all.compactMap { t in c.traces[t.name].map { "\(t.name):\($0)" } }.joined(separator: ";")
+            out.row([
+                String(c.id), String(c.size), String(c.core), String(c.amplifiers), String(c.edges), NetworkOutput.number(c.fusedWeight),
+                traces, c.firstCoaction ?? "", c.lastCoaction ?? "", c.scheduleOffsetHours ?? "",
+                c.topHashtags.map { "#\($0.value):\($0.count)" }.joined(separator: ";"),
+                c.topURLs.map { "\($0.value) \($0.count)" }.joined(separator: ";"),
+                c.amplification.accounts.map { "\($0.handle.flatMap { $0.isEmpty ? nil : "@" + $0 } ?? $0.target):\($0.events)" }.joined(separator: ";"),
+                c.amplification.domains.map { "\($0.target):\($0.events)" }.joined(separator: ";"),
+                c.amplification.watchlistShares.sorted { $0.key < $1.key }.map { "\($0.key):\(NetworkOutput.number($0.value))" }.joined(separator: ";"),
+                c.memberIDs.map { ds.accounts.key[$0] }.joined(separator: ";"),
+            ])
+        }
+        try out.write(to: directory.appendingPathComponent("clusters.csv"))
+        return ["clusters.csv"]
+    }
+}
+
+/// `network.gexf` (GEXF 1.3, opens in Gephi): accounts with handle, role, cluster, posts and schedule
+/// offset; one undirected edge per pair weighted by the fused weight, with one attribute per trace.
+public enum GEXFWriter: ArtifactWriter {
+    public static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+        guard let r = NetworkOutput.result(run) else { return [] }
+        try Data(render(ds, run, r).utf8).write(to: directory.appendingPathComponent("network.gexf"), options: .atomic)
+        return ["network.gexf"]
+    }
+
+    static func render(_ ds: Dataset, _ run: AnalysisRun, _ r: Coordination.Result) -> String {
+        let g = NetworkOutput.graph(r)
+        let offsets = NetworkOutput.scheduleOffsets(ds, run)
+        let x = NetworkOutput.xml
+        var s = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <gexf xmlns="http://gexf.net/1.3" version="1.3">
+          <meta><creator>Lockstep</creator><description>Coordination network: fused co-action edges</description></meta>
+          <graph mode="static" defaultedgetype="undirected">
+            <attributes class="node">
+              <attribute id="handle" title="handle" type="string"/>
+              <attribute id="role" title="role" type="string"/>
+              <attribute id="cluster" title="cluster" type="integer"/>
+              <attribute id="posts" title="posts" type="integer"/>
+
+        """
+        if offsets != nil { s += "      <attribute id=\"schedule_offset\" title=\"schedule_offset\" type=\"string\"/>\n" }
+        s += "    </attributes>\n    <attributes class=\"edge\">\n"
+        for t in g.traces { s += "      <attribute id=\"\(x(t))\" title=\"\(x(t))\" type=\"integer\"/>\n" }
+        s += "    </attributes>\n    <nodes>\n"
+        for a in g.nodes {
+            let i = Int(a)
+            let handle = ds.accounts.handleString(a)
+            s += "      <node id=\"\(x(ds.accounts.key[a]))\" label=\"\(x(handle.isEmpty ? ds.accounts.key[a] : handle))\"><attvalues>"
+            s += "<attvalue for=\"handle\" value=\"\(x(handle))\"/>"
+            s += "<attvalue for=\"role\" value=\"\(r.accountRole[i]?.rawValue ?? "")\"/>"
+            if r.accountCluster[i] >= 0 { s += "<attvalue for=\"cluster\" value=\"\(r.accountCluster[i])\"/>" }
+            s += "<attvalue for=\"posts\" value=\"\(ds.postCount(of: a))\"/>"
+            if let o = offsets?[i], !o.isEmpty { s += "<attvalue for=\"schedule_offset\" value=\"\(x(o))\"/>" }
+            s += "</attvalues></node>\n"
+        }
+        s += "    </nodes>\n    <edges>\n"
+        for (id, p) in g.pairs.enumerated() {
+            s += "      <edge id=\"\(id)\" source=\"\(x(ds.accounts.key[p.a]))\" target=\"\(x(ds.accounts.key[p.b]))\" weight=\"\(NetworkOutput.number(p.fused))\"><attvalues>"
+            for t in g.traces { if let w = p.perTrace[t] { s += "<attvalue for=\"\(x(t))\" value=\"\(w)\"/>" } }
+            s += "</attvalues></edge>\n"
+        }
+        s += "    </edges>\n  </graph>\n</gexf>\n"
+        return s
+    }
+}
+
+/// `network.graphml`: the same network as `network.gexf`, for tools that read GraphML.
+public enum GraphMLWriter: ArtifactWriter {
+    public static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+        guard let r = NetworkOutput.result(run) else { return [] }
+        try Data(render(ds, run, r).utf8).write(to: directory.appendingPathComponent("network.graphml"), options: .atomic)
+        return ["network.graphml"]
+    }
+
+    static func render(_ ds: Dataset, _ run: AnalysisRun, _ r: Coordination.Result) -> String {
+        let g = NetworkOutput.graph(r)
+        let offsets = NetworkOutput.scheduleOffsets(ds, run)
+        let x = NetworkOutput.xml
+        var s = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+          <key id="account_id" for="node" attr.name="account_id" attr.type="string"/>
+          <key id="handle" for="node" attr.name="handle" attr.type="string"/>
+          <key id="role" for="node" attr.name="role" attr.type="string"/>
+          <key id="cluster" for="node" attr.name="cluster" attr.type="int"/>
+          <key id="posts" for="node" attr.name="posts" attr.type="int"/>
+
+        """
+        if offsets != nil { s += "  <key id=\"schedule_offset\" for=\"node\" attr.name=\"schedule_offset\" attr.type=\"string\"/>\n" }
+        s += "  <key id=\"weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n"
+        for t in g.traces { s += "  <key id=\"t_\(x(t))\" for=\"edge\" attr.name=\"\(x(t))\" attr.type=\"int\"/>\n" }
+        s += "  <graph id=\"coordination\" edgedefault=\"undirected\">\n"
+        var nodeID: [Int32: Int] = [:]
+        for (n, a) in g.nodes.enumerated() {
+            nodeID[a] = n
+            let i = Int(a)
+            s += "    <node id=\"n\(n)\"><data key=\"account_id\">\(x(ds.accounts.key[a]))</data>"
+            s += "<data key=\"handle\">\(x(ds.accounts.handleString(a)))</data>"
+            s += "<data key=\"role\">\(r.accountRole[i]?.rawValue ?? "")</data>"
+            if r.accountCluster[i] >= 0 { s += "<data key=\"cluster\">\(r.accountCluster[i])</data>" }
+            s += "<data key=\"posts\">\(ds.postCount(of: a))</data>"
+            if let o = offsets?[i], !o.isEmpty { s += "<data key=\"schedule_offset\">\(x(o))</data>" }
+            s += "</node>\n"
+        }
+        for (id, p) in g.pairs.enumerated() {
+            s += "    <edge id=\"e\(id)\" source=\"n\(nodeID[p.a]!)\" target=\"n\(nodeID[p.b]!)\"><data key=\"weight\">\(NetworkOutput.number(p.fused))</data>"
+            for t in g.traces { if let w = p.perTrace[t] { s += "<data key=\"t_\(x(t))\">\(w)</data>" } }
+            s += "</edge>\n"
+        }
+        s += "  </graph>\n</graphml>\n"
+        return s
+    }
+}

@@ -1,0 +1,242 @@
+import LockstepCore
+
+/// Word lists for names, places and posts. All names, outlets and officials are fictional.
+enum Vocabulary {
+    static let firstEN = ["James", "Mary", "John", "Linda", "Michael", "Sarah", "David", "Emma", "Chris", "Olivia", "Daniel",
+                          "Sophie", "Mark", "Laura", "Paul", "Anna", "Tom", "Kate", "Ben", "Lucy", "Sam", "Grace", "Alex",
+                          "Chloe", "Ryan", "Mia", "Kevin", "Zoe", "Jason", "Amy", "Raj", "Priya", "Ahmed", "Fatima", "Kenji",
+                          "Yuki", "Lukas", "Marie", "Pierre", "Julia"]
+    static let lastEN = ["Smith", "Jones", "Brown", "Taylor", "Wilson", "Davies", "Evans", "Thomas", "Johnson", "Roberts",
+                         "Walker", "Wright", "Green", "Hall", "Wood", "Clarke", "Hughes", "Lewis", "Lee", "Patel", "Khan",
+                         "Singh", "Tanaka", "Sato", "Müller", "Schmidt", "Martin", "Bernard", "Wong", "Chan", "Lin", "Chen"]
+    static let surnameZH = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"]
+    static let givenZH = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
+                          "华", "慧", "建国", "晓东", "小红", "志强", "海燕", "文", "婷", "浩", "宇", "欣"]
+    static let firstES = ["María", "José", "Carlos", "Lucía", "Javier", "Ana", "Diego", "Sofía", "Pablo", "Camila", "Andrés", "Valentina"]
+    static let firstPT = ["João", "Ana", "Pedro", "Beatriz", "Lucas", "Mariana", "Gabriel", "Larissa", "Rafael", "Fernanda"]
+    static let lastES = ["García", "Rodríguez", "López", "Martínez", "Silva", "Santos", "Oliveira", "Souza", "Pérez", "Gómez", "Costa", "Ferreira"]
+    static let firstID = ["Budi", "Siti", "Agus", "Dewi", "Rizky", "Putri", "Andi", "Sri", "Fajar", "Ayu"]
+    static let lastID = ["Santoso", "Wijaya", "Saputra", "Pratama", "Hidayat", "Kusuma", "Nugroho", "Lestari"]
+    static let handleWords = ["real", "the", "its", "im", "daily", "just", "official", "mr", "ms", "dr", "team", "life", "vibes", "fan", "xo"]
+
+    /// Organic time zones: offset hours, weight, places (empty strings: no location given).
+    static let zones: [(offset: Double, weight: Double, places: [String], languages: [String])] = [
+        (-8, 0.10, ["Los Angeles, CA", "San Francisco", "Seattle, WA", "Vancouver, BC", "", ""], ["en"]),
+        (-5, 0.16, ["New York, NY", "Toronto", "Washington, DC", "Boston", "Chicago, IL", "", ""], ["en", "en", "es"]),
+        (-3, 0.05, ["São Paulo, Brasil", "Buenos Aires", "Rio de Janeiro", ""], ["pt", "es"]),
+        (0, 0.11, ["London, England", "Manchester", "Dublin", "Lisbon", "", ""], ["en", "en-gb"]),
+        (1, 0.11, ["Berlin", "Paris, France", "Madrid", "Amsterdam", "Lagos", "", ""], ["de", "fr", "es", "en"]),
+        (3, 0.04, ["Moscow", "Istanbul", "Nairobi", ""], ["ru", "tr", "en"]),
+        (5.5, 0.06, ["Mumbai", "New Delhi", "Bangalore", ""], ["en"]),
+        (7, 0.04, ["Jakarta", "Bangkok", "Ho Chi Minh City", ""], ["id", "en"]),
+        (8, 0.20, ["Hong Kong", "香港", "Taipei", "台北", "Taiwan", "Singapore", "Manila", "Kuala Lumpur", "Perth", "", ""],
+         ["zh-tw", "zh-cn", "en", "zh-tw", "en"]),
+        (9, 0.07, ["Tokyo", "東京", "Seoul", "Osaka", ""], ["ja", "ko", "en"]),
+        (10, 0.06, ["Sydney, NSW", "Melbourne", "Brisbane", ""], ["en"]),
+    ]
+
+    static let descriptionsEN = ["Coffee first.", "Dad, runner, bad jokes.", "Opinions are my own.", "Journalism student.",
+                                 "Photographer | traveller", "Football and food.", "Engineer. Tea drinker.", "Living one day at a time 🌿",
+                                 "Teacher 📚", "Music is life", "Writing about tech and cities.", "He/him. Nurse.", "Bookworm.",
+                                 "Retired and loving it.", "Small business owner", "PhD candidate, history", "爱生活，爱自由", "香港人",
+                                 "台灣 | 攝影", "Views my own. RT ≠ endorsement."]
+    static let descriptionsOp = ["热爱祖国", "Love peace", "关注时事", "Truth matters", "每天进步一点点", "Peace and love for all",
+                                 "一个普通人", "Citizen of the world"]
+    static let fakeLocations = ["United States", "New York, USA", "California, USA", "London", "Canada", "Australia", "香港", "北京"]
+
+    // MARK: Post text
+
+    static let chatterEN = [
+        "Can't believe it's already", "Finally finished", "Anyone else watching", "Best coffee in town at", "So tired of",
+        "Great day out with", "Just realised", "Still thinking about", "Nothing beats", "Why is it always", "Loving the new",
+        "Happy birthday to", "Good morning from", "Stuck in traffic again near", "Cooking tonight:", "Rain again in",
+    ]
+    static let chatterObjectEN = [
+        "the weekend", "my sister", "this album", "the game last night", "the new season", "my commute", "the office",
+        "pizza night", "the beach", "my cat", "the neighbours", "this weather", "the final", "a long run", "the concert",
+        "the library", "my exams", "the market", "the park",
+    ]
+    static let chatterEndEN = ["", "", "!", " 😂", " 🙌", " lol", "...", " honestly", " ❤️", " 🙄", " 😅", "!!"]
+    static let chatterZH = ["今天天气真好", "周末去爬山了", "终于下班了", "这家店的奶茶太好喝", "又加班到很晚", "刚看完这部电影",
+                            "早安", "晚安各位", "地铁上人好多", "考试终于结束了", "新的一周加油", "夜市走起", "好想去旅行"]
+    static let chatterOther: [Language: [String]] = [
+        .es: ["Qué día tan bonito", "No puedo más con el tráfico", "Buenos días a todos", "El partido de anoche fue increíble",
+              "Hoy toca descansar", "Feliz cumpleaños hermano", "Que calor hace hoy", "Vamos con todo esta semana"],
+        .pt: ["Bom dia gente", "Que jogo ontem", "Finalmente sexta-feira", "Saudade da praia", "Hoje tem churrasco",
+              "Muito cansado hoje", "Feliz aniversário mãe", "Que chuva é essa"],
+        .id: ["Selamat pagi semua", "Macet lagi hari ini", "Akhirnya libur juga", "Kangen rumah", "Makan siang dulu",
+              "Semangat kerja hari ini", "Hujan terus dari pagi", "Nonton bola malam ini"],
+        .ja: ["おはようございます", "今日も一日頑張ろう", "週末は雨らしい", "新しいカフェに行ってきた", "疲れた…"],
+        .fr: ["Bonne journée à tous", "Encore des grèves", "Enfin le week-end", "Quel match hier soir"],
+        .de: ["Guten Morgen zusammen", "Endlich Wochenende", "Was für ein Spiel", "Schon wieder Regen"],
+        .tr: ["Günaydın herkese", "Bugün çok yorgunum", "Hafta sonu geldi", "Maç harikaydı"],
+        .ru: ["Доброе утро", "Наконец пятница", "Опять дождь", "Отличный матч вчера"],
+    ]
+    static let newsEN = [
+        "Big crowds again today in", "Latest update on the situation in", "Worth reading on", "Thread: what we know about",
+        "Live coverage from", "Officials respond to questions about", "Analysis of the week in", "Photos from",
+        "Strong words from lawmakers on", "What happens next for",
+    ]
+    static let newsObjectsBefore = ["Hong Kong", "the protests", "the extradition bill", "Admiralty", "Mong Kok", "the trade talks",
+                                    "the elections", "Taiwan", "the universities"]
+    static let newsObjectsAfter = ["the outbreak", "Wuhan", "the lockdown", "the vaccine trials", "hospitals", "the WHO briefing",
+                                   "Hong Kong", "the border", "masks", "Taiwan"]
+    static let newsZH = ["最新消息：", "现场直播：", "今日焦点：", "值得一读：", "深度分析：", "各方回应："]
+    static let newsObjectsZH = ["香港局势", "立法会", "大学校园", "疫情进展", "武汉", "口罩供应", "台湾", "边境管控"]
+    static let generalTags = ["music", "photography", "travel", "food", "football", "NBA", "weekend", "coffee", "MondayMotivation",
+                              "art", "books", "fitness", "gaming", "nature", "love"]
+    static let newsTagsBefore = ["HongKong", "HongKongProtests", "Taiwan", "TradeWar", "HK", "StandWithHongKong", "Election2019", "news"]
+    static let newsTagsAfter = ["COVID19", "coronavirus", "Wuhan", "StayHome", "HongKong", "Taiwan", "WHO", "news"]
+    static let newsDomains = ["bbc.com/news", "reuters.com/article", "nytimes.com/2019", "scmp.com/news", "theguardian.com/world",
+                              "apnews.com", "hongkongfp.com", "rthk.hk/en/news", "focustaiwan.tw/politics", "nhk.or.jp/news",
+                              "elpais.com/internacional", "cnn.com/world"]
+
+    static let operationBeforeEN = [
+        "Rioters are destroying Hong Kong, the police must restore order", "Who is paying the black-clad mobs?",
+        "Hong Kong people want peace, not violence", "Foreign forces are behind the chaos in Hong Kong",
+        "Support the police who protect Hong Kong", "Violence is not freedom", "The silent majority in Hong Kong wants stability",
+        "Stop the violence, end the chaos", "Students are being used by radicals", "Hong Kong's economy suffers because of the riots",
+    ]
+    static let operationAfterEN = [
+        "China bought the world time against the virus", "Where did the virus really come from? Ask the questions",
+        "Wuhan's sacrifice protected everyone", "Some countries should learn from China's response",
+        "Solidarity, not blame, will defeat the epidemic", "Politicising the virus helps no one",
+        "China sent masks and doctors to friends in need", "The truth about the outbreak is being hidden by some media",
+        "Stay strong Wuhan, stay strong China", "Western media spread lies about the epidemic",
+    ]
+    static let operationBeforeZH = [
+        "暴徒破坏香港，必须止暴制乱", "支持香港警察依法执法", "香港需要和平不要暴力", "外部势力干预香港事务必须停止",
+        "黑衣暴徒不代表香港人", "沉默的大多数希望香港恢复秩序", "学生被激进分子利用", "止暴制乱是香港当前最紧迫的任务",
+        "香港经济被暴乱拖累", "乱港分子的真面目",
+    ]
+    static let operationAfterZH = [
+        "中国为世界抗疫争取了时间", "武汉加油，中国加油", "病毒溯源应该尊重科学", "团结合作才能战胜疫情",
+        "某些国家把疫情政治化", "中国向有需要的国家提供援助", "西方媒体散布关于疫情的谎言", "武汉人民的牺牲保护了世界",
+        "抗疫需要团结而不是指责", "中国的抗疫经验值得借鉴",
+    ]
+    static let stateMediaHeadlines = [
+        "Spokesperson: external interference must stop", "Live: press conference on the latest developments",
+        "Economy shows steady growth", "Exclusive interview with health officials", "Aid shipment departs for partner countries",
+        "Commentary: stability is the foundation of prosperity", "Photos: life returns to normal", "Fact check: misleading claims debunked",
+        "Experts discuss global cooperation", "Video: front-line workers share their stories",
+    ]
+    static let diplomatLines = [
+        "Had a productive meeting with friends from the region.", "Peace and development are the common aspiration of all.",
+        "Some politicians should stop spreading rumours.", "Cooperation brings mutual benefit.", "Thank you for your support!",
+        "Facts speak louder than words.", "We firmly oppose any interference in internal affairs.",
+        "Delighted to attend the cultural festival today.", "Solidarity is the most powerful weapon.",
+    ]
+    static let genuine: [Language: [String]] = [
+        .es: ["Hoy fue un gran día con la familia", "Alguien sabe dónde comprar entradas", "Mi equipo ganó otra vez",
+              "Buenas noches a todos", "Empezando el gimnasio de nuevo", "Qué rico el almuerzo de hoy", "Escuchando música vieja"],
+        .pt: ["Dia lindo na praia", "Alguém vai no show sábado?", "Meu time é o melhor", "Boa noite pessoal",
+              "Voltando para a academia", "Almoço de domingo com a família", "Ouvindo umas músicas antigas"],
+        .id: ["Hari yang menyenangkan bersama keluarga", "Ada yang tahu jual tiket di mana", "Tim kesayangan menang lagi",
+              "Selamat malam semuanya", "Mulai olahraga lagi", "Makan siang enak hari ini", "Dengerin lagu lama"],
+        .en: ["Great day with the family", "Anyone know where to get tickets", "My team won again", "Good night everyone",
+              "Back to the gym", "Sunday lunch was amazing", "Listening to old songs"],
+        .tr: ["Ailemle harika bir gün", "Bilet nereden alınır bilen var mı", "Takımım yine kazandı", "İyi geceler herkese"],
+    ]
+    static let variantSuffixes = ["", " 👍", " !!", "！", " 🇨🇳", " 💪", "。", " #China", " 加油", " ✊", " 😡", " 🙏", " ...", "!!!", " 💯", " ❤️"]
+    static let stateMediaDomains = ["globaldispatch.cn", "eastwindnews.cn", "harmonydaily.cn", "silkroadradio.cn", "pacificherald.cn"]
+    static let botDomains = ["dailybrief24.net", "newsflash-now.com", "worldreport.live", "topstory.press"]
+    static let botLeads = ["BREAKING:", "Update:", "Must read:", "Top story:", "Now:", "Latest:"]
+}
+
+/// Turns a post record into text, hashtags and links, deterministically from its seed.
+struct TextComposer {
+    let hashtagsBefore: [String]
+    let hashtagsAfter: [String]
+    let pivot: Int64
+    let newsLinkShare: Double
+    let stateMediaLinkShare: Double
+    /// Epidemic news starts here, whatever the operation does.
+    let outbreak = CivilTime.seconds(year: 2020, month: 1, day: 20)
+    /// Handles of state-media accounts, for links back to them.
+    let stateMediaHandles: [String]
+
+    init(scenario: Scenario, stateMediaHandles: [String]) {
+        hashtagsBefore = scenario.operation.hashtagsBefore
+        hashtagsAfter = scenario.operation.hashtagsAfter
+        pivot = CivilTime.parseISO(scenario.operation.pivotDate) ?? 0
+        newsLinkShare = scenario.organic.newsLinkShare
+        stateMediaLinkShare = scenario.core.stateMediaLinkShare
+        self.stateMediaHandles = stateMediaHandles
+    }
+
+    /// Writes the text of `r` into `text`, its hashtags (without `#`) into `tags` and its links into `urls`.
+    func compose(_ r: PostRecord, text: inout [UInt8], tags: inout [String], urls: inout [String]) {
+        var g = SeededGenerator(seed: r.textSeed & 0x0FFF_FFFF_FFFF_FFFF)
+        let variant = Int(r.textSeed >> 60)
+        let zh = r.language == .zh
+        func put(_ s: String) { text.append(contentsOf: s.utf8) }
+        func tag(_ t: String) {
+            tags.append(t)
+            put(" #"); put(t)
+        }
+        func link(_ u: String) {
+            urls.append(u)
+            put(" "); put(u)
+        }
+        func path(_ g: inout SeededGenerator) -> String {
+            String(g.next() % 0xFF_FFFF_FFFF, radix: 36)
+        }
+        switch r.topic {
+        case .chatter, .genuine:
+            if r.topic == .genuine, let lines = Vocabulary.genuine[r.language] {
+                put(g.pick(lines))
+            } else if zh {
+                put(g.pick(Vocabulary.chatterZH))
+            } else if r.language != .en, let lines = Vocabulary.chatterOther[r.language] {
+                put(g.pick(lines))
+            } else {
+                put(g.pick(Vocabulary.chatterEN)); put(" "); put(g.pick(Vocabulary.chatterObjectEN))
+                if g.chance(0.03) { put("\n\n"); put(g.pick(Vocabulary.chatterEN)); put(" \"this\"") }
+                put(g.pick(Vocabulary.chatterEndEN))
+            }
+            if g.chance(0.15) { tag(g.pick(Vocabulary.generalTags)) }
+        case .news:
+            let late = r.time >= outbreak
+            if zh {
+                put(g.pick(Vocabulary.newsZH)); put(g.pick(Vocabulary.newsObjectsZH))
+            } else {
+                put(g.pick(Vocabulary.newsEN)); put(" ")
+                put(g.pick(late ? Vocabulary.newsObjectsAfter : Vocabulary.newsObjectsBefore))
+            }
+            let tagCount = g.below(3)
+            for _ in 0..<tagCount { tag(g.pick(late ? Vocabulary.newsTagsAfter : Vocabulary.newsTagsBefore)) }
+            // The seed's low bit says whether this organic post uses one of the operation's tags.
+            if r.textSeed & 0x10 != 0 { tag(g.pick(r.time >= pivot ? hashtagsAfter : hashtagsBefore)) }
+            if g.chance(newsLinkShare) { link("https://www.\(g.pick(Vocabulary.newsDomains))/\(path(&g))") }
+        case .stateMedia:
+            let i = g.below(Vocabulary.stateMediaDomains.count)
+            put(g.pick(Vocabulary.stateMediaHeadlines))
+            if g.chance(0.5) { tag(g.pick(r.time >= pivot ? hashtagsAfter : hashtagsBefore)) }
+            link("https://www.\(Vocabulary.stateMediaDomains[i])/a/\(path(&g)).html")
+        case .diplomat:
+            put(g.pick(Vocabulary.diplomatLines))
+            if g.chance(0.3) { tag(g.pick(r.time >= pivot ? hashtagsAfter : hashtagsBefore)) }
+        case .operationBefore, .operationAfter:
+            let after = r.topic == .operationAfter
+            let lines = zh ? (after ? Vocabulary.operationAfterZH : Vocabulary.operationBeforeZH)
+                           : (after ? Vocabulary.operationAfterEN : Vocabulary.operationBeforeEN)
+            put(g.pick(lines))
+            if g.chance(0.35) { put(zh ? "，" : ". "); put(g.pick(lines)) }
+            let pool = after ? hashtagsAfter : hashtagsBefore
+            for _ in 0..<(1 + g.below(2)) { tag(g.pick(pool)) }
+            if g.chance(stateMediaLinkShare) {
+                let i = g.below(Vocabulary.stateMediaDomains.count)
+                link("https://www.\(Vocabulary.stateMediaDomains[i])/a/\(path(&g)).html")
+            }
+            if variant > 0 { put(Vocabulary.variantSuffixes[variant % Vocabulary.variantSuffixes.count]) }
+        case .test:
+            put(g.pick(["test", "测试", "Test", "testing", "测试一下"]))
+        case .botFeed:
+            put(g.pick(Vocabulary.botLeads)); put(" ")
+            put(g.pick(g.chance(0.5) ? Vocabulary.operationBeforeEN : Vocabulary.stateMediaHeadlines))
+            tag(g.pick(r.time >= pivot ? hashtagsAfter : hashtagsBefore))
+            if g.chance(0.4) { tag("news") }
+            link("https://\(g.pick(Vocabulary.botDomains))/\(path(&g))")
+        }
+    }
+}

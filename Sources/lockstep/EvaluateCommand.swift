@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import LockstepSimulation
+
+/// `lockstep evaluate`: score an `analyze` run against a simulation's ground truth.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score an analyze run against the ground truth of `lockstep simulate`.",
+        discussion: """
+            Reads accounts.csv (and summary.json, follower_surges.csv if present) from the results folder. \
+            Prints precision, recall and F1 of `flagged`, per-population rates, the role confusion matrix and \
+            which planted facts were found; writes the same as JSON (see docs/evaluate.md).
+            """)
+
+    @Option(help: "truth.csv written by `lockstep simulate`.")
+    var truth: String
+
+    @Option(help: "Results folder of `lockstep analyze` (holds accounts.csv).")
+    var results: String
+
+    @Option(help: "scenario.json written by `lockstep simulate` (planted facts); default: next to the truth file, if there.")
+    var scenario: String?
+
+    @Option(help: "Where to write the JSON (default: evaluation.json in the results folder).")
+    var json: String?
+
+    func run() throws {
+        let truthURL = URL(fileURLWithPath: truth)
+        var scenarioURL = scenario.map { URL(fileURLWithPath: $0) }
+        if scenarioURL == nil {
+            let sibling = truthURL.deletingLastPathComponent().appendingPathComponent("scenario.json")
+            if FileManager.default.fileExists(atPath: sibling.path) { scenarioURL = sibling }
+        }
+        let evaluation: Evaluation
+        do {
+            evaluation = try Evaluation.run(truth: truthURL, results: URL(fileURLWithPath: results), scenario: scenarioURL)
+        } catch let e as Evaluation.InputError {
+            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            throw ExitCode(66)
+        }
+        print(evaluation.table(), terminator: "")
+        let out = json.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: results).appendingPathComponent("evaluation.json")
+        try evaluation.json().write(to: out, options: .atomic)
+        FileHandle.standardError.write(Data("wrote \(out.path)\n".utf8))
+    }
+}
