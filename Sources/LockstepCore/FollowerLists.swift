@@ -16,6 +16,7 @@ public struct FollowerLists: Sendable {
     /// Position in API order (0 = newest follower) as given, or the row's order within its target.
     public var position: [Int32] = []
 
+    /// An empty value.
     public init() {}
 
     /// Rows in all lists.
@@ -37,18 +38,22 @@ public struct FollowerListsBuilder: Sendable {
     /// Rows seen per target, for rows without a position.
     private var seen: [Int32] = []
 
+    /// An empty value.
     public init() {}
 
+    /// How many rows.
     public var count: Int { follower.count }
 
     /// The id of a target, added if new.
     @inline(__always)
+    /// Stable name: the `--analyses` value and the `summary.json` section.
     public mutating func target(_ name: UnsafeRawBufferPointer) -> Int32 {
         let t = targets.intern(name)
         if Int(t) == seen.count { seen.append(0) }
         return t
     }
 
+    /// Stable name: the `--analyses` value and the `summary.json` section.
     public mutating func target(_ name: String) -> Int32 {
         var s = name
         return s.withUTF8 { target(UnsafeRawBufferPointer($0)) }
@@ -56,6 +61,7 @@ public struct FollowerListsBuilder: Sendable {
 
     /// Adds one follower of `target`; without a `position` it follows the target's previous rows.
     @inline(__always)
+    /// The target account, as named in the input.
     public mutating func add(target t: Int32, follower id: UnsafeRawBufferPointer, created c: Int64, position p: Int32? = nil) {
         rowTarget.append(t)
         follower.append(followers.intern(id))
@@ -64,6 +70,7 @@ public struct FollowerListsBuilder: Sendable {
         seen[Int(t)] += 1
     }
 
+    /// The target account, as named in the input.
     public mutating func add(target t: Int32, follower id: String, created c: Int64, position p: Int32? = nil) {
         var s = id
         s.withUTF8 { add(target: t, follower: UnsafeRawBufferPointer($0), created: c, position: p) }

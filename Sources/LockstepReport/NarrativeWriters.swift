@@ -7,9 +7,12 @@ import LockstepCore
 /// Columns `period,group,term,count,share`; `period` is `YYYY-MM-DD` or `YYYY-Www`, hashtags keep
 /// their `#`, and `share` is of all term uses (hashtag uses, for hashtags) in that period and group.
 public enum NarrativesCSV: ArtifactWriter {
+    /// The file this writer writes.
     public static let fileName = "narratives.csv"
+    /// The header row.
     public static let columns = ["period", "group", "term", "count", "share"]
 
+    /// Writes the file when the run holds the result it needs; returns the file names written.
     public static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         guard let r = run.context.result(of: Narratives.self) else { return [] }
         var out = CSVOutput(header: columns)
@@ -26,10 +29,13 @@ public enum NarrativesCSV: ArtifactWriter {
 /// Columns `target,start,end,size,fresh,created_from,created_to,newest_position,oldest_position,
 /// per_day,baseline_per_day`; dates `YYYY-MM-DD`, `start`/`end` estimated follow days (lower bounds).
 public enum FollowerSurgesCSV: ArtifactWriter {
+    /// The file this writer writes.
     public static let fileName = "follower_surges.csv"
+    /// The header row.
     public static let columns = ["target", "start", "end", "size", "fresh", "created_from", "created_to",
                                  "newest_position", "oldest_position", "per_day", "baseline_per_day"]
 
+    /// Writes the file when the run holds the result it needs; returns the file names written.
     public static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         guard let r = run.context.result(of: FollowerSurges.self), r.hasInput else { return [] }
         var out = CSVOutput(header: columns)

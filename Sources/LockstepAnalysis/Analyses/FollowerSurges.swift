@@ -13,8 +13,11 @@ import LockstepCore
 /// target's intake outside surges. A surge's start is the bound after its first `start_members`
 /// followers, its end the bound at its newest follower.
 public struct FollowerSurges: Analysis {
+    /// Stable name: the `--analyses` value and the `summary.json` section.
     public static let name = "follower_surges"
+    /// One line for `lockstep analyses`.
     public static let summary = "Follower surges of newly created accounts, from follower order and creation dates"
+    /// Tunable parameters with defaults (`--set name.param=value`).
     public static let parameters = [
         ParameterSpec("fresh_window", default: "30d", "Account age at (estimated) follow time below which a follower is fresh"),
         ParameterSpec("penalty", default: "4", "Score of a follower that is not fresh (a fresh one scores 1); 4 asks for 80% fresh"),
@@ -33,6 +36,7 @@ public struct FollowerSurges: Analysis {
     let seriesPoints: Int
     let startMembers: Int
 
+    /// Reads and validates the parameters; throws ``OptionError`` on a bad value.
     public init(options: AnalysisOptions) throws {
         freshWindow = try options.seconds(Self.name, "fresh_window", default: 30 * 86_400)
         penalty = try options.int(Self.name, "penalty", default: 4)
@@ -49,20 +53,27 @@ public struct FollowerSurges: Analysis {
 
     /// One surge of fresh followers.
     public struct Surge: Codable, Sendable, Equatable {
+        /// The target account, as named in the input.
         public var target: String
         /// Estimated first and last follow day (lower bounds, `YYYY-MM-DD`).
         public var start: String
+        /// Estimated last follow day (a lower bound), `YYYY-MM-DD`.
         public var end: String
         /// Followers in the run, and how many of them are fresh.
         public var size: Int
+        /// Followers in the run created shortly before they followed.
         public var fresh: Int
         /// Creation dates of the run's accounts.
         public var createdFrom: String
+        /// Newest creation date in the run.
         public var createdTo: String
         /// API positions (0 = newest follower) of the run's newest and oldest follower.
         public var newestPosition: Int
+        /// API position of the run's oldest follower.
         public var oldestPosition: Int
+        /// Followers per day during the run.
         public var perDay: Double
+        /// The target's followers per day outside surges.
         public var baselinePerDay: Double
     }
 
@@ -76,27 +87,41 @@ public struct FollowerSurges: Analysis {
         public var followedBy: [String]
     }
 
+    /// One target's follower list, summarised.
     public struct Target: Codable, Sendable, Equatable {
+        /// The target account, as named in the input.
         public var target: String
+        /// Followers in the list.
         public var followers: Int
+        /// Follow-time bound of the oldest follower.
         public var firstFollowBy: String?
+        /// Follow-time bound of the newest follower.
         public var lastFollowBy: String?
+        /// Share of fresh followers in the whole list.
         public var freshShare: Double
+        /// The target's followers per day outside surges.
         public var baselinePerDay: Double
+        /// Surges on this target.
         public var surges: Int
+        /// Followers inside surges.
         public var surgeFollowers: Int
+        /// The follower-order vs creation-date chart.
         public var series: Series
     }
 
+    /// The `summary.json` section (and `accounts.csv` columns) of this analysis.
     public struct Result: AnalysisResult {
         /// False when the run had no `--followers` input.
         public var hasInput: Bool
+        /// The `fresh_window` parameter, in days.
         public var freshWindowDays: Double
+        /// Every target, in input order.
         public var targets: [Target]
         /// Every surge, by target then start.
         public var surges: [Surge]
     }
 
+    /// Runs the analysis on a dataset.
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
         guard let lists = context.followers else {
             return Result(hasInput: false, freshWindowDays: Double(freshWindow) / 86_400, targets: [], surges: [])

@@ -10,8 +10,11 @@ import LockstepCore
 /// Separately, from profiles alone: accounts created long before the input's main creation wave
 /// whose account language differs from the input's dominant language.
 public struct HijackedAccounts: Analysis {
+    /// Stable name: the `--analyses` value and the `summary.json` section.
     public static let name = "hijack"
+    /// One line for `lockstep analyses`.
     public static let summary = "Aged and hijacked accounts: dormant gaps and what changed across them; old accounts in another language"
+    /// Tunable parameters with defaults (`--set name.param=value`).
     public static let parameters = [
         ParameterSpec("min_gap", default: "180d", "Shortest silence between two posts that counts as dormancy"),
         ParameterSpec("min_points", default: "3", "Change points (language 2, test post 2, client/schedule/topic/rate 1) for hijack_suspect"),
@@ -28,6 +31,7 @@ public struct HijackedAccounts: Analysis {
     let oldYears: Int
     let top: Int
 
+    /// Reads and validates the parameters; throws ``OptionError`` on a bad value.
     public init(options: AnalysisOptions) throws {
         minGap = try options.seconds(Self.name, "min_gap", default: 180 * 86_400)
         minPoints = try options.int(Self.name, "min_points", default: 3)
@@ -43,50 +47,77 @@ public struct HijackedAccounts: Analysis {
 
     /// One side of a dormant gap.
     public struct Side: Codable, Sendable, Equatable {
+        /// First post of the side, `YYYY-MM-DD`.
         public var from: String
+        /// Last post of the side, `YYYY-MM-DD`.
         public var to: String
+        /// Posts counted.
         public var posts: Int
         /// Base language code (`es`, `zh`), the most common among posts that have one.
         public var language: String?
+        /// Share of the labelled posts in that language.
         public var languageShare: Double?
+        /// The most used client name.
         public var client: String?
         /// `mobile`, `web`, `automation` or `other`.
         public var clientCategory: String?
+        /// Share of posts with a client in that category.
         public var clientShare: Double?
         /// Circular mean of the posting hour, UTC.
         public var meanHourUTC: Double?
         /// How concentrated the hours are (0 spread evenly ... 1 one hour).
         public var hourConcentration: Double?
+        /// Posts per 30 days over the side (at least one month).
         public var postsPerMonth: Double
+        /// The most used terms.
         public var topTerms: [String]
+        /// The most used hashtags.
         public var topHashtags: [String]
     }
 
     /// An account with a dormant gap, and what changed across it.
     public struct Account: Codable, Sendable, Equatable {
+        /// The account id as given in the input.
         public var account: String
+        /// The handle (screen name).
         public var handle: String
+        /// Whether the account is a `hijack_suspect`.
         public var suspect: Bool
+        /// Change points scored across the gap.
         public var points: Int
         /// Stable reason codes: `dormant_2015_2019`, `language_es_to_zh`, `client_mobile_to_web`, ...
         public var reasons: [String]
+        /// Account creation date, `YYYY-MM-DD`.
         public var created: String?
+        /// Days from account creation to its first post in the data.
         public var ageAtFirstPostDays: Int?
+        /// Last post before the gap, `YYYY-MM-DD`.
         public var dormantFrom: String
+        /// First post after the gap, `YYYY-MM-DD`.
         public var dormantTo: String
+        /// Length of the gap in days.
         public var dormantDays: Int
+        /// The "test" post after the gap, if any.
         public var testPost: String?
+        /// Posts before the gap.
         public var before: Side
+        /// Posts after the gap.
         public var after: Side
     }
 
     /// An old account whose account language differs from the input's dominant language.
     public struct OldAccount: Codable, Sendable, Equatable {
+        /// The account id as given in the input.
         public var account: String
+        /// The handle (screen name).
         public var handle: String
+        /// Account creation date, `YYYY-MM-DD`.
         public var created: String
+        /// Creation year.
         public var year: Int
+        /// Base language code of the account.
         public var language: String
+        /// Follower count, when known.
         public var followers: Int?
     }
 
@@ -98,23 +129,35 @@ public struct HijackedAccounts: Analysis {
         public var oldThroughYear: Int?
         /// The input's dominant language (base code) and where it was read from.
         public var dominantLanguage: String?
+        /// `post_language` or `account_language`: where the dominant language was read.
         public var dominantLanguageSource: String
+        /// Accounts in the input with a creation date.
         public var accountsWithCreationDate: Int
+        /// Accounts created in or before ``oldThroughYear``.
         public var oldAccounts: Int
+        /// Old accounts whose account language is not the dominant one.
         public var oldOtherLanguage: Int
         /// Old accounts in another language per creation year and language.
         public var oldOtherLanguageByYear: [String: [String: Int]]
+        /// The accounts, as listed.
         public var accounts: [OldAccount]
     }
 
+    /// The `summary.json` section (and `accounts.csv` columns) of this analysis.
     public struct Result: AnalysisResult {
+        /// The `min_gap` parameter, in days.
         public var minGapDays: Double
+        /// The `min_points` parameter.
         public var minPoints: Int
+        /// Accounts in the input with at least one post.
         public var accountsWithPosts: Int
+        /// Accounts with a gap of at least `min_gap`.
         public var dormantAccounts: Int
+        /// Accounts with `hijack_suspect`.
         public var suspects: Int
         /// Suspects first, then other dormant accounts with changes; by points, then gap length.
         public var accounts: [Account]
+        /// What the profiles alone support.
         public var profileSignals: ProfileSignals
 
         /// Per account id, for `accounts.csv`.
@@ -124,6 +167,7 @@ public struct HijackedAccounts: Analysis {
 
         enum CodingKeys: String, CodingKey { case minGapDays, minPoints, accountsWithPosts, dormantAccounts, suspects, accounts, profileSignals }
 
+        /// Columns this analysis adds to `accounts.csv`.
         public func accountColumns(_ ds: Dataset) -> [AccountColumn] {
             let n = ds.accounts.count
             var suspect = [String](repeating: "", count: n), from = suspect, to = suspect, days = suspect, points = suspect
@@ -141,6 +185,7 @@ public struct HijackedAccounts: Analysis {
                     AccountColumn(name: "old_account_other_language", values: old)]
         }
 
+        /// Reason codes per account for `accounts.csv`.
         public func accountReasons(_ ds: Dataset) -> [Int32: [String]] {
             var out: [Int32: [String]] = [:]
             for (a, r) in perAccount where r.suspect { out[a] = r.reasons }
@@ -149,6 +194,7 @@ public struct HijackedAccounts: Analysis {
         }
     }
 
+    /// Runs the analysis on a dataset.
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
         var tokenizer = Tokenizer()
         var perAccount: [Int32: Account] = [:]

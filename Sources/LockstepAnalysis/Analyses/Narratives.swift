@@ -10,8 +10,11 @@ import LockstepCore
 /// shift) and must also reach `min_effect` times the permuted splits' mean distance; the strongest
 /// that pass are kept.
 public struct Narratives: Analysis {
+    /// Stable name: the `--analyses` value and the `summary.json` section.
     public static let name = "narratives"
+    /// One line for `lockstep analyses`.
     public static let summary = "Term and hashtag timelines, topic change points with rising and falling terms, emerging items"
+    /// Tunable parameters with defaults (`--set name.param=value`).
     public static let parameters = [
         ParameterSpec("window", default: "7d", "Days on each side of a candidate change point"),
         ParameterSpec("vocabulary", default: "1500", "Most used terms (and half as many hashtags) compared across windows"),
@@ -42,6 +45,7 @@ public struct Narratives: Analysis {
     let seed: UInt64
     let chunkPosts: Int
 
+    /// Reads and validates the parameters; throws ``OptionError`` on a bad value.
     public init(options: AnalysisOptions) throws {
         let w = try options.seconds(Self.name, "window", default: 7 * 86_400)
         guard w >= 86_400, w % 86_400 == 0 else {
@@ -72,9 +76,13 @@ public struct Narratives: Analysis {
         public var term: String
         /// `term` or `hashtag`.
         public var kind: String
+        /// Uses in the window before.
         public var before: Int
+        /// Uses in the window after.
         public var after: Int
+        /// Share of all vocabulary uses before.
         public var beforeShare: Double
+        /// Share of all vocabulary uses after.
         public var afterShare: Double
     }
 
@@ -82,35 +90,49 @@ public struct Narratives: Analysis {
     public struct ChangePoint: Codable, Sendable, Equatable {
         /// First day of the new mix, `YYYY-MM-DD`.
         public var date: String
+        /// The group of accounts: `all`, `flagged`, `hijack_suspect` or `cluster:<id>`.
         public var group: String
         /// Jensen-Shannon distance (square root of the divergence, base 2), 0...1.
         public var distance: Double
+        /// Permutation p-value.
         public var pValue: Double
         /// Mean distance of the permuted splits: what this window size gives by chance.
         public var chanceDistance: Double
         /// Rank by distance among this group's change points (1 = strongest).
         public var rank: Int
+        /// First day of the window before, `YYYY-MM-DD`.
         public var beforeFrom: String
+        /// Last day of the window after, `YYYY-MM-DD`.
         public var afterTo: String
+        /// Vocabulary uses in the window before.
         public var beforeTokens: Int
+        /// Vocabulary uses in the window after.
         public var afterTokens: Int
         /// Terms and hashtags together, by gain in share.
         public var rising: [Mover]
+        /// Terms and hashtags together, by loss in share.
         public var falling: [Mover]
+        /// Hashtags alone, by gain in share.
         public var risingHashtags: [Mover]
+        /// Hashtags alone, by loss in share.
         public var fallingHashtags: [Mover]
     }
 
     /// A term or hashtag whose use jumps, with the day it first appeared.
     public struct EmergingItem: Codable, Sendable, Equatable {
+        /// The term, or the hashtag without `#`.
         public var term: String
+        /// `term` or `hashtag`.
         public var kind: String
+        /// First day with a use, `YYYY-MM-DD`.
         public var firstSeen: String
         /// First day of the window with the largest excess over the item's earlier rate.
         public var jumpDate: String
         /// Uses expected in that window at the earlier rate.
         public var expected: Double
+        /// Uses in the jump window.
         public var uses: Int
+        /// Uses over the whole input.
         public var total: Int
     }
 
@@ -118,15 +140,25 @@ public struct Narratives: Analysis {
     public struct GroupTimeline: Codable, Sendable, Equatable {
         /// `all`, `flagged`, `hijack_suspect` or `cluster:<id>`.
         public var group: String
+        /// Accounts in the group.
         public var accounts: Int
+        /// Posts counted.
         public var posts: Int
+        /// Term uses (stop words excluded).
         public var termUses: Int
+        /// Hashtag uses.
         public var hashtagUses: Int
+        /// First day with a post, `YYYY-MM-DD`.
         public var firstDay: String?
+        /// Last day with a post, `YYYY-MM-DD`.
         public var lastDay: String?
+        /// The most used terms.
         public var topTerms: [String]
+        /// The most used hashtags.
         public var topHashtags: [String]
+        /// Change points, by date.
         public var changePoints: [ChangePoint]
+        /// Emerging items, the largest jump first.
         public var emerging: [EmergingItem]
     }
 
@@ -134,21 +166,27 @@ public struct Narratives: Analysis {
     public struct Row: Sendable, Equatable {
         /// `YYYY-MM-DD` for a day, `YYYY-Www` for an ISO week.
         public var period: String
+        /// The group of accounts: `all`, `flagged`, `hijack_suspect` or `cluster:<id>`.
         public var group: String
         /// A term, or a hashtag with its `#`.
         public var term: String
+        /// Uses in the period and group.
         public var count: Int
         /// Of all term uses (or hashtag uses, for hashtags) in the period and group.
         public var share: Double
     }
 
+    /// The `summary.json` section (and `accounts.csv` columns) of this analysis.
     public struct Result: AnalysisResult {
+        /// Days on each side of a change point.
         public var windowDays: Int
+        /// Offset east of UTC at which days start (`--tz`).
         public var dayBoundaryOffsetSeconds: Int
         /// Change points of the whole input, by date (the `all` group's).
         public var changePoints: [ChangePoint]
         /// Emerging items of the whole input.
         public var emerging: [EmergingItem]
+        /// One timeline per group, `all` first.
         public var groups: [GroupTimeline]
         /// The rows of `narratives.csv` (not in `summary.json`).
         public var rows: [Row]
@@ -156,6 +194,7 @@ public struct Narratives: Analysis {
         enum CodingKeys: String, CodingKey { case windowDays, dayBoundaryOffsetSeconds, changePoints, emerging, groups }
     }
 
+    /// Runs the analysis on a dataset.
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
         var engine = Engine(ds: ds, settings: self, offset: context.displayOffsetSeconds)
         var groups: [GroupTimeline] = []
@@ -700,15 +739,19 @@ struct TopK {
 
 /// An ISO 8601 week (`2020-W04`): weeks start on Monday; week 1 holds the year's first Thursday.
 public struct ISOWeek: Hashable, Sendable, CustomStringConvertible {
+    /// ISO week-numbering year.
     public var year: Int
+    /// ISO week number, 1...53.
     public var week: Int
 
+    /// The ISO week of a day number (days since 1970-01-01).
     public init(dayNumber d: Int) {
         let thursday = d - CivilTime.weekday(dayNumber: d) + 3
         year = CivilTime.date(days: thursday).year
         week = (thursday - CivilTime.days(year: year, month: 1, day: 1)) / 7 + 1
     }
 
+    /// `YYYY-Www`.
     public var description: String { "\(year)-W\(week < 10 ? "0" : "")\(week)" }
 }
 

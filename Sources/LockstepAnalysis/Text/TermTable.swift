@@ -17,11 +17,13 @@ public struct TermTable: Sendable {
     private var arena = ByteArena()
     private var refs: [StrRef] = []
 
+    /// An empty table.
     public init() {}
 
     /// How many distinct terms.
     public var count: Int { refs.count }
 
+    /// The string of a term id.
     public subscript(id: Int32) -> String { arena.string(refs[Int(id)]) }
 
     /// The bytes of a term.
@@ -55,6 +57,7 @@ public struct TermTable: Sendable {
 
     /// The id of a term, added (its bytes lowercased with `fold`) if new.
     @inline(__always)
+    /// The id of a term (bytes lowercased first with `fold`), added if new.
     public mutating func intern(_ b: UnsafeRawBufferPointer, fold: Bool) -> Int32 {
         let h = Self.hash(b, fold: fold)
         let f = Int(truncatingIfNeeded: h >> 40) & (front.count - 1)
@@ -105,6 +108,7 @@ public struct TermTable: Sendable {
         return id
     }
 
+    /// The id of a term given as a string, added if new.
     public mutating func intern(_ s: String) -> Int32 {
         var c = s
         return c.withUTF8 { intern(UnsafeRawBufferPointer($0), fold: false) }

@@ -24,6 +24,7 @@ public struct Tokenizer: Sendable {
     private var period: Int32 = 0
     private var countedTokens = 0
 
+    /// A tokenizer with the stop words interned first.
     public init() {
         for w in StopWords.all { _ = terms.intern(w) }
         stopWordCount = Int32(terms.count)
@@ -120,6 +121,7 @@ public struct Tokenizer: Sendable {
     /// Calls `body(id, count)` for every term counted since the last call (in first-counted order),
     /// starts a new period, and returns how many term uses there were.
     @discardableResult
+    /// Calls `body(id, count)` for every term counted since the last call, starts a new period and returns the uses.
     public mutating func takeCounts(_ body: (Int32, Int32) -> Void) -> Int {
         for k in periodItems.indices { body(periodItems[k], periodCounts[k]) }
         periodItems.removeAll(keepingCapacity: true)
