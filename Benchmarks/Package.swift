@@ -33,5 +33,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/LockstepBench"),
+        // hijack, narratives and follower_surges on generated posts; the follower-list reader.
+        .executableTarget(
+            name: "narratives-bench",
+            dependencies: [
+                .product(name: "LockstepCore", package: parent),
+                .product(name: "LockstepIngest", package: parent),
+                .product(name: "LockstepAnalysis", package: parent),
+            ],
+            path: "Sources/NarrativesBench"),
     ]
 )

@@ -119,6 +119,8 @@ public struct AnalysisContext: Sendable {
     public var displayOffsetSeconds: Int = 0
     /// Labelled accounts and domains (`--watchlist FILE`), for amplification shares.
     public var watchlist: Watchlist?
+    /// Follower lists read from `--followers` files, for the follower-surge analysis.
+    public var followers: FollowerLists?
 
     public init() {}
 

@@ -6,7 +6,10 @@ public enum AnalysisCatalogue {
         Overview.self,
         Schedule.self, Cadence.self, Clients.self, Personas.self, CreationCohorts.self, Languages.self,
         Coordination.self,
+        HijackedAccounts.self,
+        FollowerSurges.self,
         Findings.self,
+        Narratives.self,
     ]
 
     public static var names: [String] { all.map { $0.name } }

@@ -15,6 +15,8 @@ public enum ResultsWriter {
     /// Extra file writers, in the order they run.
     public static let artifactWriters: [any ArtifactWriter.Type] = [
         EdgesCSVWriter.self, ClustersCSVWriter.self, GEXFWriter.self, GraphMLWriter.self,
+        NarrativesCSV.self,
+        FollowerSurgesCSV.self,
         HTMLReport.self,
     ]
 

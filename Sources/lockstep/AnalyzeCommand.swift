@@ -34,6 +34,9 @@ struct Analyze: ParsableCommand {
     @Option(help: ArgumentHelp("A CSV of accounts, handles or domains with a label (e.g. state media, diplomat); amplification toward each label is reported. A watchlist.csv inside an input folder is used too.", valueName: "FILE"))
     var watchlist: [String] = []
 
+    @Option(help: ArgumentHelp("A follower list: CSV target,follower_id,follower_created_at[,position] in API order (newest first), or twarc2 followers JSONL (TARGET=FILE names its target). Repeatable; follower lists inside an input folder are used too.", valueName: "FILE"))
+    var followers: [String] = []
+
     @Flag(help: "Stop at the first malformed row instead of counting and skipping it.")
     var strict = false
 
@@ -74,9 +77,15 @@ struct Analyze: ParsableCommand {
                 ingest.format = f
             }
             let bar = ProgressBar(enabled: !quiet)
-            let dataset = try Ingest.load(inputs, options: ingest) { p in bar.update(p) }
+            var dataset = try Ingest.load(inputs, options: ingest) { p in bar.update(p) }
             bar.finish()
             if let tz { context.displayOffsetSeconds = DisplayZone.offsetSeconds(tz, dataset: dataset) ?? 0 }
+            let lists = followers + dataset.accounting.skipped.filter { $0.kind == "followers" }.map(\.file)
+            if !lists.isEmpty {
+                let (f, facc) = try FollowersReader.read(arguments: lists, strict: strict)
+                context.followers = f
+                dataset.accounting.merge(facc)
+            }
             let acc = dataset.accounting
             let watchlists = watchlist + acc.skipped.filter { $0.kind == "watchlist" }.map(\.file)
             if !watchlists.isEmpty {

@@ -10,7 +10,7 @@ import LockstepCore
 public struct Findings: Analysis {
     public static let name = "findings"
     public static let summary = "Per-account score, flag and role from all evidence, with the evidence in words"
-    public static let dependencies = ["schedule", "cadence", "clients", "personas", "cohorts", "languages", "coordination"]
+    public static let dependencies = ["schedule", "cadence", "clients", "personas", "cohorts", "languages", "coordination", "hijack", "follower_surges"]
     public static let parameters = [
         ParameterSpec("threshold", default: "0.5", "Score at or above which an account is flagged"),
         ParameterSpec("partners", default: "5", "Coordination partners listed per flagged account"),
@@ -26,6 +26,10 @@ public struct Findings: Analysis {
         public static let regularCadence = 0.45
         /// Posting mostly from an automation or scheduling service.
         public static let automationClient = 0.3
+        /// Suspected aged or hijacked account (dormant, then changed on waking).
+        public static let hijacked = 0.7
+        /// A fresh account in a follower surge of a target.
+        public static let surgeFollower = 0.6
         /// Working-week schedule at the offset of a coordinated cluster.
         public static let operationOfficeHours = 0.25
         /// Member of an unlikely same-day creation cohort.
@@ -126,6 +130,13 @@ public struct Findings: Analysis {
         let personas = context.result(of: Personas.self)
         let cohorts = context.result(of: CreationCohorts.self)
         let languages = context.result(of: Languages.self)
+        let hijack = context.result(of: HijackedAccounts.self)
+        let surges = context.result(of: FollowerSurges.self)
+        let keyIndex = (hijack != nil || surges != nil) ? ds.accounts.key.index() : [:]
+        var hijacked: [Int32: HijackedAccounts.Account] = [:]
+        for h in hijack?.accounts ?? [] where h.suspect { if let a = keyIndex[h.account] { hijacked[a] = h } }
+        var surgeOf: [Int32: FollowerSurges.Surge] = [:]
+        for s in surges?.surges ?? [] { for m in s.freshMembers { if let a = keyIndex[m], surgeOf[a] == nil { surgeOf[a] = s } } }
 
         // Offsets at which coordinated clusters keep office hours: the operation's clock.
         var operationOffsets = Set<Int>()
@@ -164,6 +175,14 @@ public struct Findings: Analysis {
                     ev.append(Evidence(code: "multiple_traces", weight: min(0.3, Weights.extraTrace * Double(traces.count - 1)),
                                        detail: "Coordinates in \(traces.count) independent ways (\(traceList))."))
                 }
+            }
+            if let h = hijacked[a] {
+                ev.append(Evidence(code: "hijacked", weight: Weights.hijacked,
+                                   detail: "Dormant \(h.dormantDays) days (\(h.dormantFrom) to \(h.dormantTo)), then changed: \(h.reasons.joined(separator: ", "))" + (h.testPost.map { "; first post after the gap: \"\($0)\"" } ?? "") + "."))
+            }
+            if let s = surgeOf[a] {
+                ev.append(Evidence(code: "follower_surge:\(s.target)", weight: Weights.surgeFollower,
+                                   detail: "One of \(s.fresh) fresh accounts that followed \(s.target) in a surge \(s.start) to \(s.end) (\(HTMLFreeNumber.format(s.perDay)) a day against \(HTMLFreeNumber.format(s.baselinePerDay)) usually), created shortly before."))
             }
             if let cad = cadence, let st = cad.stats(of: a), st.label == .regular {
                 ev.append(Evidence(code: "cadence_regular", weight: Weights.regularCadence,
@@ -255,6 +274,11 @@ public struct Findings: Analysis {
         if s < 172_800 { return "\(Int((s / 3600).rounded())) h" }
         return "\(Int((s / 86_400).rounded())) days"
     }
+}
+
+/// Numbers in evidence sentences.
+enum HTMLFreeNumber {
+    static func format(_ v: Double) -> String { v >= 10 ? String(Int(v.rounded())) : format3(v) }
 }
 
 func format3(_ v: Double) -> String {

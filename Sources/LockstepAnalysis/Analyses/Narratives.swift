@@ -1,0 +1,775 @@
+import Foundation
+import LockstepCore
+
+/// What the accounts talk about over time: term and hashtag counts per day and week, the dates
+/// where the topic mix shifts (change points) with the terms that rose and fell, and emerging items.
+///
+/// Change points: for every day `d`, the term-and-hashtag distribution of the `window` days before
+/// `d` is compared with the `window` days from `d` on by the Jensen-Shannon distance. Local maxima
+/// are tested by permuting whole days between the two sides (so a one-day burst cannot pass as a
+/// shift) and must also reach `min_effect` times the permuted splits' mean distance; the strongest
+/// that pass are kept.
+public struct Narratives: Analysis {
+    /// Stable name: the `--analyses` value and the `summary.json` section.
+    public static let name = "narratives"
+    /// One line for `lockstep analyses`.
+    public static let summary = "Term and hashtag timelines, topic change points with rising and falling terms, emerging items"
+    /// Tunable parameters with defaults (`--set name.param=value`).
+    public static let parameters = [
+        ParameterSpec("window", default: "7d", "Days on each side of a candidate change point"),
+        ParameterSpec("vocabulary", default: "1500", "Most used terms (and half as many hashtags) compared across windows"),
+        ParameterSpec("min_tokens", default: "200", "Fewest vocabulary uses each side of a change point needs"),
+        ParameterSpec("permutations", default: "199", "Day permutations per candidate change point"),
+        ParameterSpec("alpha", default: "0.01", "Largest permutation p-value of a change point"),
+        ParameterSpec("min_effect", default: "1.5", "Smallest ratio of a change point's distance to the mean distance of permuted splits"),
+        ParameterSpec("max_change_points", default: "10", "Most change points listed per group"),
+        ParameterSpec("top", default: "10", "Rising and falling terms (and hashtags) listed per change point"),
+        ParameterSpec("min_emerging", default: "20", "Fewest uses in one window for an item to count as emerging"),
+        ParameterSpec("csv_top", default: "50", "Items per period and group written to narratives.csv"),
+        ParameterSpec("clusters", default: "5", "Largest clusters (from earlier results) given their own timeline"),
+        ParameterSpec("seed", default: "1", "Seed of the permutation test"),
+        ParameterSpec("chunk_posts", default: "20000", "Posts per tokenising chunk (chunks run in parallel; results do not depend on it)"),
+    ]
+
+    let windowDays: Int
+    let vocabulary: Int
+    let minTokens: Int
+    let permutations: Int
+    let alpha: Double
+    let minEffect: Double
+    let maxChangePoints: Int
+    let top: Int
+    let minEmerging: Int
+    let csvTop: Int
+    let clusters: Int
+    let seed: UInt64
+    let chunkPosts: Int
+
+    /// Reads and validates the parameters; throws ``OptionError`` on a bad value.
+    public init(options: AnalysisOptions) throws {
+        let w = try options.seconds(Self.name, "window", default: 7 * 86_400)
+        guard w >= 86_400, w % 86_400 == 0 else {
+            throw OptionError(key: "narratives.window", value: String(w) + "s", expected: "a whole number of days (1d or more)")
+        }
+        windowDays = Int(w / 86_400)
+        vocabulary = try options.int(Self.name, "vocabulary", default: 1500)
+        minTokens = try options.int(Self.name, "min_tokens", default: 200)
+        permutations = try options.int(Self.name, "permutations", default: 199)
+        alpha = try options.double(Self.name, "alpha", default: 0.01)
+        minEffect = try options.double(Self.name, "min_effect", default: 1.5)
+        maxChangePoints = try options.int(Self.name, "max_change_points", default: 10)
+        top = try options.int(Self.name, "top", default: 10)
+        minEmerging = try options.int(Self.name, "min_emerging", default: 20)
+        csvTop = try options.int(Self.name, "csv_top", default: 50)
+        clusters = try options.int(Self.name, "clusters", default: 5)
+        seed = UInt64(try options.int(Self.name, "seed", default: 1))
+        chunkPosts = try options.int(Self.name, "chunk_posts", default: 20_000)
+        for (k, v) in [("vocabulary", vocabulary), ("permutations", permutations), ("top", top), ("csv_top", csvTop), ("chunk_posts", chunkPosts)] where v < 1 {
+            throw OptionError(key: "narratives.\(k)", value: String(v), expected: "a positive number")
+        }
+        guard alpha > 0, alpha <= 1 else { throw OptionError(key: "narratives.alpha", value: String(alpha), expected: "a number in (0, 1]") }
+    }
+
+    /// A term or hashtag whose share changed across a change point.
+    public struct Mover: Codable, Sendable, Equatable {
+        /// The term, or the hashtag without `#`.
+        public var term: String
+        /// `term` or `hashtag`.
+        public var kind: String
+        /// Uses in the window before.
+        public var before: Int
+        /// Uses in the window after.
+        public var after: Int
+        /// Share of all vocabulary uses before.
+        public var beforeShare: Double
+        /// Share of all vocabulary uses after.
+        public var afterShare: Double
+    }
+
+    /// A date where the topic mix shifts.
+    public struct ChangePoint: Codable, Sendable, Equatable {
+        /// First day of the new mix, `YYYY-MM-DD`.
+        public var date: String
+        /// The group of accounts: `all`, `flagged`, `hijack_suspect` or `cluster:<id>`.
+        public var group: String
+        /// Jensen-Shannon distance (square root of the divergence, base 2), 0...1.
+        public var distance: Double
+        /// Permutation p-value.
+        public var pValue: Double
+        /// Mean distance of the permuted splits: what this window size gives by chance.
+        public var chanceDistance: Double
+        /// Rank by distance among this group's change points (1 = strongest).
+        public var rank: Int
+        /// First day of the window before, `YYYY-MM-DD`.
+        public var beforeFrom: String
+        /// Last day of the window after, `YYYY-MM-DD`.
+        public var afterTo: String
+        /// Vocabulary uses in the window before.
+        public var beforeTokens: Int
+        /// Vocabulary uses in the window after.
+        public var afterTokens: Int
+        /// Terms and hashtags together, by gain in share.
+        public var rising: [Mover]
+        /// Terms and hashtags together, by loss in share.
+        public var falling: [Mover]
+        /// Hashtags alone, by gain in share.
+        public var risingHashtags: [Mover]
+        /// Hashtags alone, by loss in share.
+        public var fallingHashtags: [Mover]
+    }
+
+    /// A term or hashtag whose use jumps, with the day it first appeared.
+    public struct EmergingItem: Codable, Sendable, Equatable {
+        /// The term, or the hashtag without `#`.
+        public var term: String
+        /// `term` or `hashtag`.
+        public var kind: String
+        /// First day with a use, `YYYY-MM-DD`.
+        public var firstSeen: String
+        /// First day of the window with the largest excess over the item's earlier rate.
+        public var jumpDate: String
+        /// Uses expected in that window at the earlier rate.
+        public var expected: Double
+        /// Uses in the jump window.
+        public var uses: Int
+        /// Uses over the whole input.
+        public var total: Int
+    }
+
+    /// The timeline of one group of accounts.
+    public struct GroupTimeline: Codable, Sendable, Equatable {
+        /// `all`, `flagged`, `hijack_suspect` or `cluster:<id>`.
+        public var group: String
+        /// Accounts in the group.
+        public var accounts: Int
+        /// Posts counted.
+        public var posts: Int
+        /// Term uses (stop words excluded).
+        public var termUses: Int
+        /// Hashtag uses.
+        public var hashtagUses: Int
+        /// First day with a post, `YYYY-MM-DD`.
+        public var firstDay: String?
+        /// Last day with a post, `YYYY-MM-DD`.
+        public var lastDay: String?
+        /// The most used terms.
+        public var topTerms: [String]
+        /// The most used hashtags.
+        public var topHashtags: [String]
+        /// Change points, by date.
+        public var changePoints: [ChangePoint]
+        /// Emerging items, the largest jump first.
+        public var emerging: [EmergingItem]
+    }
+
+    /// One row of `narratives.csv`.
+    public struct Row: Sendable, Equatable {
+        /// `YYYY-MM-DD` for a day, `YYYY-Www` for an ISO week.
+        public var period: String
+        /// The group of accounts: `all`, `flagged`, `hijack_suspect` or `cluster:<id>`.
+        public var group: String
+        /// A term, or a hashtag with its `#`.
+        public var term: String
+        /// Uses in the period and group.
+        public var count: Int
+        /// Of all term uses (or hashtag uses, for hashtags) in the period and group.
+        public var share: Double
+    }
+
+    /// The `summary.json` section (and `accounts.csv` columns) of this analysis.
+    public struct Result: AnalysisResult {
+        /// Days on each side of a change point.
+        public var windowDays: Int
+        /// Offset east of UTC at which days start (`--tz`).
+        public var dayBoundaryOffsetSeconds: Int
+        /// Change points of the whole input, by date (the `all` group's).
+        public var changePoints: [ChangePoint]
+        /// Emerging items of the whole input.
+        public var emerging: [EmergingItem]
+        /// One timeline per group, `all` first.
+        public var groups: [GroupTimeline]
+        /// The rows of `narratives.csv` (not in `summary.json`).
+        public var rows: [Row]
+
+        enum CodingKeys: String, CodingKey { case windowDays, dayBoundaryOffsetSeconds, changePoints, emerging, groups }
+    }
+
+    /// Runs the analysis on a dataset.
+    public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
+        var engine = Engine(ds: ds, settings: self, offset: context.displayOffsetSeconds)
+        var groups: [GroupTimeline] = []
+        var rows: [Row] = []
+        let all = Array(0..<Int32(ds.posts.count))
+        let (g, r) = engine.timeline(group: "all", posts: all, accounts: ds.accountsInData.count)
+        groups.append(g)
+        rows += r
+        for (name, accounts) in Self.accountGroups(ds, context, clusters: clusters) {
+            let (g2, r2) = engine.timeline(group: name, posts: Self.posts(of: accounts, ds), accounts: accounts.count)
+            groups.append(g2)
+            rows += r2
+        }
+        return Result(windowDays: windowDays, dayBoundaryOffsetSeconds: context.displayOffsetSeconds,
+                      changePoints: groups[0].changePoints, emerging: groups[0].emerging, groups: groups, rows: rows)
+    }
+
+    /// The timeline of any set of accounts (for callers that define their own groups).
+    public func timeline(of accounts: [Int32], group: String, in ds: Dataset, offsetSeconds: Int = 0) -> (GroupTimeline, [Row]) {
+        var engine = Engine(ds: ds, settings: self, offset: offsetSeconds)
+        return engine.timeline(group: group, posts: Self.posts(of: accounts, ds), accounts: accounts.count)
+    }
+
+    static func posts(of accounts: [Int32], _ ds: Dataset) -> [Int32] {
+        var out: [Int32] = []
+        for a in accounts { for k in ds.postRange(of: a) { out.append(ds.postsByAccount[k]) } }
+        out.sort()
+        return out
+    }
+
+    /// Results whose `accounts.csv` columns define groups, and the columns read from them.
+    static let groupSources = ["coordination", "hijack"]
+
+    /// Groups from earlier results: accounts with `flagged` or `hijack_suspect` set, and the largest `cluster`s.
+    static func accountGroups(_ ds: Dataset, _ context: AnalysisContext, clusters: Int) -> [(String, [Int32])] {
+        var out: [(String, [Int32])] = []
+        var seen = Set<String>()
+        for source in groupSources {
+            guard let r = context.anyResult(named: source) else { continue }
+            for column in r.accountColumns(ds) where column.values.count == ds.accounts.count {
+                switch column.name {
+                case "flagged", "hijack_suspect":
+                    let members = (0..<Int32(ds.accounts.count)).filter { column.values[Int($0)] == "true" }
+                    if !members.isEmpty, seen.insert(column.name).inserted { out.append((column.name, members)) }
+                case "cluster":
+                    var byCluster: [String: [Int32]] = [:]
+                    for a in 0..<ds.accounts.count where !column.values[a].isEmpty { byCluster[column.values[a], default: []].append(Int32(a)) }
+                    let largest = byCluster.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
+                    for (c, members) in largest.prefix(clusters) where seen.insert("cluster:\(c)").inserted {
+                        out.append(("cluster:\(c)", members))
+                    }
+                default: continue
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension Narratives {
+    /// Counts per day, in compressed rows: the items of day `d` are `items[starts[d]..<starts[d+1]]`.
+    struct DayCounts {
+        var starts: [Int32] = [0]
+        var items: [Int32] = []
+        var counts: [Int32] = []
+        var totals: [Int] = []
+    }
+
+    /// Holds the tokenizer of the group being counted, which the reporting steps read terms from.
+    struct Engine {
+        let ds: Dataset
+        let settings: Narratives
+        let offset: Int64
+        var tokenizer = Tokenizer()
+
+        init(ds: Dataset, settings: Narratives, offset: Int) {
+            self.ds = ds
+            self.settings = settings
+            self.offset = Int64(offset)
+        }
+
+        func termString(_ id: Int32, hashtag: Bool) -> String { hashtag ? ds.hashtags[id] : tokenizer.term(id) }
+
+        mutating func timeline(group: String, posts: [Int32], accounts: Int) -> (GroupTimeline, [Row]) {
+            var g = GroupTimeline(group: group, accounts: accounts, posts: posts.count, termUses: 0, hashtagUses: 0,
+                                  firstDay: nil, lastDay: nil, topTerms: [], topHashtags: [], changePoints: [], emerging: [])
+            guard !posts.isEmpty else { return (g, []) }
+            // A fresh tokenizer per group: its running totals are then this group's.
+            tokenizer = Tokenizer()
+            // Bucket posts by day with a counting sort (posts come in input order, not time order).
+            var minDay = Int.max, maxDay = Int.min
+            for p in posts {
+                let d = CivilTime.dayNumber(ds.posts.time[Int(p)] + offset)
+                minDay = min(minDay, d); maxDay = max(maxDay, d)
+            }
+            let days = maxDay - minDay + 1
+            var dayStart = [Int32](repeating: 0, count: days + 1)
+            for p in posts { dayStart[CivilTime.dayNumber(ds.posts.time[Int(p)] + offset) - minDay + 1] += 1 }
+            for d in 0..<days { dayStart[d + 1] += dayStart[d] }
+            var fill = Array(dayStart.dropLast())
+            var byDay = [Int32](repeating: 0, count: posts.count)
+            for p in posts {
+                let d = CivilTime.dayNumber(ds.posts.time[Int(p)] + offset) - minDay
+                byDay[Int(fill[d])] = p
+                fill[d] += 1
+            }
+
+            let (terms, termTotal) = countTerms(dayStart: dayStart, byDay: byDay, days: days)
+            var tags = DayCounts()
+            var tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
+            var touched: [Int32] = []
+            var tagTotal = [Int](repeating: 0, count: ds.hashtags.count)
+            for d in 0..<days {
+                var tagUses = 0
+                for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
+                    for h in ds.posts.hashtags[Int(byDay[k])] {
+                        if tagAcc[Int(h)] == 0 { touched.append(h) }
+                        tagAcc[Int(h)] += 1
+                        tagUses += 1
+                    }
+                }
+                Self.close(&tags, &tagAcc, &tagTotal, &touched, total: tagUses)
+            }
+            g.termUses = terms.totals.reduce(0, +)
+            g.hashtagUses = tags.totals.reduce(0, +)
+            g.firstDay = CivilTime.isoDate(dayNumber: minDay)
+            g.lastDay = CivilTime.isoDate(dayNumber: maxDay)
+
+            // Vocabulary: the most used terms and hashtags (ties by id, so the choice is stable).
+            let vTerms = Self.topIDs(termTotal, settings.vocabulary)
+            let vTags = Self.topIDs(tagTotal, max(1, settings.vocabulary / 2))
+            g.topTerms = vTerms.prefix(settings.top * 2).map { tokenizer.term($0) }
+            g.topHashtags = vTags.prefix(settings.top * 2).map { ds.hashtags[$0] }
+            let vocab = Vocabulary(terms: vTerms, tags: vTags, termCapacity: termTotal.count, tagCapacity: tagTotal.count)
+            let matrix = Self.matrix(terms, tags, vocab, days: days)
+            g.changePoints = changePoints(matrix, vocab, days: days, minDay: minDay, group: group)
+            g.emerging = emerging(matrix, vocab, days: days, minDay: minDay)
+            let rows = tableRows(terms, tags, days: days, minDay: minDay, group: group)
+            return (g, rows)
+        }
+
+        /// Term counts per day, tokenised in chunks of consecutive days that run in parallel.
+        ///
+        /// Chunks depend only on the data (never on the core count), and merging them in order
+        /// assigns global term ids in first-seen order over the day-ordered posts — exactly what one
+        /// sequential pass gives — so results are identical at any thread count.
+        mutating func countTerms(dayStart: [Int32], byDay: [Int32], days: Int) -> (DayCounts, [Int]) {
+            let posts = Int(dayStart[days])
+            let chunks = max(1, min(16, days, posts / settings.chunkPosts))
+            // Day boundaries of chunks with about equal post counts.
+            var bounds = [0]
+            var d = 0
+            for c in 1..<chunks {
+                let target = posts * c / chunks
+                while d < days && Int(dayStart[d]) < target { d += 1 }
+                if d > bounds.last! { bounds.append(d) }
+            }
+            bounds.append(days)
+            let cuts = bounds
+            let parts = cuts.count - 1
+            let box = ChunkResults(count: parts)
+            let ds = self.ds
+            let work = { @Sendable (c: Int) in
+                var tk = Tokenizer()
+                var dc = DayCounts()
+                let arena = ds.posts.textArena
+                for d in cuts[c]..<cuts[c + 1] {
+                    for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
+                        arena.withBytes(ds.posts.text[Int(byDay[k])]) { tk.count($0) }
+                    }
+                    let n = tk.takeCounts { id, count in
+                        dc.items.append(id)
+                        dc.counts.append(count)
+                    }
+                    dc.starts.append(Int32(dc.items.count))
+                    dc.totals.append(n)
+                }
+                box.store(c, (tk, dc))
+            }
+            if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+            // Merge in chunk order: local ids map to global ids by interning each chunk's terms in local id order.
+            var out = DayCounts()
+            var total: [Int] = []
+            for c in 0..<parts {
+                let (tk, dc) = box.take(c)
+                var map = [Int32](repeating: -1, count: tk.termCount)
+                let local = tk.countedTotals()
+                for id in Int(tk.stopWordCount)..<tk.termCount where local[id] > 0 {
+                    let g = tk.terms.withBytes(Int32(id)) { tokenizer.internTerm($0) }
+                    map[id] = g
+                    if Int(g) >= total.count { total.append(contentsOf: repeatElement(0, count: Int(g) + 1 - total.count)) }
+                    total[Int(g)] += local[id]
+                }
+                for k in dc.items.indices { out.items.append(map[Int(dc.items[k])]) }
+                out.counts.append(contentsOf: dc.counts)
+                let base = out.starts.last!
+                out.starts.append(contentsOf: dc.starts.dropFirst().map { $0 + base })
+                out.totals.append(contentsOf: dc.totals)
+            }
+            if total.count < tokenizer.termCount { total.append(contentsOf: repeatElement(0, count: tokenizer.termCount - total.count)) }
+            return (out, total)
+        }
+
+        /// Moves a day's dense counts into the compressed rows and clears them.
+        static func close(_ dc: inout DayCounts, _ acc: inout [Int32], _ total: inout [Int], _ touched: inout [Int32], total n: Int) {
+            for t in touched {
+                dc.items.append(t)
+                dc.counts.append(acc[Int(t)])
+                total[Int(t)] += Int(acc[Int(t)])
+                acc[Int(t)] = 0
+            }
+            touched.removeAll(keepingCapacity: true)
+            dc.starts.append(Int32(dc.items.count))
+            dc.totals.append(n)
+        }
+
+        static func topIDs(_ totals: [Int], _ k: Int) -> [Int32] {
+            var c: [(Int, Int32)] = []
+            for (i, v) in totals.enumerated() where v > 0 { c.append((v, Int32(i))) }
+            c.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+            return c.prefix(k).map { $0.1 }
+        }
+
+        struct Vocabulary {
+            var terms: [Int32]
+            var tags: [Int32]
+            /// Term id to vocabulary slot, or -1.
+            var termSlot: [Int32]
+            var tagSlot: [Int32]
+            var count: Int { terms.count + tags.count }
+
+            init(terms: [Int32], tags: [Int32], termCapacity: Int, tagCapacity: Int) {
+                self.terms = terms
+                self.tags = tags
+                termSlot = [Int32](repeating: -1, count: termCapacity)
+                tagSlot = [Int32](repeating: -1, count: tagCapacity)
+                for (i, t) in terms.enumerated() { termSlot[Int(t)] = Int32(i) }
+                for (i, t) in tags.enumerated() { tagSlot[Int(t)] = Int32(terms.count + i) }
+            }
+            func isTag(_ slot: Int) -> Bool { slot >= terms.count }
+            func id(_ slot: Int) -> Int32 { slot < terms.count ? terms[slot] : tags[slot - terms.count] }
+        }
+
+        /// Day-by-vocabulary counts, sparse per day: `(slot, count)` pairs.
+        struct Matrix {
+            var starts: [Int32]
+            var slots: [Int32]
+            var counts: [Int32]
+            func row(_ d: Int) -> Range<Int> { Int(starts[d])..<Int(starts[d + 1]) }
+        }
+
+        static func matrix(_ terms: DayCounts, _ tags: DayCounts, _ v: Vocabulary, days: Int) -> Matrix {
+            var m = Matrix(starts: [0], slots: [], counts: [])
+            for d in 0..<days {
+                for k in Int(terms.starts[d])..<Int(terms.starts[d + 1]) {
+                    let s = v.termSlot[Int(terms.items[k])]
+                    if s >= 0 { m.slots.append(s); m.counts.append(terms.counts[k]) }
+                }
+                for k in Int(tags.starts[d])..<Int(tags.starts[d + 1]) {
+                    let s = v.tagSlot[Int(tags.items[k])]
+                    if s >= 0 { m.slots.append(s); m.counts.append(tags.counts[k]) }
+                }
+                m.starts.append(Int32(m.slots.count))
+            }
+            return m
+        }
+
+        /// Jensen-Shannon divergence (base 2) of two count vectors over the slots listed in `support`.
+        static func jsd(_ l: [Double], _ r: [Double], _ lt: Double, _ rt: Double, _ support: [Int32]) -> Double {
+            guard lt > 0, rt > 0 else { return 0 }
+            var s = 0.0
+            for k in support {
+                let p = l[Int(k)] / lt, q = r[Int(k)] / rt
+                let m = 0.5 * (p + q)
+                if m == 0 { continue }
+                if p > 0 { s += p * log2(p / m) }
+                if q > 0 { s += q * log2(q / m) }
+            }
+            return max(0, 0.5 * s)
+        }
+
+        func changePoints(_ m: Matrix, _ v: Vocabulary, days: Int, minDay: Int, group: String) -> [ChangePoint] {
+            let w = settings.windowDays
+            guard days >= 2 * w else { return [] }
+            let vn = v.count
+            var dayTotal = [Double](repeating: 0, count: days)
+            for d in 0..<days { for k in m.row(d) { dayTotal[d] += Double(m.counts[k]) } }
+            // Sliding windows: left = [d-w, d), right = [d, d+w).
+            var left = [Double](repeating: 0, count: vn), right = left
+            var lt = 0.0, rt = 0.0
+            // Slots used in the current 2w days, collected with a stamp instead of a sort.
+            var stamp = [Int](repeating: -1, count: vn)
+            var support: [Int32] = []
+            func add(_ d: Int, _ into: inout [Double], _ sign: Double) { for k in m.row(d) { into[Int(m.slots[k])] += sign * Double(m.counts[k]) } }
+            for d in 0..<w { add(d, &left, 1); lt += dayTotal[d] }
+            for d in w..<(2 * w) { add(d, &right, 1); rt += dayTotal[d] }
+            var distance = [Double](repeating: -1, count: days)
+            var d = w
+            while true {
+                if lt >= Double(settings.minTokens) && rt >= Double(settings.minTokens) {
+                    support.removeAll(keepingCapacity: true)
+                    for k in (d - w)..<(d + w) {
+                        for j in m.row(k) where stamp[Int(m.slots[j])] != d { stamp[Int(m.slots[j])] = d; support.append(m.slots[j]) }
+                    }
+                    distance[d] = Self.jsd(left, right, lt, rt, support).squareRoot()
+                }
+                guard d + w < days else { break }
+                // Slide by one day.
+                add(d - w, &left, -1); lt -= dayTotal[d - w]
+                add(d, &left, 1); lt += dayTotal[d]
+                add(d, &right, -1); rt -= dayTotal[d]
+                add(d + w, &right, 1); rt += dayTotal[d + w]
+                d += 1
+            }
+            // Candidates: the highest distance within ±w days (earliest on ties), strongest first.
+            var candidates: [Int] = []
+            for c in w..<days where distance[c] > 0 {
+                var isMax = true
+                for o in max(0, c - w)...min(days - 1, c + w) where o != c {
+                    if distance[o] > distance[c] || (distance[o] == distance[c] && o < c) { isMax = false; break }
+                }
+                if isMax { candidates.append(c) }
+            }
+            candidates.sort { distance[$0] != distance[$1] ? distance[$0] > distance[$1] : $0 < $1 }
+            var found: [(Int, Double, Double)] = []
+            var tested = 0
+            for c in candidates {
+                if found.count >= settings.maxChangePoints || tested >= settings.maxChangePoints * 4 { break }
+                tested += 1
+                let (p, chance) = permutationP(m, dayTotal, c: c, observed: distance[c], vn: vn)
+                if p <= settings.alpha && distance[c] >= settings.minEffect * chance { found.append((c, p, chance)) }
+            }
+            var out: [ChangePoint] = []
+            for (rank, (c, p, chance)) in found.enumerated() {
+                var l = [Double](repeating: 0, count: vn), r = l
+                for k in (c - w)..<c { add(k, &l, 1) }
+                for k in c..<(c + w) { add(k, &r, 1) }
+                let lt = l.reduce(0, +), rt = r.reduce(0, +)
+                let mixed = movers(l, r, lt, rt, v, onlyTags: false)
+                let tags = movers(l, r, lt, rt, v, onlyTags: true)
+                out.append(ChangePoint(date: CivilTime.isoDate(dayNumber: minDay + c), group: group, distance: distance[c], pValue: p,
+                                       chanceDistance: chance, rank: rank + 1, beforeFrom: CivilTime.isoDate(dayNumber: minDay + c - w),
+                                       afterTo: CivilTime.isoDate(dayNumber: minDay + c + w - 1), beforeTokens: Int(lt), afterTokens: Int(rt),
+                                       rising: mixed.0, falling: mixed.1, risingHashtags: tags.0, fallingHashtags: tags.1))
+            }
+            out.sort { $0.date < $1.date }
+            return out
+        }
+
+        /// Share of day splits of the 2w days around `c` whose distance reaches the observed one.
+        func permutationP(_ m: Matrix, _ dayTotal: [Double], c: Int, observed: Double, vn: Int) -> (Double, Double) {
+            let w = settings.windowDays
+            var pool = Array((c - w)..<(c + w))
+            var total = [Double](repeating: 0, count: vn)
+            var support: [Int32] = []
+            var grand = 0.0
+            for d in pool {
+                for k in m.row(d) {
+                    if total[Int(m.slots[k])] == 0 { support.append(m.slots[k]) }
+                    total[Int(m.slots[k])] += Double(m.counts[k])
+                }
+                grand += dayTotal[d]
+            }
+            var l = [Double](repeating: 0, count: vn), r = l
+            var rng = SeededGenerator(seed: settings.seed).fork(UInt64(c))
+            var reached = 0, sum = 0.0, done = 0
+            for _ in 0..<settings.permutations {
+                // Partial Fisher-Yates: the first w days of the pool form the left side.
+                for i in 0..<w {
+                    let j = i + Int(rng.next() % UInt64(pool.count - i))
+                    pool.swapAt(i, j)
+                }
+                for k in support { l[Int(k)] = 0 }
+                var lt = 0.0
+                for i in 0..<w { let d = pool[i]; for k in m.row(d) { l[Int(m.slots[k])] += Double(m.counts[k]) }; lt += dayTotal[d] }
+                for k in support { r[Int(k)] = total[Int(k)] - l[Int(k)] }
+                let dist = Self.jsd(l, r, lt, grand - lt, support).squareRoot()
+                sum += dist
+                done += 1
+                if dist >= observed - 1e-12 {
+                    reached += 1
+                    // Already above alpha: no need for the remaining permutations.
+                    if Double(reached + 1) / Double(settings.permutations + 1) > settings.alpha { break }
+                }
+            }
+            // A stopped test reports the p-value of the permutations that would at least follow.
+            return (Double(reached + 1) / Double(settings.permutations + 1), sum / Double(max(done, 1)))
+        }
+
+        func movers(_ l: [Double], _ r: [Double], _ lt: Double, _ rt: Double, _ v: Vocabulary, onlyTags: Bool) -> ([Mover], [Mover]) {
+            var deltas: [(Double, Int)] = []
+            for s in 0..<v.count where (!onlyTags || v.isTag(s)) && (l[s] > 0 || r[s] > 0) {
+                deltas.append(((rt > 0 ? r[s] / rt : 0) - (lt > 0 ? l[s] / lt : 0), s))
+            }
+            func mover(_ s: Int) -> Mover {
+                Mover(term: termString(v.id(s), hashtag: v.isTag(s)), kind: v.isTag(s) ? "hashtag" : "term",
+                      before: Int(l[s]), after: Int(r[s]), beforeShare: lt > 0 ? l[s] / lt : 0, afterShare: rt > 0 ? r[s] / rt : 0)
+            }
+            let up = deltas.filter { $0.0 > 0 }.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.prefix(settings.top).map { mover($0.1) }
+            let down = deltas.filter { $0.0 < 0 }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.prefix(settings.top).map { mover($0.1) }
+            return (up, down)
+        }
+
+        /// Items whose use in some window far exceeds their earlier rate (over up to four windows before).
+        func emerging(_ m: Matrix, _ v: Vocabulary, days: Int, minDay: Int) -> [EmergingItem] {
+            let w = settings.windowDays
+            let vn = v.count
+            // Dense per-slot daily series via prefix sums, one slot at a time would cost days×V; build once.
+            var series = [Int32](repeating: 0, count: vn * (days + 1))
+            for d in 0..<days { for k in m.row(d) { series[Int(m.slots[k]) * (days + 1) + d + 1] = m.counts[k] } }
+            var out: [(Double, EmergingItem)] = []
+            for s in 0..<vn {
+                let base = s * (days + 1)
+                var first = -1
+                for d in 0..<days where series[base + d + 1] > 0 { first = d; break }
+                for d in 0..<days { series[base + d + 1] += series[base + d] }
+                let total = Int(series[base + days])
+                guard first >= 0 else { continue }
+                var best = 0.0, bestDay = -1, bestUses = 0, bestExpected = 0.0
+                // A jump needs at least one window of history to jump from.
+                var d = w
+                while d < days {
+                    let end = min(days, d + w)
+                    let uses = Int(series[base + end] - series[base + d])
+                    let from = max(0, d - 4 * w)
+                    let expected = Double(series[base + d] - series[base + from]) / Double(d - from) * Double(end - d)
+                    let excess = Double(uses) - expected
+                    if uses >= settings.minEmerging && Double(uses) >= 5 * (expected + 1) && excess > best {
+                        best = excess; bestDay = d; bestUses = uses; bestExpected = expected
+                    }
+                    d += 1
+                }
+                guard bestDay >= 0 else { continue }
+                out.append((best, EmergingItem(term: termString(v.id(s), hashtag: v.isTag(s)), kind: v.isTag(s) ? "hashtag" : "term",
+                                               firstSeen: CivilTime.isoDate(dayNumber: minDay + first),
+                                               jumpDate: CivilTime.isoDate(dayNumber: minDay + bestDay),
+                                               expected: bestExpected, uses: bestUses, total: total)))
+            }
+            out.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1.term < $1.1.term }
+            return out.prefix(settings.top * 3).map { $0.1 }
+        }
+
+        /// The most used items per day and per ISO week.
+        func tableRows(_ terms: DayCounts, _ tags: DayCounts, days: Int, minDay: Int, group: String) -> [Row] {
+            var rows: [Row] = []
+            var top = TopK(k: settings.csvTop)
+            func emit(_ period: String, termTotal: Int, tagTotal: Int) {
+                for key in top.drainSorted() {
+                    let (id, c, isTag) = TopK.unpack(key)
+                    let total = isTag ? tagTotal : termTotal
+                    rows.append(Row(period: period, group: group, term: isTag ? "#" + ds.hashtags[id] : tokenizer.term(id),
+                                    count: Int(c), share: total > 0 ? Double(c) / Double(total) : 0))
+                }
+            }
+            for d in 0..<days where terms.totals[d] + tags.totals[d] > 0 {
+                for k in Int(terms.starts[d])..<Int(terms.starts[d + 1]) { top.offer(terms.items[k], terms.counts[k], isTag: false) }
+                for k in Int(tags.starts[d])..<Int(tags.starts[d + 1]) { top.offer(tags.items[k], tags.counts[k], isTag: true) }
+                emit(CivilTime.isoDate(dayNumber: minDay + d), termTotal: terms.totals[d], tagTotal: tags.totals[d])
+            }
+            // Weeks: fold the days of each ISO week together.
+            var termAcc = [Int32](repeating: 0, count: tokenizer.termCount), tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
+            var touchedTerms: [Int32] = [], touchedTags: [Int32] = []
+            var d = 0
+            while d < days {
+                let week = ISOWeek(dayNumber: minDay + d)
+                var end = d
+                var tt = 0, ht = 0
+                while end < days && ISOWeek(dayNumber: minDay + end) == week {
+                    for k in Int(terms.starts[end])..<Int(terms.starts[end + 1]) {
+                        let t = Int(terms.items[k])
+                        if termAcc[t] == 0 { touchedTerms.append(Int32(t)) }
+                        termAcc[t] += terms.counts[k]
+                    }
+                    for k in Int(tags.starts[end])..<Int(tags.starts[end + 1]) {
+                        let t = Int(tags.items[k])
+                        if tagAcc[t] == 0 { touchedTags.append(Int32(t)) }
+                        tagAcc[t] += tags.counts[k]
+                    }
+                    tt += terms.totals[end]; ht += tags.totals[end]
+                    end += 1
+                }
+                for t in touchedTerms { top.offer(t, termAcc[Int(t)], isTag: false); termAcc[Int(t)] = 0 }
+                for t in touchedTags { top.offer(t, tagAcc[Int(t)], isTag: true); tagAcc[Int(t)] = 0 }
+                touchedTerms.removeAll(keepingCapacity: true); touchedTags.removeAll(keepingCapacity: true)
+                if tt + ht > 0 { emit(week.description, termTotal: tt, tagTotal: ht) } else { _ = top.drainSorted() }
+                d = end
+            }
+            return rows
+        }
+    }
+}
+
+/// The `k` best items of a stream by (count, terms before hashtags, lower id), kept in a min-heap of
+/// packed keys so that the many items used once cost one comparison each.
+struct TopK {
+    let k: Int
+    private var heap: [UInt64] = []
+
+    init(k: Int) { self.k = k; heap.reserveCapacity(k) }
+
+    static func pack(_ id: Int32, _ count: Int32, isTag: Bool) -> UInt64 {
+        UInt64(UInt32(count)) << 33 | (isTag ? 0 : 1) << 32 | UInt64(UInt32.max - UInt32(id))
+    }
+
+    static func unpack(_ key: UInt64) -> (Int32, Int32, Bool) {
+        (Int32(UInt32.max - UInt32(truncatingIfNeeded: key)), Int32(key >> 33), key >> 32 & 1 == 0)
+    }
+
+    mutating func offer(_ id: Int32, _ count: Int32, isTag: Bool) {
+        let key = Self.pack(id, count, isTag: isTag)
+        if heap.count < k {
+            heap.append(key)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if heap[parent] <= heap[i] { break }
+                heap.swapAt(parent, i)
+                i = parent
+            }
+        } else if key > heap[0] {
+            heap[0] = key
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && heap[l] < heap[m] { m = l }
+                if r < heap.count && heap[r] < heap[m] { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    /// The kept keys, best first; empties the heap.
+    mutating func drainSorted() -> [UInt64] {
+        let out = heap.sorted(by: >)
+        heap.removeAll(keepingCapacity: true)
+        return out
+    }
+}
+
+/// An ISO 8601 week (`2020-W04`): weeks start on Monday; week 1 holds the year's first Thursday.
+public struct ISOWeek: Hashable, Sendable, CustomStringConvertible {
+    /// ISO week-numbering year.
+    public var year: Int
+    /// ISO week number, 1...53.
+    public var week: Int
+
+    /// The ISO week of a day number (days since 1970-01-01).
+    public init(dayNumber d: Int) {
+        let thursday = d - CivilTime.weekday(dayNumber: d) + 3
+        year = CivilTime.date(days: thursday).year
+        week = (thursday - CivilTime.days(year: year, month: 1, day: 1)) / 7 + 1
+    }
+
+    /// `YYYY-Www`.
+    public var description: String { "\(year)-W\(week < 10 ? "0" : "")\(week)" }
+}
+
+/// Per-chunk results written by parallel workers, each to its own index.
+private final class ChunkResults: @unchecked Sendable {
+    private var results: [(Tokenizer, Narratives.DayCounts)?]
+    private let lock = NSLock()
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func store(_ i: Int, _ value: (Tokenizer, Narratives.DayCounts)) {
+        lock.lock(); defer { lock.unlock() }
+        results[i] = value
+    }
+
+    func take(_ i: Int) -> (Tokenizer, Narratives.DayCounts) {
+        lock.lock(); defer { lock.unlock() }
+        defer { results[i] = nil }
+        return results[i]!
+    }
+}

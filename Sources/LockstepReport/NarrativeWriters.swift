@@ -1,0 +1,61 @@
+import Foundation
+import LockstepAnalysis
+import LockstepCore
+
+/// Writes `narratives.csv`: the most used terms and hashtags per day and ISO week, per group.
+///
+/// Columns `period,group,term,count,share`; `period` is `YYYY-MM-DD` or `YYYY-Www`, hashtags keep
+/// their `#`, and `share` is of all term uses (hashtag uses, for hashtags) in that period and group.
+public enum NarrativesCSV: ArtifactWriter {
+    /// The file this writer writes.
+    public static let fileName = "narratives.csv"
+    /// The header row.
+    public static let columns = ["period", "group", "term", "count", "share"]
+
+    /// Writes the file when the run holds the result it needs; returns the file names written.
+    public static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+        guard let r = run.context.result(of: Narratives.self) else { return [] }
+        var out = CSVOutput(header: columns)
+        for row in r.rows {
+            out.row([row.period, row.group, row.term, String(row.count), CSVNumber.format(row.share)])
+        }
+        try out.write(to: directory.appendingPathComponent(fileName))
+        return [fileName]
+    }
+}
+
+/// Writes `follower_surges.csv`: one row per surge (nothing when the run had no follower lists).
+///
+/// Columns `target,start,end,size,fresh,created_from,created_to,newest_position,oldest_position,
+/// per_day,baseline_per_day`; dates `YYYY-MM-DD`, `start`/`end` estimated follow days (lower bounds).
+public enum FollowerSurgesCSV: ArtifactWriter {
+    /// The file this writer writes.
+    public static let fileName = "follower_surges.csv"
+    /// The header row.
+    public static let columns = ["target", "start", "end", "size", "fresh", "created_from", "created_to",
+                                 "newest_position", "oldest_position", "per_day", "baseline_per_day"]
+
+    /// Writes the file when the run holds the result it needs; returns the file names written.
+    public static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+        guard let r = run.context.result(of: FollowerSurges.self), r.hasInput else { return [] }
+        var out = CSVOutput(header: columns)
+        for s in r.surges {
+            out.row([s.target, s.start, s.end, String(s.size), String(s.fresh), s.createdFrom, s.createdTo,
+                     String(s.newestPosition), String(s.oldestPosition), CSVNumber.format(s.perDay), CSVNumber.format(s.baselinePerDay)])
+        }
+        try out.write(to: directory.appendingPathComponent(fileName))
+        return [fileName]
+    }
+}
+
+/// Numbers in CSV cells: at most six significant decimals, no exponent, so files diff cleanly.
+enum CSVNumber {
+    static func format(_ x: Double) -> String {
+        guard x.isFinite else { return "" }
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
+        var s = String(format: "%.6f", x)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+}
