@@ -36,7 +36,11 @@ public enum HTMLReport: ArtifactWriter {
     static let sections: [any ReportSection.Type] = [
         OverviewSection.self,
         FindingsSection.self,
+        CoordinationSection.self,
         ScheduleSection.self,
+        NarrativesSection.self,
+        HijackSection.self,
+        FollowerSurgesSection.self,
         FingerprintSection.self,
         ActiveAccountsSection.self,
         InputSection.self,

@@ -1,7 +1,7 @@
 /// Inline SVG charts: no scripts, no remote assets, every label escaped.
 public enum SVGChart {
     /// Horizontal bars, one per labelled value (languages, clients, hashtags).
-    public static func bars(_ items: [(label: String, value: Double)], title: String, width: Int = 560, valueFormat: (Double) -> String = { HTML.number($0) }) -> String {
+    public static func bars(_ items: [(label: String, value: Double)], title: String, width: Int = 520, valueFormat: (Double) -> String = { HTML.number($0) }) -> String {
         guard !items.isEmpty else { return "" }
         let rowH = 20, labelW = 190, top = 24
         let h = top + items.count * rowH + 6
