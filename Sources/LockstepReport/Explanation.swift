@@ -38,7 +38,7 @@ public enum Explanation {
         if !v("language").isEmpty { profile += ", account language \(v("language"))" }
         out.append(profile + ".")
 
-        let finding = ((summary["findings"] as? [String: Any])?["accounts"] as? [[String: Any]])?.first { $0["account"] as? String == id }
+        let finding = EvidenceWriter.read(account: id, in: dir)
         if v("flagged") == "true" {
             var s = "FLAGGED with score \(v("score"))"
             if !v("role").isEmpty { s += " as \(v("role"))" }
@@ -48,10 +48,10 @@ public enum Explanation {
             out.append("Not flagged: score \(v("score")) is below the threshold\(threshold(summary)).")
         }
 
-        if let evidence = finding?["evidence"] as? [[String: Any]], !evidence.isEmpty {
+        if let evidence = finding?.evidence, !evidence.isEmpty {
             out.append("\nEvidence (weight, reason code):")
             for e in evidence {
-                out.append(String(format: "  - %.2f  %@ — %@", e["weight"] as? Double ?? 0, e["code"] as? String ?? "", e["detail"] as? String ?? ""))
+                out.append("  - \(String(format: "%.2f", e.weight))  \(e.code) — \(e.detail)")
             }
         } else if !v("reasons").isEmpty {
             out.append("\nReason codes: \(v("reasons").replacingOccurrences(of: ";", with: ", ")).")
@@ -86,15 +86,14 @@ public enum Explanation {
             if let h = hijackEntry(summary, id) { out.append("    " + h) }
         }
 
-        if let partners = finding?["partners"] as? [[String: Any]], !partners.isEmpty {
+        if let partners = finding?.partners, !partners.isEmpty {
             out.append("\nStrongest coordination partners (shared items with both times, this account first):")
             for p in partners {
-                let ph = (p["handle"] as? String).map { $0.isEmpty ? (p["account"] as? String ?? "") : "@" + $0 } ?? ""
-                var s = "  - \(ph): \(p["trace"] as? String ?? "") × \(p["weight"] as? Int ?? 0)"
-                if let pv = p["pValue"] as? Double { s += String(format: ", p = %.3g", pv) }
-                s += "; this account acted first \(p["leads"] as? Int ?? 0) time(s), the partner \(p["follows"] as? Int ?? 0)"
+                var s = "  - \(p.handle.isEmpty ? p.account : "@" + p.handle): \(p.trace) × \(p.weight)"
+                if let pv = p.pValue { s += ", p = \(String(format: "%.3g", pv))" }
+                s += "; this account acted first \(p.leads) time(s), the partner \(p.follows)"
                 out.append(s)
-                for ex in (p["examples"] as? [String] ?? []).prefix(3) { out.append("      \(ex)") }
+                for ex in p.examples.prefix(3) { out.append("      \(ex)") }
             }
         } else if let edges = try? SimpleCSV.read(dir.appendingPathComponent("edges.csv")) {
             let ec = Dictionary(edges.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })

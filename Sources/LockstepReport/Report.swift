@@ -17,6 +17,7 @@ public enum ResultsWriter {
         EdgesCSVWriter.self, ClustersCSVWriter.self, GEXFWriter.self, GraphMLWriter.self,
         NarrativesCSV.self,
         FollowerSurgesCSV.self,
+        EvidenceWriter.self,
         HTMLReport.self,
     ]
 

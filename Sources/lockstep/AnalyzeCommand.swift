@@ -76,9 +76,12 @@ struct Analyze: ParsableCommand {
                 }
                 ingest.format = f
             }
+            let clock = ContinuousClock()
+            let started = clock.now
             let bar = ProgressBar(enabled: !quiet)
             var dataset = try Ingest.load(inputs, options: ingest) { p in bar.update(p) }
             bar.finish()
+            let ingestSeconds = Self.seconds(clock.now - started)
             if let tz { context.displayOffsetSeconds = DisplayZone.offsetSeconds(tz, dataset: dataset) ?? 0 }
             let lists = followers + dataset.accounting.skipped.filter { $0.kind == "followers" }.map(\.file)
             if !lists.isEmpty {
@@ -103,13 +106,23 @@ struct Analyze: ParsableCommand {
                 if !quiet { Terminal.err("running \(name)") }
             }
             let dir = URL(fileURLWithPath: out)
+            let writeStart = clock.now
             let written = try ResultsWriter.write(dataset: dataset, run: run, inputs: inputs, directory: dir)
+            if !quiet {
+                let parts = ["read \(String(format: "%.2f", ingestSeconds)) s"] + run.order.map { "\($0) \(String(format: "%.2f", run.seconds[$0] ?? 0)) s" }
+                    + ["write \(String(format: "%.2f", Self.seconds(clock.now - writeStart))) s", "total \(String(format: "%.2f", Self.seconds(clock.now - started))) s"]
+                Terminal.err("timings: " + parts.joined(separator: ", "))
+            }
             if !quiet {
                 if let o = run.context.result(of: Overview.self) { Terminal.err(o.headline) }
                 Terminal.err("wrote \(written.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
             }
         }
     }
+}
+
+extension Analyze {
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 }
 
 /// `lockstep analyses`: the catalogue with parameters and defaults.

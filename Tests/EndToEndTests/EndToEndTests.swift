@@ -142,3 +142,24 @@ func row(_ id: Int, user: String, time: String, text: String = "hi", followers: 
         #expect(o["medianFollowers"] as? Double == 2)
     }
 }
+
+@Suite struct ExplainTests {
+    @Test func explainsAFlaggedAccountWithItsEvidenceAndPartners() throws {
+        let out = tempDir()
+        let r = try Binary.run(["analyze", repoRoot.appendingPathComponent("Examples/troll-factory").path, "--out", out.path, "-q"])
+        try #require(r.status == 0, "stderr: \(r.stderr)")
+        let evidence = try String(contentsOf: out.appendingPathComponent("evidence.jsonl"), encoding: .utf8)
+        let first = try #require(evidence.split(separator: "\n").first)
+        let obj = try JSONSerialization.jsonObject(with: Data(first.utf8)) as! [String: Any]
+        let id = obj["account"] as! String
+        let e = try Binary.run(["explain", id, "--results", out.path])
+        #expect(e.status == 0)
+        #expect(e.stdout.contains("FLAGGED with score"))
+        #expect(e.stdout.contains("Evidence (weight, reason code):"))
+        for code in (obj["evidence"] as! [[String: Any]]).map({ $0["code"] as! String }) {
+            #expect(e.stdout.contains(code), "explain omits \(code)")
+        }
+        let missing = try Binary.run(["explain", "no-such-account", "--results", out.path])
+        #expect(missing.status == 66 && missing.stderr.contains("no account 'no-such-account'"))
+    }
+}

@@ -93,14 +93,15 @@ public struct Findings: Analysis {
         public var byRole: [String: Int]
         /// Counts of each reason code among flagged accounts.
         public var reasonsAmongFlagged: [String: Int]
-        /// Flagged accounts, highest score first, with their evidence.
+        /// Flagged accounts, highest score first, with their evidence (written to `evidence.jsonl`,
+        /// one account a line, rather than into summary.json, which stays small).
         public var accounts: [AccountFinding]
         /// Per account id (not in the JSON): score, or -1 when not scored.
         var scores: [Double]
         var roles: [String?]
         var codes: [Int32: [String]]
 
-        enum CodingKeys: String, CodingKey { case threshold, accountsScored, flagged, byRole, reasonsAmongFlagged, accounts }
+        enum CodingKeys: String, CodingKey { case threshold, accountsScored, flagged, byRole, reasonsAmongFlagged }
 
         public func score(of a: Int32) -> Double? { scores[Int(a)] < 0 ? nil : scores[Int(a)] }
         public func isFlagged(_ a: Int32) -> Bool { scores[Int(a)] >= threshold }

@@ -1,0 +1,40 @@
+import Foundation
+import LockstepAnalysis
+import LockstepCore
+
+/// Writes `evidence.jsonl`: one flagged account a line, highest score first, with every piece of
+/// evidence and its strongest partners — what `lockstep explain` and a case file read back.
+public enum EvidenceWriter: ArtifactWriter {
+    public static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+        guard let f = run.context.result(of: Findings.self) else { return [] }
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var out = Data()
+        for a in f.accounts {
+            out.append(try enc.encode(a))
+            out.append(0x0A)
+        }
+        try out.write(to: directory.appendingPathComponent("evidence.jsonl"), options: .atomic)
+        return ["evidence.jsonl"]
+    }
+
+    /// Reads one account's line back (by account id), or nil.
+    public static func read(account: String, in directory: URL) -> Findings.AccountFinding? {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("evidence.jsonl")) else { return nil }
+        let needle = Data("\"account\":\"".utf8) + Data(JSONEncoder.escapedString(account).utf8) + Data("\"".utf8)
+        for line in data.split(separator: 0x0A) where line.range(of: needle) != nil {
+            return try? JSONDecoder().decode(Findings.AccountFinding.self, from: Data(line))
+        }
+        return nil
+    }
+}
+
+extension JSONEncoder {
+    /// A string as JSONEncoder writes it inside quotes (without the quotes).
+    static func escapedString(_ s: String) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.withoutEscapingSlashes]
+        let d = (try? enc.encode(s)) ?? Data()
+        return String(decoding: d.dropFirst().dropLast(), as: UTF8.self)
+    }
+}
