@@ -34,8 +34,8 @@ public enum CSVDriver {
             var fields = FieldBuffer()
             defer { fields.free() }
             var pos = start
-            var nl = 0
-            guard case .ok = CSVScan.parseRow(p, &pos, b.count, &fields, &nl, delimiter) else { return nil }
+            guard case .ok = CSVScan.parseRow(p, &pos, b.count, &fields, delimiter) else { return nil }
+            let nl = CSVScan.countByte(p + start, pos - start, 10)
             var names: [String] = []
             for i in 0..<fields.count {
                 names.append(String(decoding: UnsafeRawBufferPointer(start: p + fields.starts[i], count: fields.ends[i] - fields.starts[i]), as: UTF8.self)
@@ -81,16 +81,13 @@ public enum CSVDriver {
         while true {
             try fill()
             if buf.isEmpty { break }
-            var regionEnd = buf.count
-            if !eof {
-                guard let b = CSVScan.lastRowBoundary(buf) else {
-                    // One row longer than the block: read more before cutting.
-                    blockSize *= 2
-                    continue
-                }
-                regionEnd = b
+            let parts0 = max(1, min(options.workers * 2, buf.count / (256 << 10)))
+            guard let cuts = CSVScan.cut(buf, parts: parts0, atEnd: eof, workers: options.workers) else {
+                // One row longer than the block: read more before cutting.
+                blockSize *= 2
+                continue
             }
-            let cuts = CSVScan.split(buf, end: regionEnd, parts: max(1, min(options.workers * 2, regionEnd / (256 << 10))))
+            let regionEnd = cuts.last!
             let parts = cuts.count - 1
             let results = Slots<ChunkResult>(parts)
             let prototype = handlerPrototype
@@ -168,12 +165,14 @@ public enum CSVDriver {
         var fields = FieldBuffer()
         defer { fields.free() }
         var pos = start
-        var nl = 0
+        let counter = UnsafeMutablePointer<LineCounter>.allocate(capacity: 1)
+        counter.initialize(to: LineCounter(base: UnsafePointer(p), start: start))
+        defer { counter.deinitialize(count: 1); counter.deallocate() }
         do {
             while pos < end {
                 let rowStart = pos
-                let rowLine = nl
-                let status = CSVScan.parseRow(p, &pos, end, &fields, &nl, separator.byte)
+                let status = CSVScan.parseRow(p, &pos, end, &fields, separator.byte)
+                var rowLine: Int { counter.pointee.lines(upTo: rowStart) }
                 // Blank lines are not rows.
                 if fields.count == 1 && fields.ends[0] == fields.starts[0] {
                     if case .ok = status { continue }
@@ -199,18 +198,16 @@ public enum CSVDriver {
                                          "found byte 0x\(String(p[badAt], radix: 16, uppercase: true)) that is not valid UTF-8, expected UTF-8 text")
                         continue
                     }
-                    let row = CSVRow(base: p, starts: fields.starts, ends: fields.ends, count: fields.count, line: rowLine, rowStart: rowStart)
+                    let row = CSVRow(base: p, starts: fields.starts, ends: fields.ends, count: fields.count, lines: counter, rowStart: rowStart)
                     if try handler.row(row, builder: &r.builder, log: &r.log) { r.rowsUsed += 1 }
                 case .unbalancedQuote(let col):
                     try r.log.reject(line: rowLine, column: col, .unbalancedQuote,
                                      "found a quoted field that never closes (\(isLast ? "the file ends" : "the block ends") inside it), expected a closing quote")
                     pos = CSVScan.nextLine(p, from: rowStart, end: end)
-                    nl = rowLine + 1
                 case .junkAfterQuote(let col, let c):
                     try r.log.reject(line: rowLine, column: col, .unbalancedQuote,
                                      "found '\(Character(Unicode.Scalar(c)))' after a closing quote, expected a comma or a line break (is a quote inside the field not doubled?)")
                     pos = CSVScan.nextLine(p, from: rowStart, end: end)
-                    nl = rowLine + 1
                 }
             }
         } catch let e as Rejection {
@@ -218,12 +215,66 @@ public enum CSVDriver {
         } catch {
             r.error = Rejection(file: file, line: 0, reason: .missingValue, detail: "\(error)")
         }
-        r.newlines = nl
+        r.newlines = counter.pointee.lines(upTo: end)
         return r
     }
 }
 
 extension CSVScan {
+    /// Cut positions for a block: `[0, c1, ..., end]`, where `end` is the last row boundary (the
+    /// buffer's end at end of input) and each cut starts a row. Quotes are counted once, in
+    /// parallel slices; prefix sums give the quote parity at each slice start, and each cut is the
+    /// first line break at even parity after its slice start. Nil when no row ends in the block.
+    static func cut(_ buf: [UInt8], parts: Int, atEnd: Bool, workers: Int) -> [Int]? {
+        let n = buf.count
+        guard n > 0 else { return nil }
+        return buf.withUnsafeBufferPointer { b -> [Int]? in
+            let p = b.baseAddress!
+            let slices = max(parts, 1)
+            let len = (n + slices - 1) / slices
+            let counts = Slots<Int>(slices)
+            let shared = SharedConstBytes(p: p)
+            let body: @Sendable (Int) -> Void = { k in
+                let lo = min(k * len, n), hi = min(lo + len, n)
+                counts[k] = countByte(shared.p + lo, hi - lo, 34)
+            }
+            if slices == 1 || workers < 2 { for k in 0..<slices { body(k) } } else { DispatchQueue.concurrentPerform(iterations: slices, execute: body) }
+            var before = [Int](repeating: 0, count: slices + 1)
+            for k in 0..<slices { before[k + 1] = before[k] + counts[k]! }
+            var end = n
+            if !atEnd {
+                // Walk back from the end to the last line break preceded by an even number of quotes.
+                var quotesAfter = 0
+                var i = n - 1
+                var found = -1
+                while i >= 0 {
+                    let c = p[i]
+                    if c == 34 { quotesAfter += 1 } else if c == 10 && (before[slices] - quotesAfter) % 2 == 0 { found = i + 1; break }
+                    i -= 1
+                }
+                guard found > 0 else { return nil }
+                end = found
+            }
+            var cuts = [0]
+            for k in 1..<slices {
+                let start = k * len
+                if start >= end { break }
+                var parity = before[k] % 2
+                var i = start
+                var found = -1
+                while i < end {
+                    let c = p[i]
+                    if c == 34 { parity ^= 1 } else if c == 10 && parity == 0 { found = i + 1; break }
+                    i += 1
+                }
+                if found < 0 || found >= end { break }
+                if found > cuts.last! { cuts.append(found) }
+            }
+            cuts.append(end)
+            return cuts
+        }
+    }
+
     static func hasNoLineBreak(_ buf: [UInt8]) -> Bool {
         buf.withUnsafeBytes { memchr($0.baseAddress!, 10, $0.count) == nil }
     }

@@ -13,9 +13,12 @@ public struct CSVRow {
     @usableFromInline let ends: UnsafeMutablePointer<Int>
     /// Number of fields.
     public let count: Int
-    /// Line (1-based, within the file) where the row starts.
-    public let line: Int
+    @usableFromInline let lines: UnsafeMutablePointer<LineCounter>
     let rowStart: Int
+
+    /// Line where the row starts (relative to its chunk until the driver shifts it). Counted only
+    /// when asked — rejections are rare — so the scanner never counts line breaks field by field.
+    public var line: Int { lines.pointee.lines(upTo: rowStart) }
 
     /// The bytes of field `i` (quotes removed, doubled quotes unescaped).
     @inlinable public subscript(i: Int) -> UnsafeRawBufferPointer {
@@ -26,6 +29,27 @@ public struct CSVRow {
     public func column(_ i: Int) -> Int { starts[i] - rowStart + 1 }
 
     public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+}
+
+/// Counts line breaks lazily and monotonically through a chunk (rows are visited in order).
+public struct LineCounter {
+    let base: UnsafePointer<UInt8>
+    var position: Int
+    var count = 0
+
+    init(base: UnsafePointer<UInt8>, start: Int) {
+        self.base = base
+        position = start
+    }
+
+    /// Line breaks between the chunk start and `offset` (which never goes backwards).
+    mutating func lines(upTo offset: Int) -> Int {
+        if offset > position {
+            count += CSVScan.countByte(base + position, offset - position, 10)
+            position = offset
+        }
+        return count
+    }
 }
 
 /// What a format does with each row: check it, and add it to the dataset or reject it.
@@ -92,8 +116,9 @@ struct ByteSeparator: FieldSeparator {
 }
 
 enum CSVScan {
-    /// Counts one byte value eight bytes at a time (SWAR: exact zero-byte detection, then a
-    /// popcount); the block-cutting passes count every quote of the input once.
+    /// Counts one byte value eight bytes at a time (SWAR: exact zero-byte detection). Matches are
+    /// summed per byte lane and folded every 255 words, because a popcount per word compiles to a
+    /// software popcount on the baseline x86-64 target and cost more than the rest of the loop.
     @inline(__always)
     static func countByte(_ p: UnsafePointer<UInt8>, _ n: Int, _ byte: UInt8) -> Int {
         var c = 0
@@ -101,10 +126,16 @@ enum CSVScan {
         let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
         let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         while i + 8 <= n {
-            let x = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) ^ pattern
-            let t = ~(((x & low7) &+ low7) | x | low7)
-            c += t.nonzeroBitCount
-            i += 8
+            var lanes: UInt64 = 0
+            var k = 0
+            while k < 255 && i + 8 <= n {
+                let x = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) ^ pattern
+                lanes &+= ~(((x & low7) &+ low7) | x | low7) >> 7
+                i += 8
+                k += 1
+            }
+            let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
+            c += Int((pairs &* 0x0001_0001_0001_0001) >> 48)
         }
         while i < n { if p[i] == byte { c += 1 }; i += 1 }
         return c
@@ -114,7 +145,7 @@ enum CSVScan {
     @inline(__always)
     /// `sep` is the field delimiter; inlined with the constant comma, the common path is unchanged.
     static func parseRow(_ p: UnsafeMutablePointer<UInt8>, _ pos: inout Int, _ end: Int,
-                         _ fields: inout FieldBuffer, _ newlines: inout Int, _ sep: UInt8 = 44) -> RowStatus {
+                         _ fields: inout FieldBuffer, _ sep: UInt8 = 44) -> RowStatus {
         fields.count = 0
         let rowStart = pos
         var i = pos
@@ -124,11 +155,16 @@ enum CSVScan {
                 var w = i
                 var r = i + 1
                 while true {
-                    guard let hit = memchr(p + r, 34, end - r) else {
-                        return .unbalancedQuote(column: fstart - rowStart + 1)
+                    // Most fields are short: look a few bytes ahead before paying for a memchr call.
+                    var q = r
+                    let near = min(end, r + 16)
+                    while q < near && p[q] != 34 { q += 1 }
+                    if q == near {
+                        guard let hit = memchr(p + q, 34, end - q) else {
+                            return .unbalancedQuote(column: fstart - rowStart + 1)
+                        }
+                        q = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                     }
-                    let q = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    newlines += countByte(p + r, q - r, 10)
                     if w != r { (p + w).update(from: p + r, count: q - r) }
                     w += q - r
                     if q + 1 < end && p[q + 1] == 34 {
@@ -144,9 +180,9 @@ enum CSVScan {
                 if i >= end { pos = end; return .ok }
                 let c = p[i]
                 if c == sep { i += 1; continue }
-                if c == 10 { newlines += 1; pos = i + 1; return .ok }
+                if c == 10 { pos = i + 1; return .ok }
                 if c == 13 {
-                    if i + 1 < end && p[i + 1] == 10 { newlines += 1; pos = i + 2; return .ok }
+                    if i + 1 < end && p[i + 1] == 10 { pos = i + 2; return .ok }
                     if i + 1 >= end { pos = end; return .ok }
                 }
                 return .junkAfterQuote(column: i - rowStart + 1, found: c)
@@ -162,7 +198,6 @@ enum CSVScan {
                 let c = p[i]
                 if c == sep { i += 1; continue }
                 if c == 13 && i + 1 < end && p[i + 1] == 10 { i += 1 }
-                newlines += 1
                 pos = i + 1
                 return .ok
             }
@@ -233,4 +268,9 @@ final class Slots<T>: @unchecked Sendable {
 /// A raw pointer that may cross into worker threads; each worker touches only its own range.
 struct SharedBytes: @unchecked Sendable {
     let p: UnsafeMutablePointer<UInt8>
+}
+
+/// A read-only pointer shared with worker threads that only read it.
+struct SharedConstBytes: @unchecked Sendable {
+    let p: UnsafePointer<UInt8>
 }
