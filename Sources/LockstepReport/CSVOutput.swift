@@ -29,6 +29,37 @@ public struct CSVOutput {
         bytes.append(34)
     }
 
+    /// A field from raw UTF-8 bytes (quoted only when needed).
+    public mutating func field(bytes b: UnsafeRawBufferPointer) {
+        var needs = false
+        for c in b where c == 44 || c == 34 || c == 10 || c == 13 { needs = true; break }
+        if !needs { bytes.append(contentsOf: b); return }
+        bytes.append(34)
+        for c in b {
+            if c == 34 { bytes.append(34) }
+            bytes.append(c)
+        }
+        bytes.append(34)
+    }
+
+    /// A decimal integer field.
+    public mutating func integer(_ v: Int) {
+        if v < 0 { bytes.append(45) }
+        var m = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat { d[n] = UInt8(48 + m % 10); m /= 10; n += 1 } while m > 0
+            for k in stride(from: n - 1, through: 0, by: -1) { bytes.append(d[k]) }
+        }
+    }
+
+    /// Text known to need no quoting (dates, numbers).
+    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    public mutating func comma() { bytes.append(44) }
+    public mutating func endRow() { bytes.append(10) }
+
     public func write(to url: URL) throws {
         try Data(bytes).write(to: url, options: .atomic)
     }
