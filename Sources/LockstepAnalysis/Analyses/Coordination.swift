@@ -333,11 +333,13 @@ public struct Coordination: Analysis {
 
         var byCommunity: [Int32: [Int32]] = [:]
         for (i, c) in community.enumerated() { byCommunity[c, default: []].append(nodes[i]) }
-        let groups = byCommunity.values.filter { $0.count >= minClusterSize }
-            .sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+        var groups = byCommunity.values.filter { $0.count >= minClusterSize }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+        let links = RepostLinks(ds, postAuthorByKey: features.postAuthorByKey)
+        let joined = ClusterLinks(minWeight: filter.minWeight, share: amplifierShare).extend(ds, groups: &groups, links: links)
+        groups.sort { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
         var accountCluster = [Int32](repeating: -1, count: ds.accounts.count)
         for (i, g) in groups.enumerated() { for a in g { accountCluster[Int(a)] = Int32(i + 1) } }
-        let roles = Roles(amplifierShare: amplifierShare).assign(ds, cluster: accountCluster, postAuthorByKey: features.postAuthorByKey)
+        let roles = Roles(amplifierShare: amplifierShare).assign(ds, cluster: accountCluster, links: links)
 
         let clusters = summarize(ds, groups: groups, edges: edges, cluster: accountCluster, roles: roles,
                                  features: features, context: context)
@@ -348,6 +350,9 @@ public struct Coordination: Analysis {
             traceSeen[e.b, default: []].insert(e.trace)
         }
         for (a, set) in traceSeen { reasons[a] = CoActionTrace.all.filter { set.contains($0.name) }.map(\.reason) }
+        for (a, how) in joined {
+            reasons[a, default: []].append(how == .repostsCluster ? "reposts_cluster" : "reposted_by_cluster")
+        }
 
         return Result(
             mode: mode, windowSeconds: mode == .window ? global : nil, windowEstimate: estimate,
@@ -391,7 +396,7 @@ public struct Coordination: Analysis {
         stats.candidates = candidates.count
         // Salted by the trace's row in the table, so its null does not depend on which other traces run.
         let salt = UInt64((CoActionTrace.all.firstIndex(of: t) ?? 0) + 1)
-        let sig = Significance(rounds: nullRounds, seed: seed)
+        let sig = Significance(rounds: nullRounds, seed: seed, model: t.null)
             .test(groups: groups, sweep: sweep, table: table, candidates: candidates, accountCount: ds.accounts.count, salt: salt)
         var passing: [Int] = []
         for i in candidates.indices where nullRounds == 0 || sig.p[i] <= filter.maxP { passing.append(i) }

@@ -3,12 +3,14 @@ import LockstepCore
 
 /// Edge significance against a null model, and the edge filters.
 ///
-/// Null model: in each round, every account's action times (in this trace) are permuted among that
-/// account's own actions, with a seeded generator. The account keeps its volume, its daily and weekly
-/// rhythm and its bursts, and keeps acting on the same items, but which item gets which moment is
-/// random; a pair that co-acts only because both are active at busy times keeps co-acting in the null,
-/// a pair that acts on the same items at the same moments does not. The same capped window sweep
-/// counts each candidate edge's null weight per round.
+/// Null model (``NullModel``, a column of the trace table): in each round, every account's action
+/// times — or, for reaction traces, its delays since each item's origin — are permuted among that
+/// account's own actions, with a seeded generator. The account keeps its volume, its rhythm and
+/// bursts (times) or its reaction speed (delays), and keeps acting on the same items, but which item
+/// gets which moment is random; a pair that co-acts only because both are busy at the same hours, or
+/// both react fast to popular posts, keeps co-acting in the null, a pair that acts on the same items
+/// at the same moments beyond that does not. The same capped window sweep counts each candidate
+/// edge's null weight per round.
 ///
 /// The null weight is modelled as Poisson with rate λ = (Σ null weights + 1) / (rounds + 1): one
 /// pseudo-round with one co-action keeps λ above zero, so an edge never gets p = 0 from a finite
@@ -17,6 +19,7 @@ import LockstepCore
 struct Significance: Sendable {
     var rounds: Int
     var seed: UInt64
+    var model: NullModel = .accountTimes
 
     /// Null moments per candidate edge of `table` (indices of `candidates`).
     func test(groups: ActionGroups, sweep: WindowSweep, table: PairTable, candidates: [Int], accountCount: Int,
@@ -47,6 +50,12 @@ struct Significance: Sendable {
         var roundCount = [Int32](repeating: 0, count: n)
         var seen = [Int32](repeating: -1, count: n)
         var rng = SeededGenerator(seed: seed).fork(salt)
+        // Shuffled values: times, or delays since the action's item origin.
+        var base = [Int64](repeating: 0, count: g.actionCount)
+        if model == .accountDelays {
+            for k in 0..<g.groupCount { for i in g.range(k) { base[i] = g.origin[k] } }
+        }
+        var value = zip(g.time, base).map { $0 - $1 }
         var newTime = g.time
         for _ in 0..<rounds {
             for a in 0..<accountCount {
@@ -57,10 +66,11 @@ struct Significance: Sendable {
                 while i > lo {
                     let j = lo + Int(rng.next() % UInt64(i - lo + 1))
                     let x = Int(byAccount[i]), y = Int(byAccount[j])
-                    let tx = newTime[x]; newTime[x] = newTime[y]; newTime[y] = tx
+                    let vx = value[x]; value[x] = value[y]; value[y] = vx
                     i -= 1
                 }
             }
+            for i in 0..<newTime.count { newTime[i] = base[i] + value[i] }
             let shuffled = g.retimed(newTime)
             for e in 0..<n { roundCount[e] = 0; seen[e] = -1 }
             let acc = shuffled.account
