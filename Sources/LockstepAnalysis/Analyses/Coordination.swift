@@ -1,3 +1,4 @@
+import Foundation
 import LockstepCore
 
 /// Coordinated behaviour: accounts that act on the same items at nearly the same moments, over
@@ -21,6 +22,7 @@ public struct Coordination: Analysis {
         ParameterSpec("max_partners", default: "32", "Earlier actions each action pairs with inside a window (bounds bursts)"),
         ParameterSpec("resolution", default: "1", "Leiden modularity resolution (higher: smaller clusters)"),
         ParameterSpec("min_cluster_size", default: "3", "Smallest cluster reported"),
+        ParameterSpec("min_ties", default: "2", "Members of its co-action community each account must share a kept edge with (repeatedly pruned)"),
         ParameterSpec("near_duplicate_threshold", default: "0.7", "Estimated Jaccard similarity for near-duplicate text"),
         ParameterSpec("min_similarity", default: "0.5", "whole_period mode: smallest cosine similarity kept"),
         ParameterSpec("max_item_accounts", default: "1000", "whole_period mode: items with more accounts are pruned"),
@@ -46,6 +48,7 @@ public struct Coordination: Analysis {
     let maxPartners: Int
     let resolution: Double
     let minClusterSize: Int
+    let minTies: Int
     let minHash: MinHashGrouper
     let minSimilarity: Double
     let maxItemAccounts: Int
@@ -94,6 +97,8 @@ public struct Coordination: Analysis {
         guard resolution > 0 else { throw OptionError(key: "\(n).resolution", value: String(resolution), expected: "a positive number") }
         minClusterSize = try o.int(n, "min_cluster_size", default: 3)
         guard minClusterSize >= 2 else { throw OptionError(key: "\(n).min_cluster_size", value: String(minClusterSize), expected: "2 or more") }
+        minTies = try o.int(n, "min_ties", default: 2)
+        guard minTies >= 1 else { throw OptionError(key: "\(n).min_ties", value: String(minTies), expected: "1 or more") }
         let jt = try o.double(n, "near_duplicate_threshold", default: 0.7)
         guard jt > 0 && jt <= 1 else { throw OptionError(key: "\(n).near_duplicate_threshold", value: String(jt), expected: "a number above 0 up to 1") }
         minHash = MinHashGrouper(threshold: jt)
@@ -188,6 +193,9 @@ public struct Coordination: Analysis {
         public var id: Int
         /// Members.
         public var size: Int
+        /// Leiden communities of the co-action network joined into this cluster because network
+        /// amplifiers tie them together (1 when none were joined).
+        public var communities: Int
         /// Members with the `core` role.
         public var core: Int
         /// Members with the `amplifier` role.
@@ -216,7 +224,7 @@ public struct Coordination: Analysis {
         public var memberIDs: [Int32]
 
         enum CodingKeys: String, CodingKey {
-            case id, size, core, amplifiers, members, traces, edges, fusedWeight, firstCoaction, lastCoaction
+            case id, size, communities, core, amplifiers, members, traces, edges, fusedWeight, firstCoaction, lastCoaction
             case topHashtags, topURLs, amplification, scheduleOffsetHours
         }
     }
@@ -331,18 +339,28 @@ public struct Coordination: Analysis {
         let community = Leiden(resolution: resolution, seed: seed).run(graph)
         let modularity = nodes.isEmpty ? nil : graph.modularity(community, resolution: resolution)
 
-        var byCommunity: [Int32: [Int32]] = [:]
-        for (i, c) in community.enumerated() { byCommunity[c, default: []].append(nodes[i]) }
-        var groups = byCommunity.values.filter { $0.count >= minClusterSize }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
         let links = RepostLinks(ds, postAuthorByKey: features.postAuthorByKey)
-        let joined = ClusterLinks(minWeight: filter.minWeight, share: amplifierShare).extend(ds, groups: &groups, links: links)
-        groups.sort { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+        let linkRules = ClusterLinks(minWeight: filter.minWeight, share: amplifierShare)
+        let anchored = linkRules.anchored(ds, nodes: nodes, community: community, links: links)
+        var byCommunity: [Int32: [Int32]] = [:]
+        for (i, c) in graph.corroborated(community, minTies: minTies, anchored: anchored).enumerated() where c >= 0 {
+            byCommunity[c, default: []].append(nodes[i])
+        }
+        if ProcessInfo.processInfo.environment["LSDEBUG"] != nil {
+            var raw: [Int32: Int] = [:]; for c in community { raw[c, default: 0] += 1 }
+            print("DEBUG leiden", raw.values.sorted(by: >).prefix(30), "after core", byCommunity.values.map(\.count).sorted(by: >).prefix(30))
+        }
+        var groups = byCommunity.values.filter { $0.count >= minClusterSize }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+        let (joined, parts) = linkRules.extend(ds, groups: &groups, links: links)
+        let bySize = groups.indices.sorted { groups[$0].count != groups[$1].count ? groups[$0].count > groups[$1].count : groups[$0][0] < groups[$1][0] }
+        groups = bySize.map { groups[$0] }
+        let communities = bySize.map { parts[$0] }
         var accountCluster = [Int32](repeating: -1, count: ds.accounts.count)
         for (i, g) in groups.enumerated() { for a in g { accountCluster[Int(a)] = Int32(i + 1) } }
         let roles = Roles(amplifierShare: amplifierShare).assign(ds, cluster: accountCluster, links: links)
 
-        let clusters = summarize(ds, groups: groups, edges: edges, cluster: accountCluster, roles: roles,
-                                 features: features, context: context)
+        let clusters = summarize(ds, groups: groups, communities: communities, edges: edges, cluster: accountCluster,
+                                 roles: roles, features: features, context: context)
         var reasons: [Int32: [String]] = [:]
         var traceSeen: [Int32: Set<String>] = [:]
         for e in edges where accountCluster[Int(e.a)] >= 0 && accountCluster[Int(e.a)] == accountCluster[Int(e.b)] {
@@ -447,7 +465,7 @@ public struct Coordination: Analysis {
         return k == noID ? "" : ds.postKeys[k]
     }
 
-    func summarize(_ ds: Dataset, groups: [[Int32]], edges: [Edge], cluster: [Int32], roles: [CoordinationRole?],
+    func summarize(_ ds: Dataset, groups: [[Int32]], communities: [Int], edges: [Edge], cluster: [Int32], roles: [CoordinationRole?],
                    features: PostFeatures, context: AnalysisContext) -> [Cluster] {
         let offsetColumn = context.anyResult(named: "schedule")?.accountColumns(ds).first { $0.name == "utc_offset_hours" }
         var perCluster = [(traces: [String: Int], edges: Int, weight: Double, first: Int64, last: Int64)](
@@ -490,7 +508,7 @@ public struct Coordination: Analysis {
             let ordered = members.sorted { (rank($0), $0) < (rank($1), $1) }
             let s = perCluster[i]
             return Cluster(
-                id: Int(id), size: members.count,
+                id: Int(id), size: members.count, communities: communities[i],
                 core: members.filter { roles[Int($0)] == .core }.count,
                 amplifiers: members.filter { roles[Int($0)] == .amplifier }.count,
                 members: ordered.prefix(100).map { ds.accounts.key[$0] }, traces: s.traces, edges: s.edges, fusedWeight: s.weight,
