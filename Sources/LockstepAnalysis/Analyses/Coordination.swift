@@ -1,4 +1,3 @@
-import Foundation
 import LockstepCore
 
 /// Coordinated behaviour: accounts that act on the same items at nearly the same moments, over
@@ -340,15 +339,12 @@ public struct Coordination: Analysis {
         let modularity = nodes.isEmpty ? nil : graph.modularity(community, resolution: resolution)
 
         let links = RepostLinks(ds, postAuthorByKey: features.postAuthorByKey)
-        let linkRules = ClusterLinks(minWeight: filter.minWeight, share: amplifierShare)
+        let linkRules = ClusterLinks(minWeight: filter.minWeight, share: amplifierShare, retweets: rtGroups,
+                                     window: traceWindows[coRetweet.name] ?? global, authorByKey: features.postAuthorByKey)
         let anchored = linkRules.anchored(ds, nodes: nodes, community: community, links: links)
         var byCommunity: [Int32: [Int32]] = [:]
         for (i, c) in graph.corroborated(community, minTies: minTies, anchored: anchored).enumerated() where c >= 0 {
             byCommunity[c, default: []].append(nodes[i])
-        }
-        if ProcessInfo.processInfo.environment["LSDEBUG"] != nil {
-            var raw: [Int32: Int] = [:]; for c in community { raw[c, default: 0] += 1 }
-            print("DEBUG leiden", raw.values.sorted(by: >).prefix(30), "after core", byCommunity.values.map(\.count).sorted(by: >).prefix(30))
         }
         var groups = byCommunity.values.filter { $0.count >= minClusterSize }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
         let (joined, parts) = linkRules.extend(ds, groups: &groups, links: links)

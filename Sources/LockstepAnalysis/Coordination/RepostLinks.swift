@@ -51,7 +51,10 @@ enum ClusterLinkKind: Sendable {
 /// posts) and the core whose posts it retweets (accounts co-tweeting the same scripts) come out as
 /// separate clusters — a large core as several, one per team — or the core as none at all. Counting
 /// only retweets and quotes (``RepostLinks``), a *network amplifier* is an account whose reposts of
-/// clustered accounts number at least `minWeight` and make up at least `share` of its posts. Three
+/// clustered accounts number at least `minWeight` and make up at least `share` of its posts, and at
+/// least `minWeight` of whose retweets of clustered accounts came within `window` of another clustered
+/// account's retweet of the same post: it reposts the network, and in step with it (an organic
+/// sympathiser who retweets the operation now and then, at its own pace, is not one). Three
 /// rules, applied once each, in this order:
 ///
 /// 1. **Clusters amplified together are one.** For each network amplifier, the clusters it is tied
@@ -73,6 +76,41 @@ enum ClusterLinkKind: Sendable {
 struct ClusterLinks: Sendable {
     var minWeight: Int
     var share: Double
+    /// The co-retweet trace's actions (retweets grouped by retweeted post, in time order).
+    var retweets: ActionGroups
+    /// The co-retweet window.
+    var window: Int64
+    /// Author of each post key (``noID`` when the post is not in the data).
+    var authorByKey: [Int32]
+
+    /// Per account: its retweets of clustered accounts' posts that came within `window` of a
+    /// retweet of the same post by another clustered account.
+    func cotimed(_ cluster: [Int32]) -> [Int32] {
+        var count = [Int32](repeating: 0, count: cluster.count)
+        let g = retweets
+        for k in 0..<g.groupCount {
+            let author = authorByKey[Int(g.item[k])]
+            guard author >= 0, cluster[Int(author)] >= 0 else { continue }
+            let r = g.range(k)
+            // Nearest earlier and later action by a clustered account, skipping the acting account.
+            for j in r {
+                let a = g.account[j]
+                var hit = false
+                var i = j - 1
+                while !hit && i >= r.lowerBound && g.time[j] - g.time[i] <= window {
+                    hit = g.account[i] != a && cluster[Int(g.account[i])] >= 0
+                    i -= 1
+                }
+                i = j + 1
+                while !hit && i < r.upperBound && g.time[i] - g.time[j] <= window {
+                    hit = g.account[i] != a && cluster[Int(g.account[i])] >= 0
+                    i += 1
+                }
+                if hit { count[Int(a)] += 1 }
+            }
+        }
+        return count
+    }
 
     /// Extends `groups` (member lists) in place; returns, per joined account, how it joined, and per
     /// resulting group the number of co-action clusters it is made of.
@@ -96,7 +134,8 @@ struct ClusterLinks: Sendable {
 
         // 1. Clusters tied together by two or more network amplifiers, through a union-find.
         var support: [UInt64: Int] = [:]
-        for a in 0..<Int32(n) where links.targets(of: a).count >= minWeight {
+        let inStep = cotimed(cluster)
+        for a in 0..<Int32(n) where links.targets(of: a).count >= minWeight && Int(inStep[Int(a)]) >= minWeight {
             let byCluster = repostsByCluster(a)
             guard isNetworkAmplifier(byCluster, a) else { continue }
             var tied = byCluster.filter { $0.reposts >= minWeight }.map(\.cluster)
@@ -195,7 +234,9 @@ struct ClusterLinks: Sendable {
                         links: RepostLinks) {
         var counts: [Int32: Int] = [:]
         var added: [(account: Int32, cluster: Int32)] = []
-        for a in 0..<Int32(ds.accounts.count) where cluster[Int(a)] < 0 && links.targets(of: a).count >= minWeight {
+        let inStep = cotimed(cluster)
+        for a in 0..<Int32(ds.accounts.count) where cluster[Int(a)] < 0 && links.targets(of: a).count >= minWeight
+            && Int(inStep[Int(a)]) >= minWeight {
             counts.removeAll(keepingCapacity: true)
             for t in links.targets(of: a) where cluster[Int(t)] >= 0 { counts[cluster[Int(t)], default: 0] += 1 }
             guard let best = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }), best.value >= minWeight,
