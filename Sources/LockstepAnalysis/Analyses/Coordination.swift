@@ -16,7 +16,7 @@ public struct Coordination: Analysis {
         ParameterSpec("min_weight", default: "3", "Distinct co-action items an edge needs"),
         ParameterSpec("max_p", default: "0.01", "Largest null-model p-value kept (1 keeps all)"),
         ParameterSpec("percentile", default: "0", "Keep edges at or above this percentile (0-100) of their trace's weights; 0 keeps all"),
-        ParameterSpec("null_rounds", default: "10", "Shuffles of the null model per trace (0 skips the test)"),
+        ParameterSpec("null_rounds", default: "10", "Shuffles of the time null model per trace (the delay null is exact); 0 skips the test"),
         ParameterSpec("seed", default: "1", "Seed of the null model and of Leiden"),
         ParameterSpec("max_partners", default: "32", "Earlier actions each action pairs with inside a window (bounds bursts)"),
         ParameterSpec("resolution", default: "1", "Leiden modularity resolution (higher: smaller clusters)"),
