@@ -477,27 +477,27 @@ public struct Coordination: Analysis {
             if let l = e.lastCoaction { perCluster[c - 1].last = max(perCluster[c - 1].last, l) }
         }
         let amp = AmplificationTargets(top: top)
-        var domainCache: [Int32: String] = [:]
+        let urlKeys = URLKeys(ds, features: features)
         let off = context.displayOffsetSeconds
         return groups.enumerated().map { i, members in
             let id = Int32(i + 1)
-            var tagCounts: [Int32: Int] = [:], urlCounts: [String: Int] = [:]
+            var tagCounts: [Int32: Int] = [:], urlCounts: [Int32: Int] = [:]
             var tagTotal = 0, urlTotal = 0
             for a in members {
                 for idx in ds.postRange(of: a) {
                     let p = Int(ds.postsByAccount[idx])
                     for h in ds.posts.hashtags[p] { tagCounts[h, default: 0] += 1; tagTotal += 1 }
                     for u in ds.posts.urls[p] {
-                        let c = features.canonicalURL.isEmpty ? URLCanonical.canonical(ds.urls[u]) : features.canonicalURLs[features.canonicalURL[Int(u)]]
-                        urlCounts[c, default: 0] += 1
+                        urlCounts[urlKeys.canonical[Int(u)], default: 0] += 1
                         urlTotal += 1
                     }
                 }
             }
             let tags = Overview.top(Dictionary(uniqueKeysWithValues: tagCounts.map { (ds.hashtags[$0.key], $0.value) }), total: tagTotal, top: top)
-            let urls = Overview.top(urlCounts, total: urlTotal, top: top)
+            let urls = Overview.top(Dictionary(uniqueKeysWithValues: urlCounts.map { (urlKeys.canonicalURLs[$0.key], $0.value) }),
+                                    total: urlTotal, top: top)
             let amplification = amp.compute(ds, members: members, cluster: cluster, id: id, postAuthorByKey: features.postAuthorByKey,
-                                            watchlist: context.watchlist, domainCache: &domainCache)
+                                            watchlist: context.watchlist, urls: urlKeys)
             var offsets: [String: Int] = [:]
             if let col = offsetColumn { for a in members where !col.values[Int(a)].isEmpty { offsets[col.values[Int(a)], default: 0] += 1 } }
             let rank: (Int32) -> Int = { roles[Int($0)] == .core ? 0 : roles[Int($0)] == .amplifier ? 1 : 2 }

@@ -29,6 +29,45 @@ public struct ClusterAmplification: Sendable, Codable, Equatable {
     public var watchlistShares: [String: Double]
 }
 
+/// Canonical URL and domain ids for every URL of the dataset, so clusters count links by integer id.
+struct URLKeys: Sendable {
+    /// Canonical URL id per URL id.
+    var canonical: [Int32]
+    /// Canonical URL strings.
+    var canonicalURLs: StringTable
+    /// Domain id per canonical URL id (-1: no domain).
+    var domain: [Int32]
+    /// Domain strings.
+    var domains: [String]
+
+    init(_ ds: Dataset, features: PostFeatures) {
+        if features.canonicalURL.isEmpty {
+            var interner = ByteInterner()
+            var out: [UInt8] = []
+            canonical = (0..<ds.urls.count).map { u in
+                ds.urls.withBytes(Int32(u)) { URLCanonical.canonical($0, into: &out) }
+                return out.withUnsafeBytes { interner.intern($0) }
+            }
+            canonicalURLs = interner.table
+        } else {
+            canonical = features.canonicalURL
+            canonicalURLs = features.canonicalURLs
+        }
+        var ids: [String: Int32] = [:]
+        var names: [String] = []
+        let table = canonicalURLs
+        domain = (0..<table.count).map { c in
+            let d = URLCanonical.domain(ofCanonical: table[c])
+            if d.isEmpty { return -1 }
+            if let id = ids[d] { return id }
+            ids[d] = Int32(names.count)
+            names.append(d)
+            return Int32(names.count - 1)
+        }
+        domains = names
+    }
+}
+
 /// Counts, for a cluster's members, every retweet, quote, reply, mention and link as an
 /// amplification event aimed at an account (inside or outside the data) or a domain. Events aimed at
 /// members are the cluster amplifying itself: counted apart, so that what the cluster pushes outward
@@ -41,9 +80,9 @@ struct AmplificationTargets: Sendable {
     var top: Int
 
     func compute(_ ds: Dataset, members: [Int32], cluster: [Int32], id: Int32, postAuthorByKey: [Int32],
-                 watchlist: Watchlist?, domainCache: inout [Int32: String]) -> ClusterAmplification {
+                 watchlist: Watchlist?, urls: URLKeys) -> ClusterAmplification {
         var accountEvents: [Int32: Int] = [:]
-        var domainEvents: [String: Int] = [:]
+        var domainIDEvents: [Int32: Int] = [:]
         var accountTotal = 0, domainTotal = 0, internalTotal = 0
         @inline(__always) func event(_ t: Int32) {
             if cluster[Int(t)] == id { internalTotal += 1 } else { accountEvents[t, default: 0] += 1; accountTotal += 1 }
@@ -67,17 +106,14 @@ struct AmplificationTargets: Sendable {
                     for m in ds.posts.mentions[p] where m != replied && m != a { event(m) }
                 }
                 for u in ds.posts.urls[p] {
-                    let d: String
-                    if let c = domainCache[u] { d = c } else {
-                        d = URLCanonical.domain(ofCanonical: URLCanonical.canonical(ds.urls[u]))
-                        domainCache[u] = d
-                    }
-                    if d.isEmpty { continue }
-                    domainEvents[d, default: 0] += 1
+                    let d = urls.domain[Int(urls.canonical[Int(u)])]
+                    if d < 0 { continue }
+                    domainIDEvents[d, default: 0] += 1
                     domainTotal += 1
                 }
             }
         }
+        let domainEvents = Dictionary(uniqueKeysWithValues: domainIDEvents.map { (urls.domains[Int($0.key)], $0.value) })
         var labelEvents: [String: Int] = [:]
         if let w = watchlist, !w.isEmpty {
             for (acc, c) in accountEvents {

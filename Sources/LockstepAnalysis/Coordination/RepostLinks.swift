@@ -52,9 +52,12 @@ enum ClusterLinkKind: Sendable {
 /// separate clusters — a large core as several, one per team — or the core as none at all. Counting
 /// only retweets and quotes (``RepostLinks``), a *network amplifier* is an account whose reposts of
 /// clustered accounts number at least `minWeight` and make up at least `share` of its posts, and at
-/// least `minWeight` of whose retweets of clustered accounts came within `window` of another clustered
-/// account's retweet of the same post: it reposts the network, and in step with it (an organic
-/// sympathiser who retweets the operation now and then, at its own pace, is not one). Three
+/// least `minWeight` of whose retweets of clustered accounts came within `window` of another account's
+/// retweet of the same post: it reposts the network, and in step with others who do (an organic
+/// sympathiser who retweets the operation now and then, at its own pace, is not one). The others need
+/// not be clustered: in a large operation, amplifiers that each retweet a small share of the core's
+/// posts share too few posts pairwise to reach `min_weight` with any one of them, and form no
+/// community of their own. Three
 /// rules, applied once each, in this order:
 ///
 /// 1. **Clusters amplified together are one.** For each network amplifier, the clusters it is tied
@@ -84,7 +87,7 @@ struct ClusterLinks: Sendable {
     var authorByKey: [Int32]
 
     /// Per account: its retweets of clustered accounts' posts that came within `window` of a
-    /// retweet of the same post by another clustered account.
+    /// retweet of the same post by another account.
     func cotimed(_ cluster: [Int32]) -> [Int32] {
         var count = [Int32](repeating: 0, count: cluster.count)
         let g = retweets
@@ -92,18 +95,18 @@ struct ClusterLinks: Sendable {
             let author = authorByKey[Int(g.item[k])]
             guard author >= 0, cluster[Int(author)] >= 0 else { continue }
             let r = g.range(k)
-            // Nearest earlier and later action by a clustered account, skipping the acting account.
+            // Nearest earlier and later action by another account.
             for j in r {
                 let a = g.account[j]
                 var hit = false
                 var i = j - 1
                 while !hit && i >= r.lowerBound && g.time[j] - g.time[i] <= window {
-                    hit = g.account[i] != a && cluster[Int(g.account[i])] >= 0
+                    hit = g.account[i] != a
                     i -= 1
                 }
                 i = j + 1
                 while !hit && i < r.upperBound && g.time[i] - g.time[j] <= window {
-                    hit = g.account[i] != a && cluster[Int(g.account[i])] >= 0
+                    hit = g.account[i] != a
                     i += 1
                 }
                 if hit { count[Int(a)] += 1 }
