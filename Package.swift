@@ -37,5 +37,7 @@ let package = Package(
         .testTarget(name: "LockstepReportTests", dependencies: ["LockstepReport"]),
         .testTarget(name: "LockstepSimulationTests", dependencies: ["LockstepSimulation"]),
         .testTarget(name: "EndToEndTests", dependencies: ["lockstep"]),
+        // Detection quality on simulated data: simulate → analyze → evaluate, in process.
+        .testTarget(name: "QualityTests", dependencies: ["LockstepSimulation", "LockstepIngest", "LockstepAnalysis", "LockstepReport"]),
     ]
 )

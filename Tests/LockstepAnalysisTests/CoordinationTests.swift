@@ -37,6 +37,7 @@ import Testing
         // Reasons name the traces that tie an account to its cluster.
         let reasons = r.accountReasons(ds)
         #expect(reasons[ampIDs[0]]?.contains("coretweet_cluster") == true)
+        #expect(r.clusters[0].amplifiers == f.amplifiers)
         #expect(reasons[coreIDs[0]]?.contains("fast_retweet_cluster") == true)
         let columns = r.accountColumns(ds)
         #expect(columns.map(\.name) == ["cluster", "role"])
@@ -59,7 +60,11 @@ import Testing
         let ds = TrollFactory(core: 0, amplifiers: 0, organic: 400, viralPosts: 20).build()
         let r = try Self.run(ds)
         #expect(r.clusters.isEmpty)
-        #expect(r.edgeList.filter { $0.trace == "co_retweet" }.isEmpty)
+        // Among ~80,000 fan pairs a few chance meetings pass p ≤ 0.01 (no multiple-testing
+        // correction); they stay isolated edges, which the two-tie rule keeps out of clusters.
+        let coRetweets = r.edgeList.filter { $0.trace == "co_retweet" }
+        #expect(coRetweets.count <= 2)
+        #expect(coRetweets.allSatisfy { $0.weight <= 3 })
     }
 
     @Test func resultsDoNotDependOnThreadCount() throws {
@@ -165,28 +170,46 @@ import Testing
     }
 
     @Test(arguments: [
-        // posts a day apart: x and y act on the same items at the same moments → significant
-        (Int64(86_400), true),
-        // all posts within seconds: any shuffle of their own times still co-acts → explained by activity
-        (Int64(1), false),
+        // x reacts after minutes to hours, y within 10 s of x: aligned beyond their speeds → significant
+        ("aligned", Int64(86_400), true),
+        // both always react 10 s and 20 s after the original: explained by their reaction speed (fast_retweet's evidence)
+        ("speed", Int64(86_400), false),
+        // all posts within seconds: any shuffle of their own delays still co-acts → explained by activity
+        ("busy", Int64(1), false),
     ])
-    func nullModelSeparatesAlignmentFromBusyMoments(_ spacing: Int64, _ kept: Bool) throws {
+    func nullModelSeparatesAlignmentFromSpeedAndBusyMoments(_ pattern: String, _ spacing: Int64, _ kept: Bool) throws {
         var w = PostWriter()
+        var g = SeededGenerator(seed: 11)
         for i in 0..<6 {
             let t = Int64(i) * spacing
+            let x = pattern == "aligned" ? 60 + Int64(g.unit() * 20_000) : 10
             w.post("o\(i)", by: "src", at: t)
-            w.post("x\(i)", by: "x", at: t + 10, kind: .retweet, retweetOf: ("o\(i)", "src"))
-            w.post("y\(i)", by: "y", at: t + 20, kind: .retweet, retweetOf: ("o\(i)", "src"))
+            w.post("x\(i)", by: "x", at: t + x, kind: .retweet, retweetOf: ("o\(i)", "src"))
+            w.post("y\(i)", by: "y", at: t + x + 10, kind: .retweet, retweetOf: ("o\(i)", "src"))
         }
         let r = try Self.run(w.finish(), ["coordination.traces": "co_retweet", "coordination.null_rounds": "20"])
         #expect(r.traces[0].candidates == 1)
         #expect(r.edgeList.isEmpty == !kept)
     }
 
+    @Test func nullModelOfTextTracesShufflesTimes() throws {
+        // Same texts posted 10 s apart by x and y, a day apart from each other: no delay to keep, so the
+        // times are shuffled and the alignment is significant.
+        var w = PostWriter()
+        for i in 0..<6 {
+            let t = Int64(i) * 86_400 + Int64(i * 977)
+            w.post("x\(i)", by: "x", at: t, text: "scripted line number \(i) for today")
+            w.post("y\(i)", by: "y", at: t + 10, text: "scripted line number \(i) for today")
+        }
+        let r = try Self.run(w.finish(), ["coordination.traces": "co_tweet", "coordination.null_rounds": "20"])
+        #expect(CoActionTrace.named("co_tweet")?.null == .accountTimes)
+        #expect(r.edgeList.count == 1)
+    }
+
     @Test func percentileKeepsTheHeaviestEdges() throws {
         let ds = TrollFactory(organic: 30).build()
-        let all = try Self.run(ds, ["coordination.traces": "co_retweet"])
-        let top = try Self.run(ds, ["coordination.traces": "co_retweet", "coordination.percentile": "90"])
+        let all = try Self.run(ds, ["coordination.traces": "fast_retweet"])
+        let top = try Self.run(ds, ["coordination.traces": "fast_retweet", "coordination.percentile": "90"])
         #expect(top.edgeList.count < all.edgeList.count)
         #expect(top.edgeList.count >= all.edgeList.count / 10)
         let cut = top.edgeList.map(\.weight).min()!
@@ -225,13 +248,19 @@ import Testing
 
     @Test func watchlistLabelsShareOfAmplification() throws {
         var w = PostWriter()
-        // Three amplifiers retweet a state-media account together, many times.
+        var g = SeededGenerator(seed: 4)
+        // Three amplifiers retweet a state-media account together, minutes to hours after each post;
+        // twenty ordinary followers retweet it too, each at their own moment.
         for i in 0..<20 {
-            let t = Int64(i) * 10_000
+            let t = Int64(i) * 100_000
             w.post("sm\(i)", by: "statemedia", at: t, text: "official line \(i)", urls: ["https://www.state.example/news/\(i)?utm_source=x"])
+            let lag = 60 + Int64(g.unit() * 20_000)
             for (k, a) in ["x", "y", "z"].enumerated() {
-                w.post("rt\(i)\(a)", by: a, at: t + 2 + Int64(k), kind: .retweet, retweetOf: ("sm\(i)", "statemedia"),
+                w.post("rt\(i)\(a)", by: a, at: t + lag + Int64(k), kind: .retweet, retweetOf: ("sm\(i)", "statemedia"),
                        urls: ["https://state.example/news/\(i)"])
+            }
+            for f in 0..<20 where g.unit() < 0.5 {
+                w.post("f\(i)-\(f)", by: "fan\(f)", at: t + 30 + Int64(g.unit() * 80_000), kind: .retweet, retweetOf: ("sm\(i)", "statemedia"))
             }
         }
         let ds = w.finish()
@@ -240,9 +269,103 @@ import Testing
                                    .init(kind: .domain, value: "state.example", label: "state media")])
         let r = try Self.run(ds, ["coordination.min_cluster_size": "3"], context: ctx)
         let c = try #require(r.clusters.first)
+        #expect(r.clusters.count == 1)
+        #expect(c.size == 3)
         #expect(c.amplification.accounts.first?.handle == "statemedia")
         #expect(c.amplification.accounts.first?.label == "state media")
         #expect(c.amplification.domains.first?.target == "state.example")
         #expect(c.amplification.watchlistShares["state media"] == 1)
+    }
+
+    @Test func amplifiersJoinTheCoreTheyAmplifyAndRolesFollowReposts() throws {
+        // The core co-tweets scripts; amplifiers retweet the core in step with each other, at lags of
+        // minutes, sharing no item with the core: only the repost links tie the two groups.
+        var w = PostWriter()
+        var g = SeededGenerator(seed: 9)
+        let core = (0..<5).map { "core\($0)" }, amps = (0..<8).map { "amp\($0)" }
+        for d in 0..<12 {
+            let t = Int64(d) * 86_400
+            for (k, c) in core.enumerated() {
+                w.post("s\(d)-\(c)", by: c, at: t + Int64(k) * 5, text: "today's script number \(d) says this")
+                let lag = 120 + Int64(g.unit() * 3600)
+                for (j, a) in amps.enumerated() where g.unit() < 0.8 {
+                    w.post("r\(d)-\(c)-\(a)", by: a, at: t + lag + Int64(j) * 3, kind: .retweet, retweetOf: ("s\(d)-\(c)", c))
+                }
+            }
+        }
+        // A sympathiser retweets the core as often, but alone, hours later.
+        for d in 0..<12 { w.post("fan\(d)", by: "fan", at: Int64(d) * 86_400 + 30_000, kind: .retweet, retweetOf: ("s\(d)-core0", "core0")) }
+        let ds = w.finish()
+        let r = try Self.run(ds)
+        let keys = ds.accounts.key.index()
+        #expect(r.clusters.count == 1)
+        let c = try #require(r.clusters.first)
+        #expect(c.size == 13)
+        #expect(c.communities == 2)
+        #expect(core.allSatisfy { r.accountRole[Int(keys[$0]!)] == .core })
+        #expect(amps.allSatisfy { r.accountRole[Int(keys[$0]!)] == .amplifier })
+        #expect(r.accountCluster[Int(keys["fan"]!)] == -1)
+        #expect(c.amplification.internalEvents > 0)
+        #expect(c.amplification.accounts.allSatisfy { $0.target != "core0" })
+    }
+
+    @Test func aCoRetweetClusterGainsTheOriginatorsItAmplifies() throws {
+        // Amplifiers retweet three originators in step; the originators co-act with nobody.
+        var w = PostWriter()
+        var g = SeededGenerator(seed: 2)
+        let amps = (0..<6).map { "amp\($0)" }
+        for i in 0..<30 {
+            let src = "origin\(i % 3)", t = Int64(i) * 50_000
+            w.post("o\(i)", by: src, at: t, text: "original \(i)")
+            let lag = 300 + Int64(g.unit() * 5000)
+            for (j, a) in amps.enumerated() where g.unit() < 0.8 {
+                w.post("r\(i)\(a)", by: a, at: t + lag + Int64(j) * 4, kind: .retweet, retweetOf: ("o\(i)", src))
+            }
+        }
+        let ds = w.finish()
+        let r = try Self.run(ds)
+        let keys = ds.accounts.key.index()
+        let c = try #require(r.clusters.first)
+        #expect(c.size == 9)
+        for k in 0..<3 {
+            let o = keys["origin\(k)"]!
+            #expect(r.accountRole[Int(o)] == .core)
+            #expect(r.accountReasons(ds)[o] == ["reposted_by_cluster"])
+        }
+        #expect(amps.allSatisfy { r.accountRole[Int(keys[$0]!)] == .amplifier })
+    }
+
+    @Test func oneChanceEdgeDoesNotMakeAMember() throws {
+        // An outsider posts the factory's lines just before one factory account a few times; the
+        // factory's accounts co-tweet with each other. The outsider has one tie and no repost link.
+        var w = PostWriter()
+        for d in 0..<10 {
+            let t = Int64(d) * 86_400
+            for k in 0..<4 { w.post("f\(d)-\(k)", by: "f\(k)", at: t + Int64(k) * 20, text: "line \(d) of the day") }
+        }
+        // 55 s before f0, 75 s and more before the others: within the window of f0 only.
+        for d in 0..<4 { w.post("b\(d)", by: "busy", at: Int64(d) * 86_400 - 55, text: "line \(d) of the day") }
+        let ds = w.finish()
+        let keys = ds.accounts.key.index()
+        let loose = try Self.run(ds, ["coordination.traces": "co_tweet", "coordination.min_ties": "1", "coordination.max_p": "1"])
+        let strict = try Self.run(ds, ["coordination.traces": "co_tweet", "coordination.max_p": "1"])
+        let busy = Int(keys["busy"]!)
+        #expect(loose.edgeList.contains { $0.a == Int32(busy) || $0.b == Int32(busy) })
+        #expect(loose.accountCluster[busy] > 0)
+        #expect(strict.accountCluster[busy] == -1)
+        #expect((0..<4).allSatisfy { strict.accountCluster[Int(keys["f\($0)"]!)] == 1 })
+    }
+
+    @Test func windowEstimateIsNeverBelowTheTimeResolution() throws {
+        var w = PostWriter()
+        // Times in whole minutes; every item's shares fall in the same minute.
+        for i in 0..<20 {
+            w.post("o\(i)", by: "src", at: Int64(i) * 6000)
+            for k in 0..<3 { w.post("r\(i)-\(k)", by: "u\(k)", at: Int64(i) * 6000 + 60, kind: .retweet, retweetOf: ("o\(i)", "src")) }
+        }
+        let r = try Self.run(w.finish(), ["coordination.traces": "co_retweet"])
+        let e = try #require(r.windowEstimate)
+        #expect(e.resolutionSeconds == 60)
+        #expect(e.seconds == 60)
     }
 }

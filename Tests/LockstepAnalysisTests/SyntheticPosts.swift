@@ -45,8 +45,9 @@ struct PostWriter {
     consuming func finish() -> Dataset { builder.finish(accounting: IngestAccounting()) }
 }
 
-/// A seeded troll factory: core accounts post, amplifiers retweet them within seconds, organic users
-/// post and retweet celebrities' viral posts at random delays (minutes to hours).
+/// A seeded troll factory: core accounts post, amplifiers retweet them together (half the posts within
+/// seconds, the others in a burst minutes later), organic users post and retweet celebrities' viral
+/// posts at random delays (minutes to hours).
 struct TrollFactory {
     var seed: UInt64 = 7
     var core = 10
@@ -74,8 +75,11 @@ struct TrollFactory {
                 let t = start + Int64(g.unit() * Double(span))
                 let pid = nextID()
                 w.post(pid, by: coreID(c), at: t, text: "Core message \(c)-\(k) about the campaign", hashtags: ["campaign\(k % 3)"])
+                // Half the posts are amplified at once, the others after a lag shared by the burst
+                // (minutes): the amplifiers act together, not merely fast.
+                let lag = g.unit() < 0.5 ? 0 : Int64(g.unit() * 1800)
                 for a in 0..<amplifiers where g.unit() < 0.7 {
-                    let delay = 1 + Int64(g.unit() * 20)
+                    let delay = lag + 1 + Int64(g.unit() * 20)
                     w.post(nextID(), by: amplifierID(a), at: t + delay, kind: .retweet, retweetOf: (pid, coreID(c)))
                 }
                 for o in 0..<organic where g.unit() < 0.01 {

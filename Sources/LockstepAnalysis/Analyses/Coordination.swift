@@ -16,11 +16,12 @@ public struct Coordination: Analysis {
         ParameterSpec("min_weight", default: "3", "Distinct co-action items an edge needs"),
         ParameterSpec("max_p", default: "0.01", "Largest null-model p-value kept (1 keeps all)"),
         ParameterSpec("percentile", default: "0", "Keep edges at or above this percentile (0-100) of their trace's weights; 0 keeps all"),
-        ParameterSpec("null_rounds", default: "10", "Shuffles of the null model per trace (0 skips the test)"),
+        ParameterSpec("null_rounds", default: "10", "Shuffles of the time null model per trace (the delay null is exact); 0 skips the test"),
         ParameterSpec("seed", default: "1", "Seed of the null model and of Leiden"),
         ParameterSpec("max_partners", default: "32", "Earlier actions each action pairs with inside a window (bounds bursts)"),
         ParameterSpec("resolution", default: "1", "Leiden modularity resolution (higher: smaller clusters)"),
         ParameterSpec("min_cluster_size", default: "3", "Smallest cluster reported"),
+        ParameterSpec("min_ties", default: "2", "Members of its co-action community each account must share a kept edge with (repeatedly pruned)"),
         ParameterSpec("near_duplicate_threshold", default: "0.7", "Estimated Jaccard similarity for near-duplicate text"),
         ParameterSpec("min_similarity", default: "0.5", "whole_period mode: smallest cosine similarity kept"),
         ParameterSpec("max_item_accounts", default: "1000", "whole_period mode: items with more accounts are pruned"),
@@ -46,6 +47,7 @@ public struct Coordination: Analysis {
     let maxPartners: Int
     let resolution: Double
     let minClusterSize: Int
+    let minTies: Int
     let minHash: MinHashGrouper
     let minSimilarity: Double
     let maxItemAccounts: Int
@@ -94,6 +96,8 @@ public struct Coordination: Analysis {
         guard resolution > 0 else { throw OptionError(key: "\(n).resolution", value: String(resolution), expected: "a positive number") }
         minClusterSize = try o.int(n, "min_cluster_size", default: 3)
         guard minClusterSize >= 2 else { throw OptionError(key: "\(n).min_cluster_size", value: String(minClusterSize), expected: "2 or more") }
+        minTies = try o.int(n, "min_ties", default: 2)
+        guard minTies >= 1 else { throw OptionError(key: "\(n).min_ties", value: String(minTies), expected: "1 or more") }
         let jt = try o.double(n, "near_duplicate_threshold", default: 0.7)
         guard jt > 0 && jt <= 1 else { throw OptionError(key: "\(n).near_duplicate_threshold", value: String(jt), expected: "a number above 0 up to 1") }
         minHash = MinHashGrouper(threshold: jt)
@@ -188,6 +192,9 @@ public struct Coordination: Analysis {
         public var id: Int
         /// Members.
         public var size: Int
+        /// Leiden communities of the co-action network joined into this cluster because network
+        /// amplifiers tie them together (1 when none were joined).
+        public var communities: Int
         /// Members with the `core` role.
         public var core: Int
         /// Members with the `amplifier` role.
@@ -216,7 +223,7 @@ public struct Coordination: Analysis {
         public var memberIDs: [Int32]
 
         enum CodingKeys: String, CodingKey {
-            case id, size, core, amplifiers, members, traces, edges, fusedWeight, firstCoaction, lastCoaction
+            case id, size, communities, core, amplifiers, members, traces, edges, fusedWeight, firstCoaction, lastCoaction
             case topHashtags, topURLs, amplification, scheduleOffsetHours
         }
     }
@@ -331,16 +338,25 @@ public struct Coordination: Analysis {
         let community = Leiden(resolution: resolution, seed: seed).run(graph)
         let modularity = nodes.isEmpty ? nil : graph.modularity(community, resolution: resolution)
 
+        let links = RepostLinks(ds, postAuthorByKey: features.postAuthorByKey)
+        let linkRules = ClusterLinks(minWeight: filter.minWeight, share: amplifierShare, retweets: rtGroups,
+                                     window: traceWindows[coRetweet.name] ?? global, authorByKey: features.postAuthorByKey)
+        let anchored = linkRules.anchored(ds, nodes: nodes, community: community, links: links)
         var byCommunity: [Int32: [Int32]] = [:]
-        for (i, c) in community.enumerated() { byCommunity[c, default: []].append(nodes[i]) }
-        let groups = byCommunity.values.filter { $0.count >= minClusterSize }
-            .sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+        for (i, c) in graph.corroborated(community, minTies: minTies, anchored: anchored).enumerated() where c >= 0 {
+            byCommunity[c, default: []].append(nodes[i])
+        }
+        var groups = byCommunity.values.filter { $0.count >= minClusterSize }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+        let (joined, parts) = linkRules.extend(ds, groups: &groups, links: links)
+        let bySize = groups.indices.sorted { groups[$0].count != groups[$1].count ? groups[$0].count > groups[$1].count : groups[$0][0] < groups[$1][0] }
+        groups = bySize.map { groups[$0] }
+        let communities = bySize.map { parts[$0] }
         var accountCluster = [Int32](repeating: -1, count: ds.accounts.count)
         for (i, g) in groups.enumerated() { for a in g { accountCluster[Int(a)] = Int32(i + 1) } }
-        let roles = Roles(amplifierShare: amplifierShare).assign(ds, cluster: accountCluster, postAuthorByKey: features.postAuthorByKey)
+        let roles = Roles(amplifierShare: amplifierShare).assign(ds, cluster: accountCluster, links: links)
 
-        let clusters = summarize(ds, groups: groups, edges: edges, cluster: accountCluster, roles: roles,
-                                 features: features, context: context)
+        let clusters = summarize(ds, groups: groups, communities: communities, edges: edges, cluster: accountCluster,
+                                 roles: roles, features: features, context: context)
         var reasons: [Int32: [String]] = [:]
         var traceSeen: [Int32: Set<String>] = [:]
         for e in edges where accountCluster[Int(e.a)] >= 0 && accountCluster[Int(e.a)] == accountCluster[Int(e.b)] {
@@ -348,6 +364,9 @@ public struct Coordination: Analysis {
             traceSeen[e.b, default: []].insert(e.trace)
         }
         for (a, set) in traceSeen { reasons[a] = CoActionTrace.all.filter { set.contains($0.name) }.map(\.reason) }
+        for (a, how) in joined {
+            reasons[a, default: []].append(how == .repostsCluster ? "reposts_cluster" : "reposted_by_cluster")
+        }
 
         return Result(
             mode: mode, windowSeconds: mode == .window ? global : nil, windowEstimate: estimate,
@@ -391,7 +410,7 @@ public struct Coordination: Analysis {
         stats.candidates = candidates.count
         // Salted by the trace's row in the table, so its null does not depend on which other traces run.
         let salt = UInt64((CoActionTrace.all.firstIndex(of: t) ?? 0) + 1)
-        let sig = Significance(rounds: nullRounds, seed: seed)
+        let sig = Significance(rounds: nullRounds, seed: seed, model: t.null)
             .test(groups: groups, sweep: sweep, table: table, candidates: candidates, accountCount: ds.accounts.count, salt: salt)
         var passing: [Int] = []
         for i in candidates.indices where nullRounds == 0 || sig.p[i] <= filter.maxP { passing.append(i) }
@@ -442,7 +461,7 @@ public struct Coordination: Analysis {
         return k == noID ? "" : ds.postKeys[k]
     }
 
-    func summarize(_ ds: Dataset, groups: [[Int32]], edges: [Edge], cluster: [Int32], roles: [CoordinationRole?],
+    func summarize(_ ds: Dataset, groups: [[Int32]], communities: [Int], edges: [Edge], cluster: [Int32], roles: [CoordinationRole?],
                    features: PostFeatures, context: AnalysisContext) -> [Cluster] {
         let offsetColumn = context.anyResult(named: "schedule")?.accountColumns(ds).first { $0.name == "utc_offset_hours" }
         var perCluster = [(traces: [String: Int], edges: Int, weight: Double, first: Int64, last: Int64)](
@@ -458,34 +477,34 @@ public struct Coordination: Analysis {
             if let l = e.lastCoaction { perCluster[c - 1].last = max(perCluster[c - 1].last, l) }
         }
         let amp = AmplificationTargets(top: top)
-        var domainCache: [Int32: String] = [:]
+        let urlKeys = URLKeys(ds, features: features)
         let off = context.displayOffsetSeconds
         return groups.enumerated().map { i, members in
             let id = Int32(i + 1)
-            var tagCounts: [Int32: Int] = [:], urlCounts: [String: Int] = [:]
+            var tagCounts: [Int32: Int] = [:], urlCounts: [Int32: Int] = [:]
             var tagTotal = 0, urlTotal = 0
             for a in members {
                 for idx in ds.postRange(of: a) {
                     let p = Int(ds.postsByAccount[idx])
                     for h in ds.posts.hashtags[p] { tagCounts[h, default: 0] += 1; tagTotal += 1 }
                     for u in ds.posts.urls[p] {
-                        let c = features.canonicalURL.isEmpty ? URLCanonical.canonical(ds.urls[u]) : features.canonicalURLs[features.canonicalURL[Int(u)]]
-                        urlCounts[c, default: 0] += 1
+                        urlCounts[urlKeys.canonical[Int(u)], default: 0] += 1
                         urlTotal += 1
                     }
                 }
             }
             let tags = Overview.top(Dictionary(uniqueKeysWithValues: tagCounts.map { (ds.hashtags[$0.key], $0.value) }), total: tagTotal, top: top)
-            let urls = Overview.top(urlCounts, total: urlTotal, top: top)
+            let urls = Overview.top(Dictionary(uniqueKeysWithValues: urlCounts.map { (urlKeys.canonicalURLs[$0.key], $0.value) }),
+                                    total: urlTotal, top: top)
             let amplification = amp.compute(ds, members: members, cluster: cluster, id: id, postAuthorByKey: features.postAuthorByKey,
-                                            watchlist: context.watchlist, domainCache: &domainCache)
+                                            watchlist: context.watchlist, urls: urlKeys)
             var offsets: [String: Int] = [:]
             if let col = offsetColumn { for a in members where !col.values[Int(a)].isEmpty { offsets[col.values[Int(a)], default: 0] += 1 } }
             let rank: (Int32) -> Int = { roles[Int($0)] == .core ? 0 : roles[Int($0)] == .amplifier ? 1 : 2 }
             let ordered = members.sorted { (rank($0), $0) < (rank($1), $1) }
             let s = perCluster[i]
             return Cluster(
-                id: Int(id), size: members.count,
+                id: Int(id), size: members.count, communities: communities[i],
                 core: members.filter { roles[Int($0)] == .core }.count,
                 amplifiers: members.filter { roles[Int($0)] == .amplifier }.count,
                 members: ordered.prefix(100).map { ds.accounts.key[$0] }, traces: s.traces, edges: s.edges, fusedWeight: s.weight,

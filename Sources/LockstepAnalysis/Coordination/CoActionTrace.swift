@@ -33,6 +33,18 @@ public enum TracePairing: String, Sendable, Codable {
     case withOrigin = "with_origin"
 }
 
+/// What the null model keeps of each account's behaviour while it breaks the pair's alignment.
+public enum NullModel: String, Sendable, Codable {
+    /// Each account's action times are permuted among its own actions: it keeps its rhythm and
+    /// bursts, loses which item gets which moment. For items that have no moment of their own
+    /// (a text, a hashtag, a link), whose first action is itself part of the co-action.
+    case accountTimes = "account_times"
+    /// Each account's delays since the item's origin (the original post, or the item's first action
+    /// when the original is not in the data) are permuted among its own actions: it keeps how fast it
+    /// reacts, each item keeps its moment, so a popular post still draws its early rush in the null.
+    case accountDelays = "account_delays"
+}
+
 /// A co-action trace as data: what the item is, which posts act on it, the default window and
 /// how it enters the fused network. Adding a trace means adding a row to ``CoActionTrace/all``.
 public struct TraceDefinition: Sendable, Codable, Equatable {
@@ -46,6 +58,8 @@ public struct TraceDefinition: Sendable, Codable, Equatable {
     public var kinds: [PostKind]
     /// Which actions on an item pair up.
     public var pairing: TracePairing
+    /// What the significance test shuffles.
+    public var null: NullModel
     /// Window in seconds when neither `window` nor `window.<trace>` is set; `nil` means the global default.
     public var defaultWindow: Int64?
     /// How much one co-action item of this trace weighs in the fused network.
@@ -64,31 +78,31 @@ public enum CoActionTrace {
     /// Every trace; the `traces` option selects among them by name.
     public static let all: [TraceDefinition] = [
         TraceDefinition(name: "co_retweet", reason: "coretweet_cluster", key: .retweetedPost, kinds: [.retweet],
-                        pairing: .anyActors, defaultWindow: nil, fusionWeight: 1,
+                        pairing: .anyActors, null: .accountDelays, defaultWindow: nil, fusionWeight: 1,
                         summary: "Accounts retweeting the same post within the window"),
         TraceDefinition(name: "co_tweet", reason: "cotweet_cluster", key: .normalizedText, kinds: authored,
-                        pairing: .anyActors, defaultWindow: nil, fusionWeight: 1,
+                        pairing: .anyActors, null: .accountTimes, defaultWindow: nil, fusionWeight: 1,
                         summary: "Accounts posting the same normalised text within the window"),
         TraceDefinition(name: "near_duplicate", reason: "near_duplicate_cluster", key: .nearDuplicateGroup, kinds: authored,
-                        pairing: .anyActors, defaultWindow: nil, fusionWeight: 1,
+                        pairing: .anyActors, null: .accountTimes, defaultWindow: nil, fusionWeight: 1,
                         summary: "Accounts posting near-identical text (MinHash/LSH, Jaccard above a threshold) within the window"),
         TraceDefinition(name: "co_url", reason: "co_url_cluster", key: .canonicalURL, kinds: authored,
-                        pairing: .anyActors, defaultWindow: nil, fusionWeight: 1,
+                        pairing: .anyActors, null: .accountTimes, defaultWindow: nil, fusionWeight: 1,
                         summary: "Accounts sharing the same canonical URL within the window"),
         TraceDefinition(name: "co_hashtag", reason: "co_hashtag_cluster", key: .hashtag, kinds: authored,
-                        pairing: .anyActors, defaultWindow: nil, fusionWeight: 0.5,
+                        pairing: .anyActors, null: .accountTimes, defaultWindow: nil, fusionWeight: 0.5,
                         summary: "Accounts using the same hashtag within the window"),
         TraceDefinition(name: "hashtag_sequence", reason: "hashtag_sequence_cluster", key: .hashtagSequence, kinds: authored,
-                        pairing: .anyActors, defaultWindow: nil, fusionWeight: 1,
+                        pairing: .anyActors, null: .accountTimes, defaultWindow: nil, fusionWeight: 1,
                         summary: "Accounts posting the same ordered list of two or more hashtags within the window"),
         TraceDefinition(name: "co_reply", reason: "co_reply_cluster", key: .repliedToPost, kinds: [.reply],
-                        pairing: .anyActors, defaultWindow: nil, fusionWeight: 1,
+                        pairing: .anyActors, null: .accountDelays, defaultWindow: nil, fusionWeight: 1,
                         summary: "Accounts replying to the same post within the window"),
         TraceDefinition(name: "co_mention", reason: "co_mention_cluster", key: .mentionedAccount, kinds: authored,
-                        pairing: .anyActors, defaultWindow: nil, fusionWeight: 0.5,
+                        pairing: .anyActors, null: .accountTimes, defaultWindow: nil, fusionWeight: 0.5,
                         summary: "Accounts mentioning the same account within the window"),
         TraceDefinition(name: "fast_retweet", reason: "fast_retweet_cluster", key: .fastRetweet, kinds: [.retweet],
-                        pairing: .withOrigin, defaultWindow: 10, fusionWeight: 1,
+                        pairing: .withOrigin, null: .accountTimes, defaultWindow: 10, fusionWeight: 1,
                         summary: "An account retweeting another's post within seconds of its publication"),
     ]
 

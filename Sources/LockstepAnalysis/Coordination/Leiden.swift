@@ -298,3 +298,36 @@ public struct Leiden: Sendable {
         }
     }
 }
+
+extension WeightedGraph {
+    /// The partition with every node removed (community -1) that has fewer than `minTies` neighbours
+    /// in its own community and is not `anchored`, repeated until none is left: the `minTies`-core
+    /// of each community, plus its anchored nodes.
+    ///
+    /// Leiden places every node somewhere, so one edge — one pair that passed the filters by chance
+    /// among thousands tested — is enough to put an account in a cluster. Requiring each member to be
+    /// tied to two or more members asks for corroboration: a chance edge rarely comes in pairs.
+    /// Anchored nodes carry their corroboration elsewhere (repost links to their community).
+    func corroborated(_ community: [Int32], minTies: Int, anchored: [Bool]) -> [Int32] {
+        guard minTies > 1 else { return community }
+        var c = community
+        var ties = [Int](repeating: 0, count: nodeCount)
+        var stack: [Int32] = []
+        for v in 0..<nodeCount {
+            for k in adjStart[v]..<adjStart[v + 1] where c[Int(adjNode[k])] == c[v] { ties[v] += 1 }
+            if ties[v] < minTies && !anchored[v] { stack.append(Int32(v)) }
+        }
+        while let v = stack.popLast() {
+            let own = c[Int(v)]
+            guard own >= 0 else { continue }
+            c[Int(v)] = -1
+            for k in adjStart[Int(v)]..<adjStart[Int(v) + 1] {
+                let u = Int(adjNode[k])
+                guard c[u] == own else { continue }
+                ties[u] -= 1
+                if ties[u] == minTies - 1 && !anchored[u] { stack.append(Int32(u)) }
+            }
+        }
+        return c
+    }
+}

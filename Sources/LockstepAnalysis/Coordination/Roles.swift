@@ -18,17 +18,14 @@ public enum CoordinationRole: String, Sendable, Codable {
 struct Roles: Sendable {
     var amplifierShare: Double
 
-    func assign(_ ds: Dataset, cluster: [Int32], postAuthorByKey: [Int32]) -> [CoordinationRole?] {
+    func assign(_ ds: Dataset, cluster: [Int32], links: RepostLinks) -> [CoordinationRole?] {
         let n = ds.accounts.count
         var amplifiedBy = [Int32](repeating: 0, count: n)
         var amplifies = [Int32](repeating: 0, count: n)
         for a in 0..<n where cluster[a] >= 0 {
-            for idx in ds.postRange(of: Int32(a)) {
-                let p = Int(ds.postsByAccount[idx])
-                let target = Self.repostedAuthor(ds, p, postAuthorByKey)
-                guard target >= 0, target != Int32(a), cluster[Int(target)] == cluster[a] else { continue }
+            for t in links.targets(of: Int32(a)) where cluster[Int(t)] == cluster[a] {
                 amplifies[a] += 1
-                amplifiedBy[Int(target)] += 1
+                amplifiedBy[Int(t)] += 1
             }
         }
         var roles = [CoordinationRole?](repeating: nil, count: n)

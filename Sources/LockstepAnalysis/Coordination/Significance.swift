@@ -3,20 +3,32 @@ import LockstepCore
 
 /// Edge significance against a null model, and the edge filters.
 ///
-/// Null model: in each round, every account's action times (in this trace) are permuted among that
-/// account's own actions, with a seeded generator. The account keeps its volume, its daily and weekly
-/// rhythm and its bursts, and keeps acting on the same items, but which item gets which moment is
-/// random; a pair that co-acts only because both are active at busy times keeps co-acting in the null,
-/// a pair that acts on the same items at the same moments does not. The same capped window sweep
-/// counts each candidate edge's null weight per round.
+/// Null model (``NullModel``, a column of the trace table): every account's action times — or, for
+/// reaction traces, its delays since each item's origin — are permuted among that account's own
+/// actions. The account keeps its volume, its rhythm and bursts (times) or its reaction speed
+/// (delays), and keeps acting on the same items, but which item gets which moment is random; a pair
+/// that co-acts only because both are busy at the same hours, or both react fast to popular posts,
+/// keeps co-acting in the null, a pair that acts on the same items at the same moments beyond that
+/// does not.
 ///
+/// Times (`accountTimes`): `rounds` seeded shuffles, each swept with the same capped window sweep.
 /// The null weight is modelled as Poisson with rate λ = (Σ null weights + 1) / (rounds + 1): one
 /// pseudo-round with one co-action keeps λ above zero, so an edge never gets p = 0 from a finite
 /// number of rounds. `p = P(X ≥ observed weight | λ)`; `z = (weight − mean) / sd` with the sample
 /// standard deviation, floored at √λ.
+///
+/// Delays (`accountDelays`): the shuffle's expectation has a closed form, computed instead of
+/// sampled. Two accounts co-act on a shared item exactly when their delays there are within the
+/// window, and the item's origin cancels out, so under the shuffle each of the S items both acted on
+/// is a co-action with the same probability q, the share of pairs of their delays (one of each) within
+/// the window: λ = S·q. `p = P(X ≥ weight)` for `X ~ Poisson(λ)`, `z = (weight − λ) / √λ`. Sampling it
+/// would cost a sweep per round over bursts that the shuffle leaves dense (every reaction to a post
+/// stays near the post), the slowest part of the engine on large data.
+
 struct Significance: Sendable {
     var rounds: Int
     var seed: UInt64
+    var model: NullModel = .accountTimes
 
     /// Null moments per candidate edge of `table` (indices of `candidates`).
     func test(groups: ActionGroups, sweep: WindowSweep, table: PairTable, candidates: [Int], accountCount: Int,
@@ -25,6 +37,7 @@ struct Significance: Sendable {
         if n == 0 || rounds == 0 {
             return (Array(repeating: 0, count: n), Array(repeating: 0, count: n), Array(repeating: 1, count: n))
         }
+        if model == .accountDelays { return delayNull(groups: groups, window: sweep.window, table: table, candidates: candidates, accountCount: accountCount) }
         var keep = [Bool](repeating: false, count: accountCount)
         var cand = PairTable(capacity: n)
         for e in candidates {
@@ -86,6 +99,64 @@ struct Significance: Sendable {
             mean[idx] = m
             z[idx] = (w - m) / max(variance, lambda).squareRoot()
             p[idx] = Self.poissonUpperTail(Int(table.weight[e]), lambda)
+        }
+        return (mean, z, p)
+    }
+
+    /// The delay null in closed form: λ = S·q per candidate edge (see the type's summary).
+    func delayNull(groups g: ActionGroups, window: Int64, table: PairTable, candidates: [Int],
+                   accountCount: Int) -> (mean: [Double], z: [Double], p: [Double]) {
+        var keep = [Bool](repeating: false, count: accountCount)
+        for e in candidates { keep[Int(PairTable.low(table.keys[e]))] = true; keep[Int(PairTable.high(table.keys[e]))] = true }
+        // Per kept account, its delays (sorted) and its distinct items (sorted), in flat arrays.
+        var start = [Int32](repeating: 0, count: accountCount + 1)
+        for k in 0..<g.groupCount { for i in g.range(k) where keep[Int(g.account[i])] { start[Int(g.account[i]) + 1] += 1 } }
+        for a in 0..<accountCount { start[a + 1] += start[a] }
+        var fill = start
+        var delay = [Int64](repeating: 0, count: Int(start[accountCount]))
+        var item = [Int32](repeating: 0, count: delay.count)
+        for k in 0..<g.groupCount {
+            for i in g.range(k) where keep[Int(g.account[i])] {
+                let a = Int(g.account[i])
+                delay[Int(fill[a])] = g.time[i] - g.origin[k]
+                item[Int(fill[a])] = g.item[k]
+                fill[a] += 1
+            }
+        }
+        var itemEnd = start
+        for a in 0..<accountCount where keep[a] {
+            let r = Int(start[a])..<Int(start[a + 1])
+            delay[r].sort()
+            item[r].sort()
+            // Distinct items: compact each account's sorted run in place.
+            var w = r.lowerBound
+            for i in r where i == r.lowerBound || item[i] != item[i - 1] { item[w] = item[i]; w += 1 }
+            itemEnd[a] = Int32(w)
+        }
+        let n = candidates.count
+        var mean = [Double](repeating: 0, count: n), z = mean, p = mean
+        for (idx, e) in candidates.enumerated() {
+            let a = Int(PairTable.low(table.keys[e])), b = Int(PairTable.high(table.keys[e]))
+            // S: items both acted on.
+            var i = Int(start[a]), j = Int(start[b]), shared = 0
+            while i < Int(itemEnd[a]) && j < Int(itemEnd[b]) {
+                if item[i] == item[j] { shared += 1; i += 1; j += 1 } else if item[i] < item[j] { i += 1 } else { j += 1 }
+            }
+            // q: pairs of delays within the window, by a sliding window over b's sorted delays.
+            let da = Int(start[a])..<Int(start[a + 1]), db = Int(start[b])..<Int(start[b + 1])
+            var lo = db.lowerBound, hi = db.lowerBound, close = 0
+            for x in da {
+                while lo < db.upperBound && delay[lo] < delay[x] - window { lo += 1 }
+                if hi < lo { hi = lo }
+                while hi < db.upperBound && delay[hi] <= delay[x] + window { hi += 1 }
+                close += hi - lo
+            }
+            let q = Double(close) / Double(da.count * db.count)
+            let lambda = Double(shared) * q
+            let w = Int(table.weight[e])
+            mean[idx] = lambda
+            z[idx] = (Double(w) - lambda) / max(lambda, 1e-12).squareRoot()
+            p[idx] = Self.poissonUpperTail(w, lambda)
         }
         return (mean, z, p)
     }

@@ -162,8 +162,13 @@ enum TraceActions {
             }
             for k in 0..<ds.postKeys.count where retweeted[k] { add(Int32(k), Int(f.postByKey[k]), isOrigin: true) }
         }
+        // Items that are posts of the data have a moment of their own: the original's time.
+        let itemOrigin: [Int64]? = switch trace.key {
+        case .retweetedPost, .repliedToPost, .fastRetweet: f.postTimeByKey
+        default: nil
+        }
         return ActionGroups(items: items, itemCount: itemCount, time: time, account: account, post: post, origin: origin,
-                            minGroup: minGroup)
+                            itemOrigin: itemOrigin, minGroup: minGroup)
     }
 
     /// A readable name for an item in `edges.csv` examples.

@@ -4,9 +4,16 @@
 /// `q` quantile (10%) of all items' second-share delays. For each, find the time from its first share
 /// until more than `p` (50%) of its shares had happened. The estimate is the `q` quantile of those
 /// times: the window within which the quickest items reach half their shares.
+///
+/// Never below the data's time resolution: when every action time is a whole minute (Twitter's
+/// information-operation archives record `tweet_time` to the minute), actions in the same minute
+/// show a gap of 0, which says "under a minute", not "simultaneous"; the estimate is then at least
+/// 60 s.
 public struct WindowEstimate: Sendable, Codable, Equatable {
-    /// The estimated window in seconds.
+    /// The estimated window in seconds (at least `resolutionSeconds`).
     public var seconds: Int64
+    /// The coarsest of 1 s, 60 s and 3600 s that divides every action time of the items.
+    public var resolutionSeconds: Int64
     /// The trace whose items were used.
     public var trace: String
     /// Items shared at least twice.
@@ -35,7 +42,19 @@ public struct WindowEstimate: Sendable, Codable, Equatable {
             half.append(g.time[r.lowerBound + rank - 1] - g.time[r.lowerBound])
         }
         half.sort()
-        return WindowEstimate(seconds: quantile(half, q), trace: trace, items: g.groupCount, quickestItems: half.count)
+        let resolution = resolution(g.time)
+        return WindowEstimate(seconds: max(quantile(half, q), resolution), resolutionSeconds: resolution, trace: trace,
+                              items: g.groupCount, quickestItems: half.count)
+    }
+
+    /// The coarsest of 3600, 60 and 1 seconds that divides every time.
+    static func resolution(_ times: [Int64]) -> Int64 {
+        var r: Int64 = 3600
+        for t in times {
+            while r > 1 && t % r != 0 { r = r == 3600 ? 60 : 1 }
+            if r == 1 { break }
+        }
+        return r
     }
 
     /// Type-7 quantile (R's default), rounded to whole seconds.

@@ -1,3 +1,5 @@
+import LockstepCore
+
 /// One trace's actions grouped by item: group `g` holds actions `start[g]..<start[g+1]`, sorted by
 /// time, ties in post order. Items with fewer than two actions are dropped (nothing to pair).
 struct ActionGroups: Sendable {
@@ -9,14 +11,19 @@ struct ActionGroups: Sendable {
     var post: [Int32] = []
     /// Whether the action is the item's origin (the original post, for `withOrigin` pairing).
     var isOrigin: [Bool] = []
+    /// Per group: the item's moment of origin (the original post's time when the item is a post in
+    /// the data and earlier than its first action, otherwise the first action's time), which the
+    /// delay null model measures delays from. Kept by `restricted` and `retimed`.
+    var origin: [Int64] = []
 
     var groupCount: Int { item.count }
     var actionCount: Int { time.count }
     @inline(__always) func range(_ g: Int) -> Range<Int> { Int(start[g])..<Int(start[g + 1]) }
 
     /// Groups raw actions by a counting sort on item, then sorts each group by (time, account, post).
+    /// `itemOrigin`, when given, holds each item's own moment (``noTime`` when unknown).
     init(items: [Int32], itemCount: Int, time t: [Int64], account a: [Int32], post p: [Int32], origin o: [Bool],
-         minGroup: Int = 2) {
+         itemOrigin: [Int64]? = nil, minGroup: Int = 2) {
         var counts = [Int32](repeating: 0, count: itemCount + 1)
         for i in items { counts[Int(i) + 1] += 1 }
         var keptStart = [Int32](repeating: 0, count: itemCount + 1)
@@ -41,6 +48,11 @@ struct ActionGroups: Sendable {
         account = order.map { a[Int($0)] }
         post = order.map { p[Int($0)] }
         isOrigin = order.map { o[Int($0)] }
+        origin = (0..<item.count).map { g in
+            let first = time[Int(start[g])]
+            guard let io = itemOrigin, io[Int(item[g])] != noTime else { return first }
+            return min(first, io[Int(item[g])])
+        }
     }
 
     private init() {}
@@ -86,6 +98,7 @@ struct ActionGroups: Sendable {
         g.account = order.map { account[Int($0)] }
         g.post = order.map { post[Int($0)] }
         g.isOrigin = order.map { isOrigin[Int($0)] }
+        g.origin = origin
         return g
     }
 
@@ -101,6 +114,7 @@ struct ActionGroups: Sendable {
                 g.time.append(time[i]); g.account.append(account[i]); g.post.append(post[i]); g.isOrigin.append(isOrigin[i])
             }
             g.item.append(item[k])
+            g.origin.append(origin[k])
             g.start.append(Int32(g.time.count))
         }
         return g
