@@ -237,12 +237,17 @@ public struct HijackedAccounts: Analysis {
 
     // MARK: Across the gap
 
+    /// Posts per side, nearest the gap, whose text is read for topics and scripts.
+    static let textPostsPerSide = 300
+
     /// Compares the posts before and after the gap and scores the changes.
     func examine(_ ds: Dataset, _ a: Int32, before: Range<Int>, after: Range<Int>, created: Int64, age: Int?,
                  tokenizer: inout Tokenizer) -> Account {
         let gapFrom = ds.posts.time[Int(ds.postsByAccount[before.upperBound - 1])]
         let gapTo = ds.posts.time[Int(ds.postsByAccount[after.lowerBound])]
-        let b = SideStats(ds, before, &tokenizer), f = SideStats(ds, after, &tokenizer)
+        let nearest = Self.textPostsPerSide
+        let b = SideStats(ds, before, text: max(before.lowerBound, before.upperBound - nearest)..<before.upperBound, &tokenizer)
+        let f = SideStats(ds, after, text: after.lowerBound..<min(after.upperBound, after.lowerBound + nearest), &tokenizer)
         var points = 0
         var reasons = ["dormant_\(CivilTime.date(days: CivilTime.dayNumber(gapFrom)).year)_\(CivilTime.date(days: CivilTime.dayNumber(gapTo)).year)"]
         let bothSides = before.count >= minSidePosts && after.count >= minSidePosts
@@ -342,7 +347,9 @@ public struct HijackedAccounts: Analysis {
         var items: [Int64: Int] = [:]
         var tokenTotal = 0
 
-        init(_ ds: Dataset, _ range: Range<Int>, _ tokenizer: inout Tokenizer) {
+        /// `textRange` (inside `range`) bounds the posts whose text is read for topic and script:
+        /// the ones nearest the gap, so an account with years of posts costs no more than a small one.
+        init(_ ds: Dataset, _ range: Range<Int>, text textRange: Range<Int>, _ tokenizer: inout Tokenizer) {
             var langs: [Int32: Int] = [:], clients: [Int32: Int] = [:]
             var ids: [Int32] = []
             var scripts = [Int](repeating: 0, count: 5)
@@ -353,6 +360,7 @@ public struct HijackedAccounts: Analysis {
                 hours[Int((t % 86_400 + 86_400) % 86_400 / 3600)] += 1
                 if ds.posts.language[p] != noID { langs[ds.posts.language[p], default: 0] += 1 }
                 if ds.posts.client[p] != noID { clients[ds.posts.client[p], default: 0] += 1 }
+                guard textRange.contains(k) else { continue }
                 ids.removeAll(keepingCapacity: true)
                 ds.posts.textArena.withBytes(ds.posts.text[p]) {
                     tokenizer.termIDs($0, into: &ids)
