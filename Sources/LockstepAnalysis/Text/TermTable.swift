@@ -7,13 +7,10 @@ import LockstepCore
 /// counts of two such terms would merge, which no narrative figure would notice.
 public struct TermTable: Sendable {
     private struct Slot { var key: UInt64; var id: Int32; var pad: Int32 }
-    /// Counting state per term id: the period it was last counted in, its row in that period's counts, its total.
-    private struct Count { var period: Int32; var row: Int32; var total: Int32 }
     private var slots = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: 1 << 12)
     /// A small direct-mapped cache of recent terms: frequent terms are found without touching the
     /// big table, and ids are given in first-seen order, so `counts` of frequent terms stay in cache too.
     private var front = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: 1 << 12)
-    private var counts: [Count] = []
     private var arena = ByteArena()
     private var refs: [StrRef] = []
 
@@ -55,7 +52,6 @@ public struct TermTable: Sendable {
         return h == 0 ? 1 : h
     }
 
-    /// The id of a term, added (its bytes lowercased with `fold`) if new.
     @inline(__always)
     /// The id of a term (bytes lowercased first with `fold`), added if new.
     public mutating func intern(_ b: UnsafeRawBufferPointer, fold: Bool) -> Int32 {
@@ -66,24 +62,6 @@ public struct TermTable: Sendable {
         front[f] = Slot(key: h, id: id, pad: 0)
         return id
     }
-
-    /// Counts one use of term `id` in `period`: a new row of `items`/`counts` the first time in the
-    /// period, else one more on its row.
-    @inline(__always) mutating func count(_ id: Int32, period: Int32, items: inout [Int32], counts rowCounts: inout [Int32]) {
-        let i = Int(id)
-        counts[i].total &+= 1
-        if counts[i].period == period {
-            rowCounts[Int(counts[i].row)] += 1
-        } else {
-            counts[i].period = period
-            counts[i].row = Int32(items.count)
-            items.append(id)
-            rowCounts.append(1)
-        }
-    }
-
-    /// Uses counted so far, by term id.
-    public func totals() -> [Int] { counts.map { Int($0.total) } }
 
     private mutating func find(_ h: UInt64, _ b: UnsafeRawBufferPointer, fold: Bool) -> Int32 {
         let mask = slots.count - 1
@@ -102,7 +80,6 @@ public struct TermTable: Sendable {
         } else {
             refs.append(arena.append(b))
         }
-        counts.append(Count(period: -1, row: 0, total: 0))
         slots[s] = Slot(key: h, id: id, pad: 0)
         if refs.count * 2 > slots.count { grow() }
         return id
@@ -124,5 +101,140 @@ public struct TermTable: Sendable {
             fresh[s] = slot
         }
         slots = fresh
+    }
+}
+
+/// Term counts of one chunk of consecutive days, for ``Narratives``: local term ids in first-seen
+/// order (stop words first, as in ``Tokenizer``), each day's and each ISO week's counts in
+/// first-counted order, and each term's total.
+///
+/// Identity is the 64-bit hash of ``TermTable``, so chunks are merged by hash alone.
+struct TermCounter {
+    private struct Slot { var key: UInt64; var id: Int32; var pad: Int32 }
+    /// Per term: the day and week it was last counted in, its row there, its total.
+    private struct State { var day: Int32; var dayRow: Int32; var week: Int32; var weekRow: Int32; var total: Int32 }
+    private var slots: [Slot]
+    /// Direct-mapped cache of recent hashes: frequent terms skip the big table.
+    private var front = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: 1 << 12)
+    private var state: [State] = []
+    /// Hash of each local id.
+    private(set) var hashes: [UInt64] = []
+    /// Lowercased bytes of each local id: `bytes[starts[id]..<starts[id + 1]]`.
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = [0]
+    /// Ids below this are stop words, never counted.
+    private(set) var stopCount: Int32
+    /// Term rows of each day counted, and of each week.
+    var days = Narratives.DayCounts()
+    var weeks = Narratives.DayCounts()
+    private var day: Int32 = 0, week: Int32 = 0
+    private var dayUses = 0, weekUses = 0
+
+    /// An empty counter with the stop words interned; `expectedTerms` sizes the table.
+    init(expectedTerms: Int) {
+        var size = 1 << 12
+        while size < expectedTerms * 2 { size <<= 1 }
+        slots = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: size)
+        stopCount = 0
+        for var w in StopWords.all {
+            w.withUTF8 { b in _ = self.find(TermTable.hash(UnsafeRawBufferPointer(b), fold: false), UnsafeRawBufferPointer(b), fold: false) }
+        }
+        stopCount = Int32(hashes.count)
+    }
+
+    /// How many distinct terms, stop words included.
+    var count: Int { hashes.count }
+
+    /// Uses of a term in the chunk.
+    func total(_ id: Int) -> Int { Int(state[id].total) }
+
+    /// The lowercased bytes of a term.
+    func withBytes<R>(_ id: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[starts[id]..<starts[id + 1]])) }
+    }
+
+    /// Counts one term given as ``Tokenizer/scan(_:scratch:_:)`` emits it (stop words are dropped here).
+    @inline(__always)
+    mutating func add(_ b: UnsafeRawBufferPointer, fold: Bool) {
+        let h = TermTable.hash(b, fold: fold)
+        let f = Int(truncatingIfNeeded: h >> 40) & (front.count - 1)
+        let id: Int32
+        if front[f].key == h {
+            id = front[f].id
+        } else {
+            id = find(h, b, fold: fold)
+            front[f] = Slot(key: h, id: id, pad: 0)
+        }
+        if id < stopCount { return }
+        let i = Int(id)
+        state[i].total &+= 1
+        if state[i].day == day {
+            days.counts[Int(state[i].dayRow)] &+= 1
+        } else {
+            state[i].day = day
+            state[i].dayRow = Int32(days.items.count)
+            days.items.append(id)
+            days.counts.append(1)
+        }
+        if state[i].week == week {
+            weeks.counts[Int(state[i].weekRow)] &+= 1
+        } else {
+            state[i].week = week
+            state[i].weekRow = Int32(weeks.items.count)
+            weeks.items.append(id)
+            weeks.counts.append(1)
+        }
+        dayUses += 1
+        weekUses += 1
+    }
+
+    /// Ends the current day's row.
+    mutating func closeDay() {
+        days.starts.append(Int32(days.items.count))
+        days.totals.append(dayUses)
+        dayUses = 0
+        day += 1
+    }
+
+    /// Ends the current week's row.
+    mutating func closeWeek() {
+        weeks.starts.append(Int32(weeks.items.count))
+        weeks.totals.append(weekUses)
+        weekUses = 0
+        week += 1
+    }
+
+    private mutating func find(_ h: UInt64, _ b: UnsafeRawBufferPointer, fold: Bool) -> Int32 {
+        var mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let k = slots[s].key
+            if k == h { return slots[s].id }
+            if k == 0 { break }
+            s = (s + 1) & mask
+        }
+        let id = Int32(hashes.count)
+        hashes.append(h)
+        // Days and weeks start at 0: a fresh term must not look counted in them.
+        state.append(State(day: -1, dayRow: 0, week: -1, weekRow: 0, total: 0))
+        let from = bytes.count
+        bytes.append(contentsOf: b)
+        if fold {
+            for k in from..<bytes.count where bytes[k] &- 65 < 26 { bytes[k] += 32 }
+        }
+        starts.append(bytes.count)
+        slots[s] = Slot(key: h, id: id, pad: 0)
+        if hashes.count * 2 > slots.count {
+            let size = slots.count * 2
+            var fresh = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: size)
+            mask = size - 1
+            for slot in slots where slot.key != 0 {
+                var t = Int(truncatingIfNeeded: slot.key) & mask
+                while fresh[t].key != 0 { t = (t + 1) & mask }
+                fresh[t] = slot
+            }
+            slots = fresh
+        }
+        return id
     }
 }
