@@ -383,19 +383,33 @@ extension Narratives {
             let work = { @Sendable (c: Int) in
                 let postsIn = Int(dayStart[cuts[c + 1]] - dayStart[cuts[c]])
                 var counter = TermCounter(expectedTerms: postsIn * 4)
-                var scratch: [UInt8] = []
+                var scratch: [UInt8] = [], spill: [UInt8] = []
+                var pending: [TermCounter.Pending] = []
+                let end = Int(dayStart[cuts[c + 1]])
+                var touched: UInt8 = 0
                 ds.posts.textArena.bytes.withUnsafeBytes { arena in
-                    for d in cuts[c]..<cuts[c + 1] {
-                        if d > cuts[c] && ISOWeek(dayNumber: minDay + d) != ISOWeek(dayNumber: minDay + d - 1) { counter.closeWeek() }
-                        for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
-                            let ref = ds.posts.text[Int(byDay[k])]
-                            let text = UnsafeRawBufferPointer(rebasing: arena[ref.offset..<(ref.offset + ref.count)])
-                            Tokenizer.scan(text, scratch: &scratch) { b, fold in counter.add(b, fold: fold) }
+                    ds.posts.text.withUnsafeBufferPointer { refs in
+                        for d in cuts[c]..<cuts[c + 1] {
+                            if d > cuts[c] && ISOWeek(dayNumber: minDay + d) != ISOWeek(dayNumber: minDay + d - 1) { counter.closeWeek() }
+                            for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
+                                // Posts of a day are scattered over the text when the input is not in
+                                // time order: reading a later post's first byte now overlaps its cache miss
+                                // with this post's work.
+                                if k + 4 < end {
+                                    let ahead = refs[Int(byDay[k + 4])]
+                                    if ahead.count > 0 { touched ^= arena[ahead.offset] }
+                                }
+                                let ref = refs[Int(byDay[k])]
+                                let text = UnsafeRawBufferPointer(rebasing: arena[ref.offset..<(ref.offset + ref.count)])
+                                counter.add(text: text, arena: arena, pending: &pending, spill: &spill, scratch: &scratch)
+                            }
+                            counter.closeDay()
                         }
-                        counter.closeDay()
                     }
                 }
+                counter.touched = touched
                 counter.closeWeek()
+                counter.finish()
                 box.store(c, counter)
             }
             if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }

@@ -108,36 +108,46 @@ public struct TermTable: Sendable {
 /// order (stop words first, as in ``Tokenizer``), each day's and each ISO week's counts in
 /// first-counted order, and each term's total.
 ///
-/// Identity is the 64-bit hash of ``TermTable``, so chunks are merged by hash alone.
+/// Identity is the 64-bit hash of ``TermTable``, so chunks are merged by hash alone. A term's
+/// counting state sits in its hash slot (32 bytes), so a token costs one probe of one cache line:
+/// with hundreds of thousands of distinct terms per chunk, memory misses and not instructions set
+/// the speed.
 struct TermCounter {
-    private struct Slot { var key: UInt64; var id: Int32; var pad: Int32 }
-    /// Per term: the day and week it was last counted in, its row there, its total.
-    private struct State { var day: Int32; var dayRow: Int32; var week: Int32; var weekRow: Int32; var total: Int32 }
+    /// A term's hash, id, total, and the day and week it was last counted in with its row there.
+    private struct Slot {
+        var key: UInt64 = 0
+        var id: Int32 = -1
+        var total: Int32 = 0
+        var day: Int32 = -1
+        var dayRow: Int32 = 0
+        var week: Int32 = -1
+        var weekRow: Int32 = 0
+    }
     private var slots: [Slot]
-    /// Direct-mapped cache of recent hashes: frequent terms skip the big table.
-    private var front = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: 1 << 12)
-    private var state: [State] = []
     /// Hash of each local id.
     private(set) var hashes: [UInt64] = []
+    /// Total of each local id, filled by ``finish()``.
+    private var totals: [Int32] = []
     /// Lowercased bytes of each local id: `bytes[starts[id]..<starts[id + 1]]`.
     private var bytes: [UInt8] = []
     private var starts: [Int] = [0]
     /// Ids below this are stop words, never counted.
-    private(set) var stopCount: Int32
+    private(set) var stopCount: Int32 = 0
     /// Term rows of each day counted, and of each week.
     var days = Narratives.DayCounts()
     var weeks = Narratives.DayCounts()
     private var day: Int32 = 0, week: Int32 = 0
     private var dayUses = 0, weekUses = 0
+    /// Bytes read ahead to warm the cache, kept so that the reads are not optimised away.
+    var touched: UInt8 = 0
 
     /// An empty counter with the stop words interned; `expectedTerms` sizes the table.
     init(expectedTerms: Int) {
         var size = 1 << 12
         while size < expectedTerms * 2 { size <<= 1 }
-        slots = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: size)
-        stopCount = 0
+        slots = [Slot](repeating: Slot(), count: size)
         for var w in StopWords.all {
-            w.withUTF8 { b in _ = self.find(TermTable.hash(UnsafeRawBufferPointer(b), fold: false), UnsafeRawBufferPointer(b), fold: false) }
+            w.withUTF8 { b in _ = self.slot(TermTable.hash(UnsafeRawBufferPointer(b), fold: false), UnsafeRawBufferPointer(b), fold: false) }
         }
         stopCount = Int32(hashes.count)
     }
@@ -145,47 +155,85 @@ struct TermCounter {
     /// How many distinct terms, stop words included.
     var count: Int { hashes.count }
 
-    /// Uses of a term in the chunk.
-    func total(_ id: Int) -> Int { Int(state[id].total) }
+    /// Uses of a term in the chunk (after ``finish()``).
+    func total(_ id: Int) -> Int { Int(totals[id]) }
 
     /// The lowercased bytes of a term.
     func withBytes<R>(_ id: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[starts[id]..<starts[id + 1]])) }
     }
 
-    /// Counts one term given as ``Tokenizer/scan(_:scratch:_:)`` emits it (stop words are dropped here).
+    /// A term of a post waiting to be counted: its hash and where its bytes are.
+    struct Pending {
+        var hash: UInt64
+        /// Offset in the text arena, or (negative) `-1 - offset` in the spill buffer.
+        var offset: Int
+        var count: Int32
+        var fold: Bool
+    }
+
+    /// Counts the terms of one text (stop words are dropped here). The text is scanned first and
+    /// every term's slot read once before any is counted, so that the slots' cache misses overlap
+    /// instead of following one another.
     @inline(__always)
-    mutating func add(_ b: UnsafeRawBufferPointer, fold: Bool) {
-        let h = TermTable.hash(b, fold: fold)
-        let f = Int(truncatingIfNeeded: h >> 40) & (front.count - 1)
-        let id: Int32
-        if front[f].key == h {
-            id = front[f].id
-        } else {
-            id = find(h, b, fold: fold)
-            front[f] = Slot(key: h, id: id, pad: 0)
+    mutating func add(text: UnsafeRawBufferPointer, arena: UnsafeRawBufferPointer, pending: inout [Pending], spill: inout [UInt8],
+                      scratch: inout [UInt8]) {
+        guard !text.isEmpty else { return }
+        pending.removeAll(keepingCapacity: true)
+        spill.removeAll(keepingCapacity: true)
+        let base = arena.baseAddress!
+        Tokenizer.scan(text, scratch: &scratch) { b, fold in
+            let h = TermTable.hash(b, fold: fold)
+            if b.baseAddress! >= base && b.baseAddress! < base + arena.count {
+                pending.append(Pending(hash: h, offset: b.baseAddress! - base, count: Int32(b.count), fold: fold))
+            } else {
+                pending.append(Pending(hash: h, offset: -1 - spill.count, count: Int32(b.count), fold: fold))
+                spill.append(contentsOf: b)
+            }
         }
-        if id < stopCount { return }
-        let i = Int(id)
-        state[i].total &+= 1
-        if state[i].day == day {
-            days.counts[Int(state[i].dayRow)] &+= 1
-        } else {
-            state[i].day = day
-            state[i].dayRow = Int32(days.items.count)
-            days.items.append(id)
-            days.counts.append(1)
+        let mask = slots.count - 1
+        var warm: UInt64 = 0
+        slots.withUnsafeBufferPointer { t in for p in pending { warm ^= t[Int(truncatingIfNeeded: p.hash) & mask].key } }
+        touched ^= UInt8(truncatingIfNeeded: warm)
+        spill.withUnsafeBytes { sp in
+            for p in pending {
+                let b = p.offset >= 0 ? UnsafeRawBufferPointer(rebasing: arena[p.offset..<(p.offset + Int(p.count))])
+                                      : UnsafeRawBufferPointer(rebasing: sp[(-1 - p.offset)..<(-1 - p.offset + Int(p.count))])
+                add(hash: p.hash, b, fold: p.fold)
+            }
         }
-        if state[i].week == week {
-            weeks.counts[Int(state[i].weekRow)] &+= 1
-        } else {
-            state[i].week = week
-            state[i].weekRow = Int32(weeks.items.count)
-            weeks.items.append(id)
-            weeks.counts.append(1)
+    }
+
+    @inline(__always)
+    private mutating func add(hash: UInt64, _ b: UnsafeRawBufferPointer, fold: Bool) {
+        let s = slot(hash, b, fold: fold)
+        let (day, week) = (self.day, self.week)
+        let counted: Bool = slots.withUnsafeMutableBufferPointer { t in
+            if t[s].id < stopCount { return false }
+            let id = t[s].id
+            t[s].total &+= 1
+            if t[s].day == day {
+                days.counts[Int(t[s].dayRow)] &+= 1
+            } else {
+                t[s].day = day
+                t[s].dayRow = Int32(days.items.count)
+                days.items.append(id)
+                days.counts.append(1)
+            }
+            if t[s].week == week {
+                weeks.counts[Int(t[s].weekRow)] &+= 1
+            } else {
+                t[s].week = week
+                t[s].weekRow = Int32(weeks.items.count)
+                weeks.items.append(id)
+                weeks.counts.append(1)
+            }
+            return true
         }
-        dayUses += 1
-        weekUses += 1
+        if counted {
+            dayUses += 1
+            weekUses += 1
+        }
     }
 
     /// Ends the current day's row.
@@ -204,37 +252,51 @@ struct TermCounter {
         week += 1
     }
 
-    private mutating func find(_ h: UInt64, _ b: UnsafeRawBufferPointer, fold: Bool) -> Int32 {
-        var mask = slots.count - 1
+    /// Collects the totals by id from the table, which is then no longer needed.
+    mutating func finish() {
+        totals = [Int32](repeating: 0, count: hashes.count)
+        for slot in slots where slot.key != 0 { totals[Int(slot.id)] = slot.total }
+        slots = []
+    }
+
+    /// The slot of a term, added if new.
+    @inline(__always)
+    private mutating func slot(_ h: UInt64, _ b: UnsafeRawBufferPointer, fold: Bool) -> Int {
+        let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let k = slots[s].key
-            if k == h { return slots[s].id }
-            if k == 0 { break }
-            s = (s + 1) & mask
+        let found: Bool = slots.withUnsafeBufferPointer { t in
+            while true {
+                let k = t[s].key
+                if k == h { return true }
+                if k == 0 { return false }
+                s = (s + 1) & mask
+            }
         }
+        return found ? s : insert(h, b, fold: fold, at: s)
+    }
+
+    private mutating func insert(_ h: UInt64, _ b: UnsafeRawBufferPointer, fold: Bool, at s: Int) -> Int {
         let id = Int32(hashes.count)
         hashes.append(h)
-        // Days and weeks start at 0: a fresh term must not look counted in them.
-        state.append(State(day: -1, dayRow: 0, week: -1, weekRow: 0, total: 0))
         let from = bytes.count
         bytes.append(contentsOf: b)
         if fold {
             for k in from..<bytes.count where bytes[k] &- 65 < 26 { bytes[k] += 32 }
         }
         starts.append(bytes.count)
-        slots[s] = Slot(key: h, id: id, pad: 0)
-        if hashes.count * 2 > slots.count {
-            let size = slots.count * 2
-            var fresh = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: size)
-            mask = size - 1
-            for slot in slots where slot.key != 0 {
-                var t = Int(truncatingIfNeeded: slot.key) & mask
-                while fresh[t].key != 0 { t = (t + 1) & mask }
-                fresh[t] = slot
-            }
-            slots = fresh
+        slots[s] = Slot(key: h, id: id)
+        guard hashes.count * 2 > slots.count else { return s }
+        let size = slots.count * 2
+        var fresh = [Slot](repeating: Slot(), count: size)
+        let mask = size - 1
+        var moved = s
+        for (old, slot) in slots.enumerated() where slot.key != 0 {
+            var t = Int(truncatingIfNeeded: slot.key) & mask
+            while fresh[t].key != 0 { t = (t + 1) & mask }
+            fresh[t] = slot
+            if old == s { moved = t }
         }
-        return id
+        slots = fresh
+        return moved
     }
 }
