@@ -382,9 +382,9 @@ extension Narratives {
             let ds = self.ds
             let work = { @Sendable (c: Int) in
                 let postsIn = Int(dayStart[cuts[c + 1]] - dayStart[cuts[c]])
-                var counter = TermCounter(expectedTerms: postsIn * 4)
-                var scratch: [UInt8] = [], spill: [UInt8] = []
-                var pending: [TermCounter.Pending] = []
+                // Sized for real text (about one new term per two posts); the table doubles when needed.
+                var counter = TermCounter(expectedTerms: postsIn / 2)
+                var scratch: [UInt8] = []
                 let end = Int(dayStart[cuts[c + 1]])
                 var touched: UInt8 = 0
                 ds.posts.textArena.bytes.withUnsafeBytes { arena in
@@ -401,7 +401,7 @@ extension Narratives {
                                 }
                                 let ref = refs[Int(byDay[k])]
                                 let text = UnsafeRawBufferPointer(rebasing: arena[ref.offset..<(ref.offset + ref.count)])
-                                counter.add(text: text, arena: arena, pending: &pending, spill: &spill, scratch: &scratch)
+                                counter.add(text: text, scratch: &scratch)
                             }
                             counter.closeDay()
                         }

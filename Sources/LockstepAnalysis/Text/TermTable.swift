@@ -111,7 +111,8 @@ public struct TermTable: Sendable {
 /// Identity is the 64-bit hash of ``TermTable``, so chunks are merged by hash alone. A term's
 /// counting state sits in its hash slot (32 bytes), so a token costs one probe of one cache line:
 /// with hundreds of thousands of distinct terms per chunk, memory misses and not instructions set
-/// the speed.
+/// the speed. (Reading all of a post's slots before counting overlapped those misses on generated
+/// text with millions of terms, but cost more than it saved on simulated and real text.)
 struct TermCounter {
     /// A term's hash, id, total, and the day and week it was last counted in with its row there.
     private struct Slot {
@@ -163,45 +164,10 @@ struct TermCounter {
         bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[starts[id]..<starts[id + 1]])) }
     }
 
-    /// A term of a post waiting to be counted: its hash and where its bytes are.
-    struct Pending {
-        var hash: UInt64
-        /// Offset in the text arena, or (negative) `-1 - offset` in the spill buffer.
-        var offset: Int
-        var count: Int32
-        var fold: Bool
-    }
-
-    /// Counts the terms of one text (stop words are dropped here). The text is scanned first and
-    /// every term's slot read once before any is counted, so that the slots' cache misses overlap
-    /// instead of following one another.
+    /// Counts the terms of one text (stop words are dropped here).
     @inline(__always)
-    mutating func add(text: UnsafeRawBufferPointer, arena: UnsafeRawBufferPointer, pending: inout [Pending], spill: inout [UInt8],
-                      scratch: inout [UInt8]) {
-        guard !text.isEmpty else { return }
-        pending.removeAll(keepingCapacity: true)
-        spill.removeAll(keepingCapacity: true)
-        let base = arena.baseAddress!
-        Tokenizer.scan(text, scratch: &scratch) { b, fold in
-            let h = TermTable.hash(b, fold: fold)
-            if b.baseAddress! >= base && b.baseAddress! < base + arena.count {
-                pending.append(Pending(hash: h, offset: b.baseAddress! - base, count: Int32(b.count), fold: fold))
-            } else {
-                pending.append(Pending(hash: h, offset: -1 - spill.count, count: Int32(b.count), fold: fold))
-                spill.append(contentsOf: b)
-            }
-        }
-        let mask = slots.count - 1
-        var warm: UInt64 = 0
-        slots.withUnsafeBufferPointer { t in for p in pending { warm ^= t[Int(truncatingIfNeeded: p.hash) & mask].key } }
-        touched ^= UInt8(truncatingIfNeeded: warm)
-        spill.withUnsafeBytes { sp in
-            for p in pending {
-                let b = p.offset >= 0 ? UnsafeRawBufferPointer(rebasing: arena[p.offset..<(p.offset + Int(p.count))])
-                                      : UnsafeRawBufferPointer(rebasing: sp[(-1 - p.offset)..<(-1 - p.offset + Int(p.count))])
-                add(hash: p.hash, b, fold: p.fold)
-            }
-        }
+    mutating func add(text: UnsafeRawBufferPointer, scratch: inout [UInt8]) {
+        Tokenizer.scan(text, scratch: &scratch) { b, fold in add(hash: TermTable.hash(b, fold: fold), b, fold: fold) }
     }
 
     @inline(__always)
