@@ -3,6 +3,11 @@
 // a wrong answer (planted pivot, hijacked accounts, follower surge), so a fast wrong answer fails.
 //
 // Run: swift run -c release --package-path Benchmarks narratives-bench [posts] [followerRows]
+// Environment: RUNS=n (best run reported); ONLY=narratives (skip hijack and followers);
+// INPUT=file[,file...] (narratives only, on real files read with the ingest readers; a file may repeat).
+// CPU time (user + system, all threads) is reported next to wall time: on a shared machine it is the
+// steadier figure. The digest of the narratives output (summary section and every CSV row) lets two
+// builds be compared for identical results.
 import Foundation
 import LockstepAnalysis
 import LockstepCore
@@ -14,6 +19,47 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     try body()
     let d = ContinuousClock.now - s
     return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+/// Wall and CPU seconds (user + system over all threads) of `body`.
+func measure(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    func cpu() -> Double {
+        var u = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        #else
+        getrusage(RUSAGE_SELF, &u)
+        #endif
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+    }
+    let c = cpu()
+    let w = try seconds(body)
+    return (w, cpu() - c)
+}
+
+/// FNV-1a over the JSON summary section and every `narratives.csv` row: equal digests, equal output.
+func digest(_ r: Narratives.Result) -> String {
+    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+    func eat(_ s: String) { for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 } }
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.sortedKeys]
+    eat(String(decoding: try! enc.encode(r), as: UTF8.self))
+    for row in r.rows { eat("\(row.period),\(row.group),\(row.term),\(row.count),\(row.share)\n") }
+    return String(h, radix: 16)
+}
+
+/// `narratives` alone on real files, `runs` times; prints the best wall and CPU time and the digest.
+func benchmarkFiles(_ paths: [String], runs: Int) throws {
+    let ds = try Ingest.load(paths)
+    print("dataset: \(ds.posts.count) posts, \(ds.accountsInData.count) accounts, \(ds.posts.textArena.byteCount / 1_000_000) MB of text")
+    var best = (wall: Double.infinity, cpu: Double.infinity)
+    var n: Narratives.Result?
+    for _ in 0..<runs {
+        let t = try measure { n = try Narratives(options: AnalysisOptions()).run(on: ds, context: AnalysisContext()) }
+        best = (min(best.wall, t.wall), min(best.cpu, t.cpu))
+    }
+    print(String(format: "narratives: %.3f s wall, %.3f s CPU   (best of %d)   digest ", best.wall, best.cpu, runs) + digest(n!))
+    print("change points: \(n!.changePoints.map(\.date))")
 }
 
 func fail(_ message: String) -> Never {
@@ -36,7 +82,10 @@ func benchmark() throws {
     let args = CommandLine.arguments
     let postCount = args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000
     let followerRows = args.count > 2 ? Int(args[2]) ?? 1_000_000 : 1_000_000
-    let runs = Int(ProcessInfo.processInfo.environment["RUNS"] ?? "3") ?? 3
+    let env = ProcessInfo.processInfo.environment
+    let runs = Int(env["RUNS"] ?? "3") ?? 3
+    if let input = env["INPUT"] { return try benchmarkFiles(input.split(separator: ",").map(String.init), runs: runs) }
+    let only = env["ONLY"] == "narratives"
 
     // MARK: Posts: Zipf English and Chinese text over 2019, a topic pivot on 2019-07-20, 20 hijacked accounts.
 
@@ -80,22 +129,31 @@ func benchmark() throws {
     let ds = b.finish(accounting: IngestAccounting())
     print("dataset: \(ds.posts.count) posts, \(ds.accountsInData.count) accounts, \(ds.posts.textArena.byteCount / 1_000_000) MB of text")
 
-    var best = (hijack: Double.infinity, narratives: Double.infinity)
+    var best = (hijack: Double.infinity, narratives: Double.infinity, narrativesCPU: Double.infinity)
+    var digestText = ""
     for _ in 0..<runs {
+        var n: Narratives.Result?
+        let t = try measure { n = try Narratives(options: AnalysisOptions()).run(on: ds, context: AnalysisContext()) }
+        best.narratives = min(best.narratives, t.wall)
+        best.narrativesCPU = min(best.narrativesCPU, t.cpu)
+        guard let cp = n!.changePoints.first(where: { abs(CivilTime.parseISO($0.date)! - pivot) <= 3 * 86_400 }) else {
+            fail("narratives: no change point within ±3 days of 2019-07-20 (found \(n!.changePoints.map(\.date)))")
+        }
+        if !Set(cp.risingHashtags.prefix(4).map(\.term)).isSuperset(of: ["covid19", "wuhanstrong"]) { fail("narratives: planted hashtags not rising") }
+        digestText = digest(n!)
+        // The output recorded for the default size: any change of a figure fails the run.
+        if postCount == 1_000_000 && digestText != "fa3115036ace4af5" { fail("narratives: output digest \(digestText), expected fa3115036ace4af5") }
+        if only { continue }
+
         var h: HijackedAccounts.Result?
         best.hijack = min(best.hijack, try seconds { h = try HijackedAccounts(options: AnalysisOptions()).run(on: ds, context: AnalysisContext()) })
         let flagged = h!.accounts.filter(\.suspect).map(\.account)
         let found = flagged.filter { hijacked.contains($0) }.count
         if found < 19 || flagged.count - found > 1 { fail("hijack: \(found) of 20 hijacked accounts, \(flagged.count - found) others") }
-
-        var n: Narratives.Result?
-        best.narratives = min(best.narratives, try seconds { n = try Narratives(options: AnalysisOptions()).run(on: ds, context: AnalysisContext()) })
-        guard let cp = n!.changePoints.first(where: { abs(CivilTime.parseISO($0.date)! - pivot) <= 3 * 86_400 }) else {
-            fail("narratives: no change point within ±3 days of 2019-07-20 (found \(n!.changePoints.map(\.date)))")
-        }
-        if !Set(cp.risingHashtags.prefix(4).map(\.term)).isSuperset(of: ["covid19", "wuhanstrong"]) { fail("narratives: planted hashtags not rising") }
     }
-    print(String(format: "hijack: %.3f s   narratives: %.3f s   (best of %d)", best.hijack, best.narratives, runs))
+    print(String(format: "narratives: %.3f s wall, %.3f s CPU   (best of %d)   digest ", best.narratives, best.narrativesCPU, runs) + digestText)
+    if only { return }
+    print(String(format: "hijack: %.3f s   (best of %d)", best.hijack, runs))
 
     // MARK: Followers: a CSV of `followerRows` rows over 10 targets, one with a surge of 2,000 new accounts.
 

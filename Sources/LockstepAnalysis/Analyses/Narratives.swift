@@ -263,12 +263,44 @@ extension Narratives {
         var totals: [Int] = []
     }
 
-    /// Holds the tokenizer of the group being counted, which the reporting steps read terms from.
+    /// Term and hashtag counts of one group, per day and per ISO week.
+    struct GroupCounts {
+        var terms: DayCounts
+        var tags: DayCounts
+        var weekTerms: DayCounts
+        var weekTags: DayCounts
+        /// First day (relative to the group's first day) of each week.
+        var weekStarts: [Int]
+        var termTotal: [Int]
+        var tagTotal: [Int]
+        var strings: TermStrings
+    }
+
+    /// Strings of merged term ids: each id's bytes live in the chunk that saw it first.
+    struct TermStrings {
+        var chunks: [TermCounter]
+        /// First merged id of each chunk's new terms, and one past the last.
+        var base: [Int32]
+        /// Local ids of each chunk's new terms, in merged id order.
+        var newLocals: [[Int32]]
+
+        func string(_ id: Int32) -> String {
+            var lo = 0, hi = base.count - 2
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if base[mid] <= id { lo = mid } else { hi = mid - 1 }
+            }
+            let local = newLocals[lo][Int(id - base[lo])]
+            return chunks[lo].withBytes(Int(local)) { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// Reads terms for the reporting steps from the counts of the group being reported.
     struct Engine {
         let ds: Dataset
         let settings: Narratives
         let offset: Int64
-        var tokenizer = Tokenizer()
+        var strings = TermStrings(chunks: [], base: [0], newLocals: [])
 
         init(ds: Dataset, settings: Narratives, offset: Int) {
             self.ds = ds
@@ -276,14 +308,12 @@ extension Narratives {
             self.offset = Int64(offset)
         }
 
-        func termString(_ id: Int32, hashtag: Bool) -> String { hashtag ? ds.hashtags[id] : tokenizer.term(id) }
+        func termString(_ id: Int32, hashtag: Bool) -> String { hashtag ? ds.hashtags[id] : strings.string(id) }
 
         mutating func timeline(group: String, posts: [Int32], accounts: Int) -> (GroupTimeline, [Row]) {
             var g = GroupTimeline(group: group, accounts: accounts, posts: posts.count, termUses: 0, hashtagUses: 0,
                                   firstDay: nil, lastDay: nil, topTerms: [], topHashtags: [], changePoints: [], emerging: [])
             guard !posts.isEmpty else { return (g, []) }
-            // A fresh tokenizer per group: its running totals are then this group's.
-            tokenizer = Tokenizer()
             // Bucket posts by day with a counting sort (posts come in input order, not time order).
             var minDay = Int.max, maxDay = Int.min
             for p in posts {
@@ -302,118 +332,173 @@ extension Narratives {
                 fill[d] += 1
             }
 
-            let (terms, termTotal) = countTerms(dayStart: dayStart, byDay: byDay, days: days)
-            var tags = DayCounts()
-            var tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
-            var touched: [Int32] = []
-            var tagTotal = [Int](repeating: 0, count: ds.hashtags.count)
-            for d in 0..<days {
-                var tagUses = 0
-                for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
-                    for h in ds.posts.hashtags[Int(byDay[k])] {
-                        if tagAcc[Int(h)] == 0 { touched.append(h) }
-                        tagAcc[Int(h)] += 1
-                        tagUses += 1
-                    }
-                }
-                Self.close(&tags, &tagAcc, &tagTotal, &touched, total: tagUses)
-            }
-            g.termUses = terms.totals.reduce(0, +)
-            g.hashtagUses = tags.totals.reduce(0, +)
+            let counts = countTerms(dayStart: dayStart, byDay: byDay, days: days, minDay: minDay)
+            strings = counts.strings
+            g.termUses = counts.terms.totals.reduce(0, +)
+            g.hashtagUses = counts.tags.totals.reduce(0, +)
             g.firstDay = CivilTime.isoDate(dayNumber: minDay)
             g.lastDay = CivilTime.isoDate(dayNumber: maxDay)
 
             // Vocabulary: the most used terms and hashtags (ties by id, so the choice is stable).
-            let vTerms = Self.topIDs(termTotal, settings.vocabulary)
-            let vTags = Self.topIDs(tagTotal, max(1, settings.vocabulary / 2))
-            g.topTerms = vTerms.prefix(settings.top * 2).map { tokenizer.term($0) }
+            let vTerms = Self.topIDs(counts.termTotal, settings.vocabulary)
+            let vTags = Self.topIDs(counts.tagTotal, max(1, settings.vocabulary / 2))
+            g.topTerms = vTerms.prefix(settings.top * 2).map { strings.string($0) }
             g.topHashtags = vTags.prefix(settings.top * 2).map { ds.hashtags[$0] }
-            let vocab = Vocabulary(terms: vTerms, tags: vTags, termCapacity: termTotal.count, tagCapacity: tagTotal.count)
-            let matrix = Self.matrix(terms, tags, vocab, days: days)
+            let vocab = Vocabulary(terms: vTerms, tags: vTags, termCapacity: counts.termTotal.count, tagCapacity: counts.tagTotal.count)
+            let matrix = Self.matrix(counts.terms, counts.tags, vocab, days: days)
             g.changePoints = changePoints(matrix, vocab, days: days, minDay: minDay, group: group)
             g.emerging = emerging(matrix, vocab, days: days, minDay: minDay)
-            let rows = tableRows(terms, tags, days: days, minDay: minDay, group: group)
+            let rows = tableRows(counts, days: days, minDay: minDay, group: group)
             return (g, rows)
         }
 
-        /// Term counts per day, tokenised in chunks of consecutive days that run in parallel.
-        ///
-        /// Chunks depend only on the data (never on the core count), and merging them in order
-        /// assigns global term ids in first-seen order over the day-ordered posts — exactly what one
-        /// sequential pass gives — so results are identical at any thread count.
-        mutating func countTerms(dayStart: [Int32], byDay: [Int32], days: Int) -> (DayCounts, [Int]) {
+        /// Chunk boundaries: about equal post counts, each cut on the first day of an ISO week, so that
+        /// a week's counts come from one chunk. Depends only on the data, never on the core count.
+        func chunkBounds(dayStart: [Int32], days: Int, minDay: Int) -> [Int] {
             let posts = Int(dayStart[days])
             let chunks = max(1, min(16, days, posts / settings.chunkPosts))
-            // Day boundaries of chunks with about equal post counts.
             var bounds = [0]
             var d = 0
             for c in 1..<chunks {
                 let target = posts * c / chunks
                 while d < days && Int(dayStart[d]) < target { d += 1 }
-                if d > bounds.last! { bounds.append(d) }
+                var cut = d
+                while cut > bounds.last! && ISOWeek(dayNumber: minDay + cut) == ISOWeek(dayNumber: minDay + cut - 1) { cut -= 1 }
+                if cut > bounds.last! && cut < days { bounds.append(cut) }
             }
             bounds.append(days)
-            let cuts = bounds
+            return bounds
+        }
+
+        /// Term counts per day and week, tokenised in chunks of consecutive weeks that run in parallel,
+        /// and hashtag counts.
+        ///
+        /// Merging the chunks in order gives term ids in first-seen order over the day-ordered posts —
+        /// exactly what one sequential pass gives — so results are identical at any thread count.
+        func countTerms(dayStart: [Int32], byDay: [Int32], days: Int, minDay: Int) -> GroupCounts {
+            let cuts = chunkBounds(dayStart: dayStart, days: days, minDay: minDay)
             let parts = cuts.count - 1
             let box = ChunkResults(count: parts)
             let ds = self.ds
             let work = { @Sendable (c: Int) in
-                var tk = Tokenizer()
-                var dc = DayCounts()
-                let arena = ds.posts.textArena
-                for d in cuts[c]..<cuts[c + 1] {
-                    for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
-                        arena.withBytes(ds.posts.text[Int(byDay[k])]) { tk.count($0) }
+                let postsIn = Int(dayStart[cuts[c + 1]] - dayStart[cuts[c]])
+                // Sized for real text (about one new term per two posts); the table doubles when needed.
+                var counter = TermCounter(expectedTerms: postsIn / 2)
+                var scratch: [UInt8] = []
+                let end = Int(dayStart[cuts[c + 1]])
+                var touched: UInt8 = 0
+                ds.posts.textArena.bytes.withUnsafeBytes { arena in
+                    ds.posts.text.withUnsafeBufferPointer { refs in
+                        for d in cuts[c]..<cuts[c + 1] {
+                            if d > cuts[c] && ISOWeek(dayNumber: minDay + d) != ISOWeek(dayNumber: minDay + d - 1) { counter.closeWeek() }
+                            for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
+                                // Posts of a day are scattered over the text when the input is not in
+                                // time order: reading a later post's first byte now overlaps its cache miss
+                                // with this post's work.
+                                if k + 4 < end {
+                                    let ahead = refs[Int(byDay[k + 4])]
+                                    if ahead.count > 0 { touched ^= arena[ahead.offset] }
+                                }
+                                let ref = refs[Int(byDay[k])]
+                                let text = UnsafeRawBufferPointer(rebasing: arena[ref.offset..<(ref.offset + ref.count)])
+                                counter.add(text: text, scratch: &scratch)
+                            }
+                            counter.closeDay()
+                        }
                     }
-                    let n = tk.takeCounts { id, count in
-                        dc.items.append(id)
-                        dc.counts.append(count)
-                    }
-                    dc.starts.append(Int32(dc.items.count))
-                    dc.totals.append(n)
                 }
-                box.store(c, (tk, dc))
+                counter.touched = touched
+                counter.closeWeek()
+                counter.finish()
+                box.store(c, counter)
             }
             if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
-            // Merge in chunk order: local ids map to global ids by interning each chunk's terms in local id order.
-            var out = DayCounts()
-            var total: [Int] = []
+            var chunks = (0..<parts).map { box.take($0) }
+            let (maps, totals, base, newLocals) = TermMerge.merge(&chunks)
+            // Concatenate the chunks' rows in day order, local ids replaced by merged ids.
+            var terms = DayCounts(), weekTerms = DayCounts()
+            terms.items.reserveCapacity(chunks.reduce(0) { $0 + $1.days.items.count })
+            weekTerms.items.reserveCapacity(chunks.reduce(0) { $0 + $1.weeks.items.count })
             for c in 0..<parts {
-                let (tk, dc) = box.take(c)
-                var map = [Int32](repeating: -1, count: tk.termCount)
-                let local = tk.countedTotals()
-                for id in Int(tk.stopWordCount)..<tk.termCount where local[id] > 0 {
-                    let g = tk.terms.withBytes(Int32(id)) { tokenizer.internTerm($0) }
-                    map[id] = g
-                    if Int(g) >= total.count { total.append(contentsOf: repeatElement(0, count: Int(g) + 1 - total.count)) }
-                    total[Int(g)] += local[id]
+                Self.append(chunks[c].days, maps[c], to: &terms)
+                Self.append(chunks[c].weeks, maps[c], to: &weekTerms)
+            }
+            // Hashtags: one pass over the column, days and weeks together.
+            var tags = DayCounts(), weekTags = DayCounts()
+            var tagTotal = [Int](repeating: 0, count: ds.hashtags.count)
+            var dayRow = [Int32](repeating: -1, count: ds.hashtags.count), weekRow = dayRow
+            var weekStarts: [Int] = []
+            var dayUses = 0, weekUses = 0
+            ds.posts.hashtags.starts.withUnsafeBufferPointer { hs in
+                ds.posts.hashtags.values.withUnsafeBufferPointer { hv in
+                    for d in 0..<days {
+                        if d == 0 || ISOWeek(dayNumber: minDay + d) != ISOWeek(dayNumber: minDay + d - 1) {
+                            if d > 0 { Self.close(&weekTags, &weekRow, &weekUses) }
+                            weekStarts.append(d)
+                        }
+                        for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
+                            let p = Int(byDay[k])
+                            for j in Int(hs[p])..<Int(hs[p + 1]) {
+                                let h = Int(hv[j])
+                                tagTotal[h] += 1
+                                Self.bump(&tags, &dayRow, h)
+                                Self.bump(&weekTags, &weekRow, h)
+                                dayUses += 1
+                                weekUses += 1
+                            }
+                        }
+                        Self.close(&tags, &dayRow, &dayUses)
+                    }
                 }
-                for k in dc.items.indices { out.items.append(map[Int(dc.items[k])]) }
-                out.counts.append(contentsOf: dc.counts)
-                let base = out.starts.last!
-                out.starts.append(contentsOf: dc.starts.dropFirst().map { $0 + base })
-                out.totals.append(contentsOf: dc.totals)
             }
-            if total.count < tokenizer.termCount { total.append(contentsOf: repeatElement(0, count: tokenizer.termCount - total.count)) }
-            return (out, total)
+            Self.close(&weekTags, &weekRow, &weekUses)
+            return GroupCounts(terms: terms, tags: tags, weekTerms: weekTerms, weekTags: weekTags, weekStarts: weekStarts,
+                               termTotal: totals, tagTotal: tagTotal,
+                               strings: TermStrings(chunks: chunks, base: base, newLocals: newLocals))
         }
 
-        /// Moves a day's dense counts into the compressed rows and clears them.
-        static func close(_ dc: inout DayCounts, _ acc: inout [Int32], _ total: inout [Int], _ touched: inout [Int32], total n: Int) {
-            for t in touched {
-                dc.items.append(t)
-                dc.counts.append(acc[Int(t)])
-                total[Int(t)] += Int(acc[Int(t)])
-                acc[Int(t)] = 0
+        static func append(_ src: DayCounts, _ map: [Int32], to out: inout DayCounts) {
+            map.withUnsafeBufferPointer { m in for id in src.items { out.items.append(m[Int(id)]) } }
+            out.counts.append(contentsOf: src.counts)
+            let shift = out.starts.last!
+            for k in src.starts.dropFirst() { out.starts.append(k + shift) }
+            out.totals.append(contentsOf: src.totals)
+        }
+
+        /// One more use of hashtag `h` in the open row of `dc` (`row` holds each hashtag's row there, or -1).
+        @inline(__always)
+        static func bump(_ dc: inout DayCounts, _ row: inout [Int32], _ h: Int) {
+            if row[h] >= 0 {
+                dc.counts[Int(row[h])] += 1
+            } else {
+                row[h] = Int32(dc.items.count)
+                dc.items.append(Int32(h))
+                dc.counts.append(1)
             }
-            touched.removeAll(keepingCapacity: true)
+        }
+
+        /// Ends the open row of `dc`, clearing the row marks of its hashtags.
+        static func close(_ dc: inout DayCounts, _ row: inout [Int32], _ uses: inout Int) {
+            for k in Int(dc.starts.last!)..<dc.items.count { row[Int(dc.items[k])] = -1 }
             dc.starts.append(Int32(dc.items.count))
-            dc.totals.append(n)
+            dc.totals.append(uses)
+            uses = 0
         }
 
+        /// The `k` ids with the largest totals, by total and then id: a count threshold found in one
+        /// pass, then only the ids at or above it are sorted.
         static func topIDs(_ totals: [Int], _ k: Int) -> [Int32] {
+            // Counts of totals up to a cap; larger totals are few and go to the sort directly.
+            let cap = 4096
+            var histogram = [Int](repeating: 0, count: cap + 1)
+            for v in totals where v > 0 { histogram[min(v, cap)] += 1 }
+            var threshold = 1, above = 0
+            for v in stride(from: cap, through: 1, by: -1) {
+                above += histogram[v]
+                if above >= k { threshold = v; break }
+            }
             var c: [(Int, Int32)] = []
-            for (i, v) in totals.enumerated() where v > 0 { c.append((v, Int32(i))) }
+            for (i, v) in totals.enumerated() where v >= threshold && v > 0 { c.append((v, Int32(i))) }
             c.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
             return c.prefix(k).map { $0.1 }
         }
@@ -469,9 +554,11 @@ extension Narratives {
             for k in support {
                 let p = l[Int(k)] / lt, q = r[Int(k)] / rt
                 let m = 0.5 * (p + q)
-                if m == 0 { continue }
-                if p > 0 { s += p * log2(p / m) }
-                if q > 0 { s += q * log2(q / m) }
+                // One side empty: p·log2(p / (p/2)) is exactly p, so the logarithms are skipped.
+                if q == 0 { s += p; continue }
+                if p == 0 { s += q; continue }
+                s += p * log2(p / m)
+                s += q * log2(q / m)
             }
             return max(0, 0.5 * s)
         }
@@ -480,35 +567,43 @@ extension Narratives {
             let w = settings.windowDays
             guard days >= 2 * w else { return [] }
             let vn = v.count
-            var dayTotal = [Double](repeating: 0, count: days)
-            for d in 0..<days { for k in m.row(d) { dayTotal[d] += Double(m.counts[k]) } }
-            // Sliding windows: left = [d-w, d), right = [d, d+w).
-            var left = [Double](repeating: 0, count: vn), right = left
-            var lt = 0.0, rt = 0.0
-            // Slots used in the current 2w days, collected with a stamp instead of a sort.
-            var stamp = [Int](repeating: -1, count: vn)
-            var support: [Int32] = []
-            func add(_ d: Int, _ into: inout [Double], _ sign: Double) { for k in m.row(d) { into[Int(m.slots[k])] += sign * Double(m.counts[k]) } }
-            for d in 0..<w { add(d, &left, 1); lt += dayTotal[d] }
-            for d in w..<(2 * w) { add(d, &right, 1); rt += dayTotal[d] }
-            var distance = [Double](repeating: -1, count: days)
-            var d = w
-            while true {
-                if lt >= Double(settings.minTokens) && rt >= Double(settings.minTokens) {
-                    support.removeAll(keepingCapacity: true)
-                    for k in (d - w)..<(d + w) {
-                        for j in m.row(k) where stamp[Int(m.slots[j])] != d { stamp[Int(m.slots[j])] = d; support.append(m.slots[j]) }
+            let dayTotal = (0..<days).map { d in m.row(d).reduce(0.0) { $0 + Double(m.counts[$1]) } }
+            @Sendable func add(_ d: Int, _ into: inout [Double], _ sign: Double) { for k in m.row(d) { into[Int(m.slots[k])] += sign * Double(m.counts[k]) } }
+            // Distances of the split days w...days-w, in blocks that run in parallel; each block
+            // slides its own windows (whole counts, so the sums are exact and do not depend on the split).
+            let last = days - w
+            let blocks = min(16, last - w + 1)
+            let distances = SharedBuffer<Double>(repeating: -1, count: days)
+            let minTokens = Double(settings.minTokens)
+            DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                let from = w + (last - w + 1) * b / blocks, to = w + (last - w + 1) * (b + 1) / blocks
+                // Sliding windows: left = [d-w, d), right = [d, d+w).
+                var left = [Double](repeating: 0, count: vn), right = left
+                var lt = 0.0, rt = 0.0
+                // Slots used in the current 2w days, collected with a stamp instead of a sort.
+                var stamp = [Int](repeating: -1, count: vn)
+                var support: [Int32] = []
+                for d in (from - w)..<from { add(d, &left, 1); lt += dayTotal[d] }
+                for d in from..<(from + w) { add(d, &right, 1); rt += dayTotal[d] }
+                var d = from
+                while true {
+                    if lt >= minTokens && rt >= minTokens {
+                        support.removeAll(keepingCapacity: true)
+                        for k in (d - w)..<(d + w) {
+                            for j in m.row(k) where stamp[Int(m.slots[j])] != d { stamp[Int(m.slots[j])] = d; support.append(m.slots[j]) }
+                        }
+                        distances.p[d] = Self.jsd(left, right, lt, rt, support).squareRoot()
                     }
-                    distance[d] = Self.jsd(left, right, lt, rt, support).squareRoot()
+                    guard d + 1 < to else { break }
+                    // Slide by one day.
+                    add(d - w, &left, -1); lt -= dayTotal[d - w]
+                    add(d, &left, 1); lt += dayTotal[d]
+                    add(d, &right, -1); rt -= dayTotal[d]
+                    add(d + w, &right, 1); rt += dayTotal[d + w]
+                    d += 1
                 }
-                guard d + w < days else { break }
-                // Slide by one day.
-                add(d - w, &left, -1); lt -= dayTotal[d - w]
-                add(d, &left, 1); lt += dayTotal[d]
-                add(d, &right, -1); rt -= dayTotal[d]
-                add(d + w, &right, 1); rt += dayTotal[d + w]
-                d += 1
             }
+            let distance = Array(distances.p.prefix(days))
             // Candidates: the highest distance within ±w days (earliest on ties), strongest first.
             var candidates: [Int] = []
             for c in w..<days where distance[c] > 0 {
@@ -638,49 +733,37 @@ extension Narratives {
         }
 
         /// The most used items per day and per ISO week.
-        func tableRows(_ terms: DayCounts, _ tags: DayCounts, days: Int, minDay: Int, group: String) -> [Row] {
+        func tableRows(_ counts: GroupCounts, days: Int, minDay: Int, group: String) -> [Row] {
             var rows: [Row] = []
             var top = TopK(k: settings.csvTop)
+            var names: [Int32: String] = [:]
             func emit(_ period: String, termTotal: Int, tagTotal: Int) {
                 for key in top.drainSorted() {
                     let (id, c, isTag) = TopK.unpack(key)
                     let total = isTag ? tagTotal : termTotal
-                    rows.append(Row(period: period, group: group, term: isTag ? "#" + ds.hashtags[id] : tokenizer.term(id),
-                                    count: Int(c), share: total > 0 ? Double(c) / Double(total) : 0))
+                    let term: String
+                    if isTag {
+                        term = "#" + ds.hashtags[id]
+                    } else if let known = names[id] {
+                        term = known
+                    } else {
+                        term = strings.string(id)
+                        names[id] = term
+                    }
+                    rows.append(Row(period: period, group: group, term: term, count: Int(c), share: total > 0 ? Double(c) / Double(total) : 0))
                 }
             }
-            for d in 0..<days where terms.totals[d] + tags.totals[d] > 0 {
-                for k in Int(terms.starts[d])..<Int(terms.starts[d + 1]) { top.offer(terms.items[k], terms.counts[k], isTag: false) }
-                for k in Int(tags.starts[d])..<Int(tags.starts[d + 1]) { top.offer(tags.items[k], tags.counts[k], isTag: true) }
-                emit(CivilTime.isoDate(dayNumber: minDay + d), termTotal: terms.totals[d], tagTotal: tags.totals[d])
+            func offer(_ terms: DayCounts, _ tags: DayCounts, _ r: Int) {
+                for k in Int(terms.starts[r])..<Int(terms.starts[r + 1]) { top.offer(terms.items[k], terms.counts[k], isTag: false) }
+                for k in Int(tags.starts[r])..<Int(tags.starts[r + 1]) { top.offer(tags.items[k], tags.counts[k], isTag: true) }
             }
-            // Weeks: fold the days of each ISO week together.
-            var termAcc = [Int32](repeating: 0, count: tokenizer.termCount), tagAcc = [Int32](repeating: 0, count: ds.hashtags.count)
-            var touchedTerms: [Int32] = [], touchedTags: [Int32] = []
-            var d = 0
-            while d < days {
-                let week = ISOWeek(dayNumber: minDay + d)
-                var end = d
-                var tt = 0, ht = 0
-                while end < days && ISOWeek(dayNumber: minDay + end) == week {
-                    for k in Int(terms.starts[end])..<Int(terms.starts[end + 1]) {
-                        let t = Int(terms.items[k])
-                        if termAcc[t] == 0 { touchedTerms.append(Int32(t)) }
-                        termAcc[t] += terms.counts[k]
-                    }
-                    for k in Int(tags.starts[end])..<Int(tags.starts[end + 1]) {
-                        let t = Int(tags.items[k])
-                        if tagAcc[t] == 0 { touchedTags.append(Int32(t)) }
-                        tagAcc[t] += tags.counts[k]
-                    }
-                    tt += terms.totals[end]; ht += tags.totals[end]
-                    end += 1
-                }
-                for t in touchedTerms { top.offer(t, termAcc[Int(t)], isTag: false); termAcc[Int(t)] = 0 }
-                for t in touchedTags { top.offer(t, tagAcc[Int(t)], isTag: true); tagAcc[Int(t)] = 0 }
-                touchedTerms.removeAll(keepingCapacity: true); touchedTags.removeAll(keepingCapacity: true)
-                if tt + ht > 0 { emit(week.description, termTotal: tt, tagTotal: ht) } else { _ = top.drainSorted() }
-                d = end
+            for d in 0..<days where counts.terms.totals[d] + counts.tags.totals[d] > 0 {
+                offer(counts.terms, counts.tags, d)
+                emit(CivilTime.isoDate(dayNumber: minDay + d), termTotal: counts.terms.totals[d], tagTotal: counts.tags.totals[d])
+            }
+            for (w, first) in counts.weekStarts.enumerated() where counts.weekTerms.totals[w] + counts.weekTags.totals[w] > 0 {
+                offer(counts.weekTerms, counts.weekTags, w)
+                emit(ISOWeek(dayNumber: minDay + first).description, termTotal: counts.weekTerms.totals[w], tagTotal: counts.weekTags.totals[w])
             }
             return rows
         }
@@ -757,19 +840,144 @@ public struct ISOWeek: Hashable, Sendable, CustomStringConvertible {
 
 /// Per-chunk results written by parallel workers, each to its own index.
 private final class ChunkResults: @unchecked Sendable {
-    private var results: [(Tokenizer, Narratives.DayCounts)?]
+    private var results: [TermCounter?]
     private let lock = NSLock()
 
     init(count: Int) { results = Array(repeating: nil, count: count) }
 
-    func store(_ i: Int, _ value: (Tokenizer, Narratives.DayCounts)) {
+    func store(_ i: Int, _ value: TermCounter) {
         lock.lock(); defer { lock.unlock() }
         results[i] = value
     }
 
-    func take(_ i: Int) -> (Tokenizer, Narratives.DayCounts) {
+    func take(_ i: Int) -> TermCounter {
         lock.lock(); defer { lock.unlock() }
         defer { results[i] = nil }
         return results[i]!
     }
+}
+
+/// A buffer that parallel workers write at disjoint indices.
+private final class SharedBuffer<T>: @unchecked Sendable {
+    let p: UnsafeMutableBufferPointer<T>
+    init(repeating v: T, count: Int) {
+        p = .allocate(capacity: max(count, 1))
+        p.initialize(repeating: v)
+    }
+    deinit { p.deallocate() }
+}
+
+/// Merges chunk term counters by hash into ids in first-seen order over the chunks in order.
+enum TermMerge {
+    /// Hash partitions merged in parallel; a fixed number, so the work split never depends on the machine.
+    static let partitions = 16
+
+    /// Local-to-merged id maps per chunk, merged totals, the first merged id of each chunk's new
+    /// terms (and one past the last), and each chunk's new terms' local ids.
+    static func merge(_ chunks: inout [TermCounter]) -> ([[Int32]], [Int], [Int32], [[Int32]]) {
+        let parts = chunks.count
+        let stop = Int(chunks[0].stopCount)
+        let P = partitions
+        let frozen = chunks
+        // Per chunk: merged entry of each local id in its partition, the high bit set where the chunk saw it first.
+        let handles = (0..<parts).map { SharedBuffer<Int32>(repeating: -1, count: frozen[$0].count) }
+        let newCounts = SharedBuffer<Int>(repeating: 0, count: P * parts)
+        let entryTotals = (0..<P).map { _ in Box<[Int]>([]) }
+        // Partition of each local id: the top bits of its hash.
+        let order = (0..<parts).map { _ in Box<([Int32], [Int])>(([], [])) }
+        DispatchQueue.concurrentPerform(iterations: parts) { c in
+            let hashes = frozen[c].hashes
+            var starts = [Int](repeating: 0, count: P + 1)
+            for l in stop..<hashes.count { starts[Int(hashes[l] >> 60) + 1] += 1 }
+            for p in 0..<P { starts[p + 1] += starts[p] }
+            var fill = starts
+            var ids = [Int32](repeating: 0, count: hashes.count - stop)
+            for l in stop..<hashes.count {
+                let p = Int(hashes[l] >> 60)
+                ids[fill[p]] = Int32(l)
+                fill[p] += 1
+            }
+            order[c].value = (ids, starts)
+        }
+        DispatchQueue.concurrentPerform(iterations: P) { p in
+            var n = 0
+            for c in 0..<parts { n += order[c].value.1[p + 1] - order[c].value.1[p] }
+            var size = 16
+            while size < n * 2 { size <<= 1 }
+            let mask = size - 1
+            var keys = [UInt64](repeating: 0, count: size), entries = [Int32](repeating: 0, count: size)
+            var totals: [Int] = []
+            totals.reserveCapacity(n)
+            for c in 0..<parts {
+                let (ids, starts) = order[c].value
+                let h = handles[c].p
+                let chunk = frozen[c]
+                chunk.hashes.withUnsafeBufferPointer { hashes in
+                    for k in starts[p]..<starts[p + 1] {
+                        let l = Int(ids[k])
+                        let key = hashes[l]
+                        let local = chunk.total(l)
+                        var s = Int(truncatingIfNeeded: key) & mask
+                        while keys[s] != 0 && keys[s] != key { s = (s + 1) & mask }
+                        if keys[s] == key {
+                            let e = Int(entries[s])
+                            totals[e] += local
+                            h[l] = Int32(e)
+                        } else {
+                            keys[s] = key
+                            entries[s] = Int32(totals.count)
+                            h[l] = Int32(totals.count) | Int32.min
+                            totals.append(local)
+                            newCounts.p[p * parts + c] += 1
+                        }
+                    }
+                }
+            }
+            entryTotals[p].value = totals
+        }
+        var base = [Int32](repeating: Int32(stop), count: parts + 1)
+        for c in 0..<parts {
+            var n = 0
+            for p in 0..<P { n += newCounts.p[p * parts + c] }
+            base[c + 1] = base[c] + Int32(n)
+        }
+        let termCount = Int(base[parts])
+        let merged = (0..<P).map { SharedBuffer<Int32>(repeating: -1, count: entryTotals[$0].value.count) }
+        let totals = SharedBuffer<Int>(repeating: 0, count: termCount)
+        let newLocals = (0..<parts).map { _ in Box<[Int32]>([]) }
+        let bases = base
+        // Merged ids of each chunk's new terms, in its local (first-seen) order.
+        DispatchQueue.concurrentPerform(iterations: parts) { c in
+            var next = bases[c]
+            var locals: [Int32] = []
+            let h = handles[c].p
+            frozen[c].hashes.withUnsafeBufferPointer { hashes in
+                for l in stop..<hashes.count where h[l] < 0 {
+                    let p = Int(hashes[l] >> 60), e = Int(h[l] & Int32.max)
+                    merged[p].p[e] = next
+                    totals.p[Int(next)] = entryTotals[p].value[e]
+                    locals.append(Int32(l))
+                    next += 1
+                }
+            }
+            newLocals[c].value = locals
+        }
+        let maps = (0..<parts).map { _ in Box<[Int32]>([]) }
+        DispatchQueue.concurrentPerform(iterations: parts) { c in
+            let h = handles[c].p
+            var map = [Int32](repeating: -1, count: frozen[c].count)
+            frozen[c].hashes.withUnsafeBufferPointer { hashes in
+                for l in stop..<hashes.count { map[l] = merged[Int(hashes[l] >> 60)].p[Int(h[l] & Int32.max)] }
+            }
+            maps[c].value = map
+        }
+        let total = Array(UnsafeBufferPointer(rebasing: totals.p[0..<termCount]))
+        return (maps.map(\.value), total, base, newLocals.map(\.value))
+    }
+}
+
+/// A value parallel workers fill in, one box per worker.
+private final class Box<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
 }

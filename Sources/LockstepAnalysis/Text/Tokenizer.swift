@@ -16,13 +16,6 @@ public struct Tokenizer: Sendable {
     /// How many ids are stop words.
     public let stopWordCount: Int32
     private var scratch: [UInt8] = []
-    /// Counting mode (``count(_:)``): terms are counted in the table instead of listed.
-    private var counting = false
-    /// Terms counted in the current period (since the last ``takeCounts(_:)``) and their counts.
-    private var periodItems: [Int32] = []
-    private var periodCounts: [Int32] = []
-    private var period: Int32 = 0
-    private var countedTokens = 0
 
     /// A tokenizer with the stop words interned first.
     public init() {
@@ -45,6 +38,18 @@ public struct Tokenizer: Sendable {
 
     /// How many distinct terms (stop words included) have been seen.
     public var termCount: Int { terms.count }
+
+    /// Appends the term ids of `text` (stop words dropped) to `out`.
+    public mutating func termIDs(_ b: UnsafeRawBufferPointer, into out: inout [Int32]) {
+        var s = scratch
+        scratch = []
+        let stop = stopWordCount
+        Self.scan(b, scratch: &s) { bytes, fold in
+            let id = terms.intern(bytes, fold: fold)
+            if id >= stop { out.append(id) }
+        }
+        scratch = s
+    }
 
     private enum Kind { case other, word, han, hiragana, katakana }
 
@@ -98,48 +103,11 @@ public struct Tokenizer: Sendable {
         return true
     }
 
+    /// Calls `emit(bytes, fold)` for every term of `text` in order, stop words included: `bytes`
+    /// are the term's bytes, to be lowercased (ASCII only) first when `fold` is set. Lowercased
+    /// non-ASCII words are built in `scratch`. The one definition of what a term is.
     @inline(__always)
-    private mutating func emit(_ bytes: UnsafeRawBufferPointer, fold: Bool = false, into out: inout [Int32]) {
-        let id = terms.intern(bytes, fold: fold)
-        if id < stopWordCount { return }
-        if counting {
-            terms.count(id, period: period, items: &periodItems, counts: &periodCounts)
-            countedTokens += 1
-        } else {
-            out.append(id)
-        }
-    }
-
-    /// Counts the terms of `text` into running counts, read and reset by ``takeCounts(_:)``.
-    public mutating func count(_ text: UnsafeRawBufferPointer) {
-        counting = true
-        var unused: [Int32] = []
-        termIDs(text, into: &unused)
-        counting = false
-    }
-
-    /// Calls `body(id, count)` for every term counted since the last call (in first-counted order),
-    /// starts a new period, and returns how many term uses there were.
-    @discardableResult
-    /// Calls `body(id, count)` for every term counted since the last call, starts a new period and returns the uses.
-    public mutating func takeCounts(_ body: (Int32, Int32) -> Void) -> Int {
-        for k in periodItems.indices { body(periodItems[k], periodCounts[k]) }
-        periodItems.removeAll(keepingCapacity: true)
-        periodCounts.removeAll(keepingCapacity: true)
-        period += 1
-        defer { countedTokens = 0 }
-        return countedTokens
-    }
-
-    /// The id of a term given in its final (lowercased) form, added if new; for merging tokenizers.
-    public mutating func internTerm(_ bytes: UnsafeRawBufferPointer) -> Int32 { terms.intern(bytes, fold: false) }
-
-    /// Uses of each term counted so far, by term id.
-    public func countedTotals() -> [Int] { terms.totals() }
-
-
-    /// Appends the term ids of `text` (stop words dropped) to `out`.
-    public mutating func termIDs(_ b: UnsafeRawBufferPointer, into out: inout [Int32]) {
+    static func scan(_ b: UnsafeRawBufferPointer, scratch: inout [UInt8], _ emit: (UnsafeRawBufferPointer, Bool) -> Void) {
         let n = b.count
         var i = 0
         // A retweet's "RT @name:" prefix is not the author's language.
@@ -178,7 +146,7 @@ public struct Tokenizer: Sendable {
                 if j == i { i += 1; continue }
                 if j == n || b[j] < 0x80 || Self.classify(b, j).0 != .word {
                     if j - i >= 2 && letters > 0 && j - i <= 60 {
-                        emit(UnsafeRawBufferPointer(rebasing: b[i..<j]), fold: true, into: &out)
+                        emit(UnsafeRawBufferPointer(rebasing: b[i..<j]), true)
                     }
                     i = j
                     continue
@@ -196,7 +164,7 @@ public struct Tokenizer: Sendable {
                 while true {
                     chars += 1
                     if s >= 97 { letters += 1 }
-                    if !lowerMatches(b, j, l, s) { lower = false }
+                    if !Self.lowerMatches(b, j, l, s) { lower = false }
                     j += l
                     guard j < n else { break }
                     let (k2, l2, s2) = Self.classify(b, j)
@@ -207,7 +175,7 @@ public struct Tokenizer: Sendable {
                 guard chars >= 2, letters > 0, j - start <= 60 else { continue }
                 // A word glued to a URL or mention ("see:http") is rare; treat it as a word.
                 if lower {
-                    emit(UnsafeRawBufferPointer(rebasing: b[start..<j]), into: &out)
+                    emit(UnsafeRawBufferPointer(rebasing: b[start..<j]), false)
                 } else {
                     scratch.removeAll(keepingCapacity: true)
                     var p = start
@@ -216,7 +184,7 @@ public struct Tokenizer: Sendable {
                         Self.appendUTF8(sp, to: &scratch)
                         p += lp
                     }
-                    scratch.withUnsafeBytes { emit($0, into: &out) }
+                    scratch.withUnsafeBytes { emit($0, false) }
                 }
             case .han, .hiragana, .katakana:
                 // Collect the run's character starts (every CJK scalar here is 3 bytes long).
@@ -234,7 +202,7 @@ public struct Tokenizer: Sendable {
                 var p = start
                 while p + 6 <= j {
                     if hasKana && Self.isHiragana(b, p) && Self.isHiragana(b, p + 3) { p += 3; continue }
-                    emit(UnsafeRawBufferPointer(rebasing: b[p..<(p + 6)]), into: &out)
+                    emit(UnsafeRawBufferPointer(rebasing: b[p..<(p + 6)]), false)
                     p += 3
                 }
             }
@@ -249,7 +217,7 @@ public struct Tokenizer: Sendable {
 
     /// Whether the bytes at `i` already are the lowercase scalar `s`.
     @inline(__always)
-    private func lowerMatches(_ b: UnsafeRawBufferPointer, _ i: Int, _ len: Int, _ s: UInt32) -> Bool {
+    private static func lowerMatches(_ b: UnsafeRawBufferPointer, _ i: Int, _ len: Int, _ s: UInt32) -> Bool {
         if len == 1 { return UInt32(b[i]) == s }
         let u = UInt32(b[i] & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
         return u == s
