@@ -12,8 +12,10 @@ public protocol Analysis: Sendable {
     static var summary: String { get }
     /// Tunable parameters with defaults, set with `--set name.param=value`.
     static var parameters: [ParameterSpec] { get }
-    /// Analyses whose results this one reads from the context (run first when selected).
+    /// Analyses whose results this one needs (selected with it, run first).
     static var dependencies: [String] { get }
+    /// Analyses whose results this one uses when they run too (run first only when selected).
+    static var runsAfter: [String] { get }
     /// Reads and validates parameters; throws ``OptionError`` on a bad value.
     init(options: AnalysisOptions) throws
     func run(on dataset: Dataset, context: AnalysisContext) throws -> Result
@@ -22,6 +24,7 @@ public protocol Analysis: Sendable {
 extension Analysis {
     public static var parameters: [ParameterSpec] { [] }
     public static var dependencies: [String] { [] }
+    public static var runsAfter: [String] { [] }
 }
 
 /// What an analysis produces: a `summary.json` section, and optionally per-account columns and reasons.

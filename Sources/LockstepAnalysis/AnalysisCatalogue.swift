@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import LockstepCore
 
 /// Every analysis Lockstep knows, in the order they run. Add a new analysis here, once.
@@ -56,15 +58,33 @@ public struct AnalysisRun: Sendable {
                            context: AnalysisContext = AnalysisContext(),
                            progress: (String) -> Void = { _ in }) throws -> AnalysisRun {
         var run = AnalysisRun(context: context)
-        for type in analyses {
-            progress(type.name)
-            let start = ContinuousClock.now
-            let result = try runOne(type, dataset, options, run.context)
-            run.context.store(result, as: type.name)
-            run.order.append(type.name)
-            let d = ContinuousClock.now - start
-            run.seconds[type.name] = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        let selected = Set(analyses.map { $0.name })
+        var done = Set<String>()
+        var pending = analyses
+        // Waves: every analysis whose (hard or soft) predecessors have finished runs in the same
+        // wave, on all cores. Results are stored in catalogue order, so nothing depends on timing.
+        while !pending.isEmpty {
+            let ready = pending.filter { a in (a.dependencies + a.runsAfter).allSatisfy { !selected.contains($0) || done.contains($0) } }
+            let wave = ready.isEmpty ? [pending[0]] : ready
+            for a in wave { progress(a.name) }
+            let slots = ResultSlots(wave.count)
+            let snapshot = run.context
+            let body: @Sendable (Int) -> Void = { k in
+                let start = ContinuousClock.now
+                let r = Result { try runOne(wave[k], dataset, options, snapshot) }
+                let d = ContinuousClock.now - start
+                slots.set(k, r, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+            }
+            if wave.count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: wave.count, execute: body) }
+            for (k, a) in wave.enumerated() {
+                let (result, seconds) = slots.get(k)
+                run.context.store(try result.get(), as: a.name)
+                run.seconds[a.name] = seconds
+                done.insert(a.name)
+            }
+            pending.removeAll { a in wave.contains { $0.name == a.name } }
         }
+        run.order = analyses.map { $0.name }
         return run
     }
 
@@ -74,4 +94,13 @@ public struct AnalysisRun: Sendable {
     }
 
     public func result(named name: String) -> (any AnalysisResult)? { context.anyResult(named: name) }
+}
+
+/// One slot per analysis of a wave, each filled by exactly one worker.
+private final class ResultSlots: @unchecked Sendable {
+    private var values: [(Result<any AnalysisResult, any Error>, Double)?]
+    private let lock = NSLock()
+    init(_ n: Int) { values = Array(repeating: nil, count: n) }
+    func set(_ k: Int, _ r: Result<any AnalysisResult, any Error>, seconds: Double) { lock.lock(); values[k] = (r, seconds); lock.unlock() }
+    func get(_ k: Int) -> (Result<any AnalysisResult, any Error>, Double) { lock.lock(); defer { lock.unlock() }; return values[k]! }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import LockstepAnalysis
 import LockstepCore
@@ -25,12 +26,32 @@ public enum ResultsWriter {
     @discardableResult
     public static func write(dataset: Dataset, run: AnalysisRun, inputs: [String], directory: URL) throws -> [String] {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The files are independent: write them on all cores, report them in a fixed order.
+        let jobs: [@Sendable () throws -> [String]] = [
+            {
+                try SummaryWriter.write(dataset: dataset, run: run, inputs: inputs, to: directory.appendingPathComponent("summary.json"))
+                return ["summary.json"]
+            },
+            {
+                try AccountsTable.write(dataset: dataset, run: run, to: directory.appendingPathComponent("accounts.csv"))
+                return ["accounts.csv"]
+            },
+        ] + artifactWriters.map { w in { try w.write(dataset: dataset, run: run, directory: directory) } }
+        let results = WriteSlots(jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+            results.set(k, Result { try jobs[k]() })
+        }
         var written: [String] = []
-        try SummaryWriter.write(dataset: dataset, run: run, inputs: inputs, to: directory.appendingPathComponent("summary.json"))
-        written.append("summary.json")
-        try AccountsTable.write(dataset: dataset, run: run, to: directory.appendingPathComponent("accounts.csv"))
-        written.append("accounts.csv")
-        for w in artifactWriters { written += try w.write(dataset: dataset, run: run, directory: directory) }
+        for k in 0..<jobs.count { written += try results.get(k).get() }
         return written
     }
+}
+
+/// One result slot per writer, each written by exactly one worker.
+private final class WriteSlots: @unchecked Sendable {
+    private var values: [Result<[String], any Error>]
+    private let lock = NSLock()
+    init(_ n: Int) { values = Array(repeating: .success([]), count: n) }
+    func set(_ k: Int, _ v: Result<[String], any Error>) { lock.lock(); values[k] = v; lock.unlock() }
+    func get(_ k: Int) -> Result<[String], any Error> { lock.lock(); defer { lock.unlock() }; return values[k] }
 }

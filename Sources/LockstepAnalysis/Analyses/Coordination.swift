@@ -8,6 +8,8 @@ public struct Coordination: Analysis {
     public static let name = "coordination"
     /// One line for `lockstep analyses`.
     public static let summary = "Co-action networks (co-retweet, co-tweet, near-duplicate, co-URL, hashtags, co-reply, co-mention, fast retweet) with significance, Leiden clusters, core/amplifier roles and amplification targets"
+    /// Cluster summaries carry the schedule offset when that analysis ran.
+    public static let runsAfter = ["schedule"]
     /// Every option, with its default (documented in docs/methodology/coordination.md).
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("traces", default: CoActionTrace.names.joined(separator: ","), "Traces to compute, comma-separated"),

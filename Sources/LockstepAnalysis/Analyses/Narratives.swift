@@ -14,6 +14,8 @@ public struct Narratives: Analysis {
     public static let name = "narratives"
     /// One line for `lockstep analyses`.
     public static let summary = "Term and hashtag timelines, topic change points with rising and falling terms, emerging items"
+    /// Groups (flagged accounts, hijack suspects, clusters) come from these when they ran.
+    public static let runsAfter = ["coordination", "hijack", "findings"]
     /// Tunable parameters with defaults (`--set name.param=value`).
     public static let parameters = [
         ParameterSpec("window", default: "7d", "Days on each side of a candidate change point"),
