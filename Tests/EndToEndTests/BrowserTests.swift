@@ -122,7 +122,7 @@ struct BrowserTests {
         try #require(r.status == 0, "stderr: \(r.stderr)")
         let report = out.appendingPathComponent("report.html")
         let dom = try runChromium(["--dump-dom", report.absoluteString])
-        for id in ["headline", "overview", "findings", "coordination", "schedule", "narratives", "hijack", "follower-surges", "fingerprints", "active-accounts", "input"] {
+        for id in ["headline", "verdict", "overview", "findings", "coordination", "schedule", "narratives", "hijack", "follower-surges", "fingerprints", "active-accounts", "input"] {
             #expect(dom.contains("id=\"\(id)\""), "section \(id) missing")
         }
         #expect(dom.components(separatedBy: "<svg").count > 5, "expected several inline SVG charts")

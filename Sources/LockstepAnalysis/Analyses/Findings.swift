@@ -183,7 +183,7 @@ public struct Findings: Analysis {
             }
             if let s = surgeOf[a] {
                 ev.append(Evidence(code: "follower_surge:\(s.target)", weight: Weights.surgeFollower,
-                                   detail: "One of \(s.fresh) fresh accounts that followed \(s.target) in a surge \(s.start) to \(s.end) (\(HTMLFreeNumber.format(s.perDay)) a day against \(HTMLFreeNumber.format(s.baselinePerDay)) usually), created shortly before."))
+                                   detail: "One of \(s.fresh) fresh accounts that followed \(Self.name(of: s.target, keyIndex, ds)) in a surge \(s.start) to \(s.end) (\(HTMLFreeNumber.format(s.perDay)) a day against \(HTMLFreeNumber.format(s.baselinePerDay)) usually), created shortly before."))
             }
             if let cad = cadence, let st = cad.stats(of: a), st.label == .regular {
                 ev.append(Evidence(code: "cadence_regular", weight: Weights.regularCadence,
@@ -260,6 +260,12 @@ public struct Findings: Analysis {
                                return "\(x.item) \(mineP)@\(CivilTime.iso8601(mineT)) \(theirs)@\(CivilTime.iso8601(theirT))"
                            })
         }
+    }
+
+    /// `@handle (id)` for an account of the data, else the id as given.
+    static func name(of id: String, _ index: [String: Int32], _ ds: Dataset) -> String {
+        guard let a = index[id], !ds.handle(of: a).isEmpty else { return id }
+        return "@\(ds.handle(of: a)) (\(id))"
     }
 
     /// The code without its parameter (`creation_cohort:2017-09-03` → `creation_cohort`).

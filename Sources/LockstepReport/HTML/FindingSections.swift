@@ -3,7 +3,7 @@ import LockstepCore
 
 /// Flagged accounts, highest score first, each with its evidence and partners one click away.
 enum FindingsSection: ReportSection {
-    static let limit = 300
+    static let limit = 150
 
     static func render(_ ctx: ReportContext) -> RenderedSection? {
         guard let f = ctx.run.context.result(of: Findings.self) else { return nil }
