@@ -238,7 +238,7 @@ public struct HijackedAccounts: Analysis {
     // MARK: Across the gap
 
     /// Posts per side, nearest the gap, whose text is read for topics and scripts.
-    static let textPostsPerSide = 300
+    static let textPostsPerSide = 100
 
     /// Compares the posts before and after the gap and scores the changes.
     func examine(_ ds: Dataset, _ a: Int32, before: Range<Int>, after: Range<Int>, created: Int64, age: Int?,
