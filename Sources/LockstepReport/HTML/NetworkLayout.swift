@@ -36,6 +36,9 @@ public enum NetworkLayout {
                     var ddx = x[i] - x[j], ddy = y[i] - y[j]
                     var d2 = ddx * ddx + ddy * ddy
                     if d2 < 1e-12 { ddx = 1e-4; ddy = 0; d2 = 1e-8 }
+                    // Repulsion only between neighbours (the grid variant of the algorithm): far
+                    // pieces of one cluster would otherwise push each other off the page.
+                    if d2 > 9 * k * k { continue }
                     let f = k * k / d2
                     dx[i] += ddx * f; dy[i] += ddy * f
                     dx[j] -= ddx * f; dy[j] -= ddy * f
@@ -48,9 +51,17 @@ public enum NetworkLayout {
                 dx[a] -= ddx * f; dy[a] -= ddy * f
                 dx[b] += ddx * f; dy[b] += ddy * f
             }
+            // Members of one cluster are pulled to its centroid: a cluster whose co-action edges
+            // form two pieces (core posting together, amplifiers retweeting together) stays one shape.
+            var cx = [Double](repeating: 0, count: distinct.count), cy = cx, cn = cx
+            for i in 0..<n { let g = slot[groups[i]]!; cx[g] += x[i]; cy[g] += y[i]; cn[g] += 1 }
+            for i in 0..<n {
+                let g = slot[groups[i]]!
+                dx[i] += (cx[g] / cn[g] - x[i]) * 0.8; dy[i] += (cy[g] / cn[g] - y[i]) * 0.8
+            }
             for i in 0..<n {
                 // A weak pull to the centre keeps unconnected pieces on the page.
-                dx[i] += (0.5 - x[i]) * 0.05; dy[i] += (0.5 - y[i]) * 0.05
+                dx[i] += (0.5 - x[i]) * 0.1; dy[i] += (0.5 - y[i]) * 0.1
                 let len = max((dx[i] * dx[i] + dy[i] * dy[i]).squareRoot(), 1e-12)
                 let step = min(len, temperature)
                 x[i] += dx[i] / len * step

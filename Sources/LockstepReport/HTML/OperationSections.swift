@@ -18,6 +18,8 @@ enum CoordinationSection: ReportSection {
         s += ". See docs/methodology/coordination.md.</p>"
         guard !c.clusters.isEmpty else { return RenderedSection(id: "coordination", title: "Coordination", html: s + "<p>No coordinated cluster.</p>") }
         s += network(ctx, c)
+        s += activityByCluster(ctx, c)
+        s += amplificationTable(c)
         s += "<table><tr><th>cluster</th><th>size</th><th>core / amplifiers</th><th>traces</th><th>active</th><th>office hours</th><th>top hashtags</th><th>amplifies most</th><th>watchlist share</th></tr>"
         for cl in c.clusters.prefix(50) {
             let tr = cl.traces.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -33,6 +35,38 @@ enum CoordinationSection: ReportSection {
         s += "</table>"
         _ = ds
         return RenderedSection(id: "coordination", title: "Coordination", html: s)
+    }
+
+    /// Posts per day of the largest clusters, beside everyone else's, in the display zone.
+    static func activityByCluster(_ ctx: ReportContext, _ c: Coordination.Result) -> String {
+        let ds = ctx.dataset
+        let shown = Array(c.clusters.prefix(4))
+        var slot = [Int8](repeating: -1, count: ds.accounts.count)
+        for (k, cl) in shown.enumerated() { for a in cl.memberIDs { slot[Int(a)] = Int8(k) } }
+        var perDay = [[Int: Double]](repeating: [:], count: shown.count + 1)
+        for p in 0..<ds.posts.count {
+            let k = Int(slot[Int(ds.posts.account[p])])
+            perDay[k < 0 ? shown.count : k][CivilTime.dayNumber(ds.posts.time[p] + Int64(ctx.offset)), default: 0] += 1
+        }
+        var series = shown.enumerated().map { (k, cl) in (label: "cluster \(cl.id)", points: perDay[k].map { (day: $0.key, value: $0.value) }) }
+        series.append((label: "everyone else", points: perDay[shown.count].map { (day: $0.key, value: $0.value) }))
+        return SVGChart.timeline(series, title: "Posts per day by cluster (\(ctx.zoneName))")
+    }
+
+    /// What each cluster amplifies most, outside itself, with watchlist labels.
+    static func amplificationTable(_ c: Coordination.Result) -> String {
+        var s = "<p>Amplification targets: the accounts and domains each cluster retweets, quotes, replies to, mentions and links most, outside its own members.</p>"
+        s += "<table><tr><th>cluster</th><th>accounts amplified (share)</th><th>domains linked (share)</th></tr>"
+        for cl in c.clusters.prefix(10) {
+            let accounts = cl.amplification.accounts.prefix(6).map { t in
+                HTML.escape((t.handle.map { "@" + $0 } ?? t.target) + (t.label.map { " [\($0)]" } ?? "")) + " " + HTML.percent(t.share)
+            }.joined(separator: "<br>")
+            let domains = cl.amplification.domains.prefix(6).map { t in
+                HTML.escape(t.target + (t.label.map { " [\($0)]" } ?? "")) + " " + HTML.percent(t.share)
+            }.joined(separator: "<br>")
+            s += "<tr><td><a href=\"#cluster-\(cl.id)\">\(cl.id)</a></td><td>\(accounts)</td><td>\(domains)</td></tr>"
+        }
+        return s + "</table>"
     }
 
     /// The clusters as a picture: nodes coloured by cluster, core accounts larger, edges fused per pair.
