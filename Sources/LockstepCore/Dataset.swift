@@ -140,6 +140,42 @@ public struct Dataset: Sendable {
         (0..<Int32(accounts.count)).filter { accounts.origin[Int($0)].isInData }
     }
 
+    /// Posts whose id appeared earlier in the input (by input order), so overlapping collections
+    /// count each post once. Posts without an id are never duplicates.
+    public func duplicatePosts() -> [Int] {
+        let keyed = (0..<posts.count).filter { posts.key[$0] != noID }
+        let order = keyed.sorted { posts.key[$0] != posts.key[$1] ? posts.key[$0] < posts.key[$1] : $0 < $1 }
+        var dups: [Int] = []
+        for k in 1..<max(order.count, 1) where posts.key[order[k]] == posts.key[order[k - 1]] { dups.append(order[k]) }
+        return dups.sorted()
+    }
+
+    /// Removes posts (sorted indices) from every column and rebuilds the per-account index.
+    public mutating func removePosts(_ drop: [Int]) {
+        guard !drop.isEmpty else { return }
+        var keep = [Bool](repeating: true, count: posts.count)
+        for d in drop { keep[d] = false }
+        let old = posts
+        var fresh = PostTable()
+        fresh.textArena = old.textArena
+        func list(_ src: ListColumn, _ dst: inout ListColumn, _ p: Int) {
+            dst.values.append(contentsOf: src[p])
+            dst.closeRow()
+        }
+        for p in 0..<old.count where keep[p] {
+            fresh.key.append(old.key[p]); fresh.account.append(old.account[p]); fresh.time.append(old.time[p])
+            fresh.kind.append(old.kind[p]); fresh.text.append(old.text[p]); fresh.language.append(old.language[p])
+            fresh.client.append(old.client[p]); fresh.retweetOf.append(old.retweetOf[p])
+            fresh.retweetAccount.append(old.retweetAccount[p]); fresh.quoteOf.append(old.quoteOf[p])
+            fresh.replyTo.append(old.replyTo[p]); fresh.replyAccount.append(old.replyAccount[p])
+            list(old.hashtags, &fresh.hashtags, p)
+            list(old.urls, &fresh.urls, p)
+            list(old.mentions, &fresh.mentions, p)
+        }
+        posts = fresh
+        buildAccountIndex()
+    }
+
     /// Builds ``postsByAccount`` by a counting sort on account then a time sort inside each account.
     public mutating func buildAccountIndex() {
         let n = accounts.count

@@ -10,6 +10,8 @@ public enum RejectionReason: String, Sendable, Codable, CaseIterable {
     case badJSON = "bad_json"
     case apiError = "api_error"
     case notATweet = "not_a_tweet"
+    /// The same post id was already read (overlapping collections, or two forms of one collection).
+    case duplicatePost = "duplicate_post"
 }
 
 /// One rejected row: where, why, and what was found against what was expected.

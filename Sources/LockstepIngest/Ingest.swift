@@ -82,6 +82,7 @@ public enum Ingest {
         let total = marked.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
         var done = 0
         var files: [String] = []
+        var postsAfterFile: [Int] = []
         for (file, inFolder) in marked {
             // A folder may hold more than posts (follower lists, watchlists, notes): say what each
             // such file is and skip it, instead of failing on it.
@@ -95,6 +96,7 @@ public enum Ingest {
             }
             done += count.bytes
             accounting.files.append(count.fileCount)
+            postsAfterFile.append(builder.postCount)
             for e in count.examples where accounting.examples.count < IngestAccounting.exampleLimit { accounting.examples.append(e) }
         }
         if files.isEmpty {
@@ -105,7 +107,19 @@ public enum Ingest {
                 throw IngestError.emptyInput("\(files.joined(separator: ", ")) hold\(files.count == 1 ? "s" : "") no rows (a CSV header alone, or JSON without tweets or users)")
             }
         }
-        return builder.finish(accounting: accounting)
+        var dataset = builder.finish(accounting: accounting)
+        // The same post read twice (overlapping collections, both forms of a twarc2 collection) is
+        // kept once; the later copies are counted as rejected rows of the file they came from.
+        let dups = dataset.duplicatePosts()
+        if !dups.isEmpty {
+            for d in dups {
+                guard let f = postsAfterFile.firstIndex(where: { d < $0 }) else { continue }
+                dataset.accounting.files[f].rowsUsed -= 1
+                dataset.accounting.files[f].rejected[RejectionReason.duplicatePost.rawValue, default: 0] += 1
+            }
+            dataset.removePosts(dups)
+        }
+        return dataset
     }
 
     /// What a file in a folder is when it is not posts or accounts, or nil when it should be read.

@@ -145,6 +145,18 @@ import LockstepCore
         #expect(d.posts.text[0].count == big.utf8.count)
     }
 
+    @Test func overlappingFilesCountEachPostOnce() throws {
+        let dir = tempDir()
+        let a = write(ioTweetsHeader + "\n" + ioRow(id: "1", user: "9") + "\n" + ioRow(id: "2", user: "9") + "\n", "a.csv", in: dir)
+        let b = write(ioTweetsHeader + "\n" + ioRow(id: "2", user: "9") + "\n" + ioRow(id: "3", user: "8") + "\n", "b.csv", in: dir)
+        let d = try Ingest.load([a, b])
+        #expect(d.posts.count == 3)
+        #expect(d.posts.key.map { d.postKeys[$0] } == ["1", "2", "3"])
+        #expect(d.accounting.files[1].rowsUsed == 1 && d.accounting.files[1].rejected == ["duplicate_post": 1])
+        #expect(d.accounting.rowsRead == d.accounting.rowsUsed + d.accounting.rejectedTotal)
+        #expect(d.postCount(of: d.posts.account[0]) == 2)
+    }
+
     @Test func gzipIsReadTransparently() throws {
         let text = seededTweets(500)
         let dir = tempDir()
@@ -158,9 +170,10 @@ import LockstepCore
         let a = try Ingest.load([plain])
         let b = try Ingest.load([dir.path + "/b.csv.gz"])
         #expect(digest(a) == digest(b))
-        // A folder is read recursively, files in name order.
+        // A folder is read recursively, files in name order; the second copy's posts are duplicates.
         let both = try Ingest.load([dir.path])
-        #expect(both.posts.count == 1000)
+        #expect(both.posts.count == 500)
+        #expect(both.accounting.rejected["duplicate_post"] == 500)
     }
 
     @Test func truncatedGzipIsAnErrorNotACrash() throws {

@@ -111,7 +111,9 @@ struct Twarc2Tests {
         {"meta": {"result_count": 0}, "__twarc": {"version": "2.0.3"}}
         """
         let d = try TestData.load([try TestData.temp(text)])
-        #expect(d.posts.count == 2)
+        // The same tweet twice is one post; the second copy is counted as a duplicate.
+        #expect(d.posts.count == 1)
+        #expect(d.accounting.rejected["duplicate_post"] == 1)
         #expect(d.accounting.rejected["api_error"] == 1)
         #expect(d.accounting.rejected["not_a_tweet"] == 3)
         // An empty result page is no row at all.
@@ -151,7 +153,8 @@ struct Twarc2Tests {
         for w in [2, 4] {
             #expect(DatasetText(try TestData.load([path], workers: w)) == one, "\(w) workers")
         }
-        #expect(one.posts.count == 600)
+        // Six copies of the same 100 tweets: each counted once, the rest as duplicates.
+        #expect(one.posts.count == 100)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gzip"), "needs /usr/bin/gzip"))

@@ -126,8 +126,11 @@ private func lines(_ items: [String]) -> String { items.joined(separator: "\n") 
             rows.append(s)
         }
         let path = try TestData.temp(lines(rows))
-        let one = DatasetText(try TestData.load([path], workers: 1))
-        #expect(one.posts.count == 3000)
+        let loaded = try TestData.load([path], workers: 1)
+        let one = DatasetText(loaded)
+        // Statuses whose id the rewrite does not touch repeat: they count once, as duplicates after.
+        #expect(loaded.posts.count + (loaded.accounting.rejected["duplicate_post"] ?? 0) == 3000)
+        #expect(loaded.posts.count > 2000)
         for w in [2, 4] { #expect(DatasetText(try TestData.load([path], workers: w)) == one, "\(w) workers") }
     }
 
