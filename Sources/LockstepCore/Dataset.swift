@@ -143,11 +143,13 @@ public struct Dataset: Sendable {
     /// Posts whose id appeared earlier in the input (by input order), so overlapping collections
     /// count each post once. Posts without an id are never duplicates.
     public func duplicatePosts() -> [Int] {
-        let keyed = (0..<posts.count).filter { posts.key[$0] != noID }
-        let order = keyed.sorted { posts.key[$0] != posts.key[$1] ? posts.key[$0] < posts.key[$1] : $0 < $1 }
+        // Post keys are dense interned ids: one pass with a seen-bitmap, no sort.
+        var seen = [Bool](repeating: false, count: postKeys.count)
         var dups: [Int] = []
-        for k in 1..<max(order.count, 1) where posts.key[order[k]] == posts.key[order[k - 1]] { dups.append(order[k]) }
-        return dups.sorted()
+        for (p, k) in posts.key.enumerated() where k != noID {
+            if seen[Int(k)] { dups.append(p) } else { seen[Int(k)] = true }
+        }
+        return dups
     }
 
     /// Removes posts (sorted indices) from every column and rebuilds the per-account index.
