@@ -201,6 +201,10 @@ public struct DatasetBuilder: Sendable {
         }
     }
 
+    /// Bytes of post text held so far.
+    public var textBytes: Int { ds.posts.textArena.byteCount }
+
+    /// Reserves room for `n` posts and `textBytes` of text in all, so appends never reallocate.
     public mutating func reserve(posts n: Int, textBytes: Int) {
         ds.posts.key.reserveCapacity(n); ds.posts.account.reserveCapacity(n); ds.posts.time.reserveCapacity(n)
         ds.posts.kind.reserveCapacity(n); ds.posts.text.reserveCapacity(n); ds.posts.language.reserveCapacity(n)

@@ -17,6 +17,10 @@ public final class ByteSource {
     /// Bytes read from disk so far (compressed size for gzip files).
     public private(set) var rawBytesRead = 0
     public let isCompressed: Bool
+    /// Bytes the reader will produce, when known in advance (plain files; not gzip).
+    public var plainSize: Int? {
+        isCompressed ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+    }
 
     public init(path: String) throws {
         self.path = path

@@ -72,6 +72,14 @@ public enum CSVDriver {
 
         // Absorbing chunk builders into the dataset is sequential; it runs on its own queue so
         // that it overlaps the parsing of the next block instead of idling the workers.
+        // Columns sized once from the file's size and the first block's line density, so a
+        // multi-gigabyte file is not copied again each time its columns outgrow their capacity.
+        // Overestimates cost address space only: untouched pages are never resident.
+        if let size = source.plainSize, !buf.isEmpty {
+            let lines = buf.withUnsafeBufferPointer { CSVScan.countByte($0.baseAddress!, $0.count, 10) }
+            let rows = Int(Double(size) / Double(buf.count) * Double(max(lines, 1)) * 1.02)
+            builder.reserve(posts: builder.postCount + rows, textBytes: builder.textBytes + size)
+        }
         let merger = Merger(builder)
         builder = DatasetBuilder()
         defer {
