@@ -37,42 +37,14 @@ import Testing
     }
 
     static func outcome(_ scenario: String, seed: UInt64, scale: Double) throws -> Outcome {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-quality-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let sim = dir.appendingPathComponent("sim"), out = dir.appendingPathComponent("results")
-        let s = try #require(Scenario.preset(scenario, seed: seed, scale: scale))
-        _ = try Simulation.run(s, to: sim)
-        let ds = try Ingest.load([sim.path])
-        // As `lockstep analyze` does: a watchlist.csv inside the input folder is used.
-        var context = AnalysisContext()
-        let lists = ds.accounting.skipped.filter { $0.kind == "watchlist" }.map(\.file)
-        #expect(lists.count == 1)
-        var watchlist = Watchlist()
-        for l in lists { for e in try WatchlistReader.read(URL(fileURLWithPath: l)).entries { watchlist.add(e) } }
-        context.watchlist = watchlist
-        let run = try AnalysisRun.run([Overview.self, Coordination.self], on: ds, options: AnalysisOptions(), context: context)
-        try ResultsWriter.write(dataset: ds, run: run, inputs: [sim.path], directory: out)
-        let truthURL = sim.appendingPathComponent("truth.csv")
-        let evaluation = try Evaluation.run(truth: truthURL, results: out, scenario: sim.appendingPathComponent("scenario.json"))
-        let result = try #require(run.context.result(of: Coordination.self))
-
-        var truth: [String: String] = [:]
-        for line in try String(contentsOf: truthURL, encoding: .utf8).split(separator: "\n").dropFirst() {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            truth[String(f[0])] = String(f[1])
-        }
-        // accounts.csv, read by its header.
-        let text = try String(contentsOf: out.appendingPathComponent("accounts.csv"), encoding: .utf8)
-        var rows: [String: (String, String)] = [:]
-        let lines = text.split(separator: "\n")
-        let header = lines[0].split(separator: ",").map(String.init)
+        let r = try SimulatedRun(scenario, seed: seed, scale: scale, analyses: [Overview.self, Coordination.self])
+        let result = try #require(r.run.context.result(of: Coordination.self))
+        let header = r.accounts.header
         let idCol = try #require(header.firstIndex(of: "account_id"))
         let clusterCol = try #require(header.firstIndex(of: "cluster")), roleCol = try #require(header.firstIndex(of: "role"))
-        for line in lines.dropFirst() {
-            let f = CSVLine.fields(line)
-            rows[f[idCol]] = (f[clusterCol], f[roleCol])
-        }
-        return Outcome(evaluation: evaluation, result: result, truth: truth, rows: rows)
+        var rows: [String: (String, String)] = [:]
+        for f in r.accounts.rows { rows[f[idCol]] = (f[clusterCol], f[roleCol]) }
+        return Outcome(evaluation: r.evaluation, result: result, truth: r.truth, rows: rows)
     }
 
     @Test(arguments: [
@@ -116,30 +88,5 @@ import Testing
         let o = try Self.outcome("organic-only", seed: 4, scale: 0.15)
         #expect(o.result.clusters.allSatisfy { $0.size <= 5 })
         #expect(Double(o.clusteredTotal) <= 0.005 * Double(o.count("organic")))
-    }
-}
-
-/// Splits one line of a CSV that quotes fields with `"` and doubles quotes inside them.
-enum CSVLine {
-    static func fields(_ line: Substring) -> [String] {
-        var out: [String] = [], field = "", quoted = false
-        var previous: Character = " "
-        for c in line {
-            defer { previous = c }
-            if quoted {
-                if c == "\"" { quoted = false } else { field.append(c) }
-            } else if c == "\"" {
-                // A doubled quote inside a quoted field is one literal quote.
-                if previous == "\"" { field.append(c) }
-                quoted = true
-            } else if c == "," {
-                out.append(field)
-                field = ""
-            } else {
-                field.append(c)
-            }
-        }
-        out.append(field)
-        return out
     }
 }

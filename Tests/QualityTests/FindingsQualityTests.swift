@@ -13,38 +13,13 @@ import Testing
 @Suite struct FindingsQualityTests {
     struct Run {
         var evaluation: Evaluation
-        var dataset: Dataset
         var findings: Findings.Result
         var truth: [String: String]
     }
 
     static func run(_ scenario: String, seed: UInt64, scale: Double) throws -> Run {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-findings-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let sim = dir.appendingPathComponent("sim"), out = dir.appendingPathComponent("results")
-        let s = try #require(Scenario.preset(scenario, seed: seed, scale: scale))
-        _ = try Simulation.run(s, to: sim)
-        var ds = try Ingest.load([sim.path])
-        // As the command line does: follower lists and watchlists inside the input folder are used.
-        var context = AnalysisContext()
-        let lists = ds.accounting.skipped.filter { $0.kind == "followers" }.map(\.file)
-        if !lists.isEmpty {
-            let (f, acc) = try FollowersReader.read(arguments: lists)
-            context.followers = f
-            ds.accounting.merge(acc)
-        }
-        var watchlist = Watchlist()
-        for w in ds.accounting.skipped.filter({ $0.kind == "watchlist" }) {
-            for e in try WatchlistReader.read(URL(fileURLWithPath: w.file)).entries { watchlist.add(e) }
-        }
-        context.watchlist = watchlist
-        let run = try AnalysisRun.run(AnalysisCatalogue.all, on: ds, options: AnalysisOptions(), context: context)
-        try ResultsWriter.write(dataset: ds, run: run, inputs: [sim.path], directory: out)
-        let truthURL = sim.appendingPathComponent("truth.csv")
-        let evaluation = try Evaluation.run(truth: truthURL, results: out, scenario: sim.appendingPathComponent("scenario.json"))
-        var truth: [String: String] = [:]
-        for row in try SimpleCSV.read(truthURL).rows { truth[row[0]] = row[1] }
-        return Run(evaluation: evaluation, dataset: ds, findings: try #require(run.context.result(of: Findings.self)), truth: truth)
+        let r = try SimulatedRun(scenario, seed: seed, scale: scale)
+        return Run(evaluation: r.evaluation, findings: try #require(r.run.context.result(of: Findings.self)), truth: r.truth)
     }
 
     @Test(arguments: [
