@@ -20,7 +20,7 @@ public struct ProfileBytes {
 public struct DatasetBuilder: Sendable {
     private var ds = Dataset()
     private var accountKeys = ByteInterner()
-    private var postKeys = ByteInterner()
+    private var postKeys = PostKeyInterner()
     private var languages = ByteInterner()
     private var clients = ByteInterner()
     private var hashtags = ByteInterner()
@@ -217,7 +217,8 @@ public struct DatasetBuilder: Sendable {
     // MARK: Merging
 
     /// Appends everything `other` holds, re-interning its ids into this builder's.
-    public mutating func absorb(_ other: consuming DatasetBuilder) {
+    public mutating func absorb(_ source: DatasetBuilder) {
+        var other = source
         other.closeOpenPost()
         closeOpenPost()
         func remap(_ from: ByteInterner, into to: inout ByteInterner) -> [Int32] {
@@ -229,7 +230,7 @@ public struct DatasetBuilder: Sendable {
         let clientMap = remap(other.clients, into: &clients)
         let tagMap = remap(other.hashtags, into: &hashtags)
         let urlMap = remap(other.urls, into: &urls)
-        let postMap = remap(other.postKeys, into: &postKeys)
+        let postMap = postKeys.absorb(other.postKeys.table)
         let categoryMap = remap(other.categories, into: &categories)
         let o = other.ds
         var accountMap = [Int32](repeating: noID, count: o.accounts.origin.count)

@@ -1,0 +1,114 @@
+/// Post ids, interned to dense `Int32` ids.
+///
+/// Platform post ids are almost always decimal numbers (up to 19 digits); those are kept as
+/// 64-bit integers in an integer hash table, so interning one costs a multiply and a probe, not a
+/// byte hash, a string copy and a `memcmp` — and every row interns at least two ids. Anything
+/// else (hashes, ids with leading zeros, letters) is kept as bytes. Both read back exactly as given.
+public struct PostKeyTable: Sendable {
+    /// Per id: the numeric value, or `UInt64.max` when the id is kept as bytes.
+    var numeric: [UInt64] = []
+    /// Per id: index into `strings`, or -1 for numeric ids.
+    var stringIndex: [Int32] = []
+    var strings = StringTable()
+
+    public init() {}
+
+    public var count: Int { numeric.count }
+
+    /// The id exactly as given.
+    public subscript(id: Int32) -> String {
+        let n = numeric[Int(id)]
+        return n == .max ? strings[stringIndex[Int(id)]] : String(n)
+    }
+}
+
+/// Interns post ids into a ``PostKeyTable``.
+public struct PostKeyInterner: Sendable {
+    public private(set) var table = PostKeyTable()
+    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    private var bytes = ByteInterner()
+    /// For ids kept as bytes: byte-interner id → post key id.
+    private var byteToKey: [Int32] = []
+
+    public init() {}
+
+    public var count: Int { table.count }
+
+    /// The value of a canonical decimal (no sign, no leading zero, at most 19 digits), else nil.
+    @inline(__always)
+    static func number(_ b: UnsafeRawBufferPointer) -> UInt64? {
+        let n = b.count
+        guard n > 0, n <= 19, b[0] != 48 || n == 1 else { return nil }
+        var v: UInt64 = 0
+        for i in 0..<n {
+            let d = b[i] &- 48
+            if d > 9 { return nil }
+            v = v &* 10 &+ UInt64(d)
+        }
+        return v
+    }
+
+    @inline(__always)
+    static func hash(_ v: UInt64) -> Int {
+        var z = v &* 0x9E37_79B9_7F4A_7C15
+        z ^= z >> 31
+        return Int(truncatingIfNeeded: z)
+    }
+
+    public mutating func intern(_ b: UnsafeRawBufferPointer) -> Int32 {
+        if let v = Self.number(b) { return intern(number: v) }
+        let s = bytes.intern(b)
+        if Int(s) == byteToKey.count {
+            let id = Int32(table.numeric.count)
+            table.numeric.append(.max)
+            let si = table.strings.append(b)
+            table.stringIndex.append(si)
+            byteToKey.append(id)
+        }
+        return byteToKey[Int(s)]
+    }
+
+    public mutating func intern(number v: UInt64) -> Int32 {
+        let mask = slots.count - 1
+        var s = Self.hash(v) & mask
+        while true {
+            let id = slots[s]
+            if id < 0 { break }
+            if table.numeric[Int(id)] == v { return id }
+            s = (s + 1) & mask
+        }
+        let id = Int32(table.numeric.count)
+        table.numeric.append(v)
+        table.stringIndex.append(-1)
+        slots[s] = id
+        if table.numeric.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    /// Interns every id of another table; returns the map from its ids to this one's.
+    public mutating func absorb(_ other: PostKeyTable) -> [Int32] {
+        var map = [Int32](repeating: noID, count: other.count)
+        for i in 0..<other.count {
+            let v = other.numeric[i]
+            if v != .max {
+                map[i] = intern(number: v)
+            } else {
+                let copy = Array(other.strings.arena.bytes[other.strings.refs[Int(other.stringIndex[i])].offset..<(other.strings.refs[Int(other.stringIndex[i])].offset + other.strings.refs[Int(other.stringIndex[i])].count)])
+                map[i] = copy.withUnsafeBytes { intern($0) }
+            }
+        }
+        return map
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var fresh = [Int32](repeating: -1, count: size)
+        let mask = size - 1
+        for (id, v) in table.numeric.enumerated() where v != .max {
+            var s = Self.hash(v) & mask
+            while fresh[s] >= 0 { s = (s + 1) & mask }
+            fresh[s] = Int32(id)
+        }
+        slots = fresh
+    }
+}
