@@ -108,12 +108,10 @@ public struct RejectionLog: Sendable {
 
     public var total: Int { counts.values.reduce(0, +) }
 
-    /// The same counts with other examples (the CSV driver shifts chunk-relative line numbers).
-    package init(rebuilding other: RejectionLog, examples: [Rejection]) {
-        file = other.file
-        strict = other.strict
-        counts = other.counts
-        self.examples = examples
+    /// Turns chunk-relative line numbers into file line numbers (parallel readers number each
+    /// chunk from zero and learn its first line only when the chunks before it are counted).
+    package mutating func shiftLines(by offset: Int) {
+        for k in examples.indices { examples[k].line += offset }
     }
 
     public mutating func reject(line: Int, column: Int? = nil, _ reason: RejectionReason, _ detail: String) throws {

@@ -122,12 +122,7 @@ public enum CSVDriver {
                     e.line += lineBase
                     throw e
                 }
-                var shifted = RejectionLog(file: file, strict: false)
-                for var ex in r.log.examples {
-                    ex.line += lineBase
-                    try? shifted.reject(line: ex.line, column: ex.column, ex.reason, ex.detail)
-                }
-                r.log.replaceExamples(shifted.examples)
+                r.log.shiftLines(by: lineBase)
                 outcome.log.absorb(r.log)
                 outcome.rowsRead += r.rowsRead
                 outcome.rowsUsed += r.rowsUsed
@@ -286,59 +281,5 @@ extension CSVScan {
     static func hasNoLineBreak(_ buf: [UInt8]) -> Bool {
         buf.withUnsafeBytes { memchr($0.baseAddress!, 10, $0.count) == nil }
     }
-
-    /// The position just after the last line break that ends a row (even quote parity), or nil.
-    static func lastRowBoundary(_ buf: [UInt8]) -> Int? {
-        buf.withUnsafeBufferPointer { b -> Int? in
-            guard let p = b.baseAddress else { return nil }
-            var quotesAfter = 0
-            let total = countByte(p, b.count, 34)
-            var i = b.count - 1
-            while i >= 0 {
-                let c = p[i]
-                if c == 34 { quotesAfter += 1 }
-                else if c == 10 && (total - quotesAfter) % 2 == 0 { return i + 1 }
-                i -= 1
-            }
-            return nil
-        }
-    }
-
-    /// Cuts `[0, end)` into about `parts` runs of whole rows; returns the cut positions, first 0, last `end`.
-    static func split(_ buf: [UInt8], end: Int, parts: Int) -> [Int] {
-        guard parts > 1 else { return [0, end] }
-        return buf.withUnsafeBufferPointer { b -> [Int] in
-            let p = b.baseAddress!
-            var cuts = [0]
-            var quotes = 0
-            var scanned = 0
-            for k in 1..<parts {
-                let target = end * k / parts
-                if target <= cuts.last! { continue }
-                quotes += countByte(p + scanned, max(0, target - scanned), 34)
-                scanned = max(scanned, target)
-                // Walk forward to the first line break outside quotes.
-                var i = target
-                var parity = quotes % 2
-                var found = -1
-                while i < end {
-                    let c = p[i]
-                    if c == 34 { parity ^= 1 } else if c == 10 && parity == 0 { found = i + 1; break }
-                    i += 1
-                }
-                if found < 0 || found >= end { break }
-                quotes += countByte(p + scanned, found - scanned, 34)
-                scanned = found
-                cuts.append(found)
-            }
-            cuts.append(end)
-            return cuts
-        }
-    }
 }
 
-extension RejectionLog {
-    mutating func replaceExamples(_ e: [Rejection]) {
-        self = RejectionLog(rebuilding: self, examples: e)
-    }
-}

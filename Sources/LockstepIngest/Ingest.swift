@@ -102,10 +102,8 @@ public enum Ingest {
         if files.isEmpty {
             throw IngestError.emptyInput("the input folders hold no posts or accounts; skipped: " + accounting.skipped.map { "\($0.file) (\($0.reason))" }.joined(separator: "; "))
         }
-        if accounting.rowsUsed == 0 {
-            if accounting.rowsRead == 0 {
-                throw IngestError.emptyInput("\(files.joined(separator: ", ")) hold\(files.count == 1 ? "s" : "") no rows (a CSV header alone, or JSON without tweets or users)")
-            }
+        if accounting.rowsRead == 0 {
+            throw IngestError.emptyInput("\(files.joined(separator: ", ")) hold\(files.count == 1 ? "s" : "") no rows (a CSV header alone, or JSON without tweets or users)")
         }
         var dataset = builder.finish(accounting: accounting)
         // The same post read twice (overlapping collections, both forms of a twarc2 collection) is

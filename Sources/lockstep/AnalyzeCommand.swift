@@ -50,13 +50,10 @@ struct Analyze: ParsableCommand {
         try CommandErrors.report {
             var options = AnalysisOptions()
             for s in settings {
-                guard let eq = s.firstIndex(of: "="), s[..<eq].contains(".") || true else { continue }
-                let key = String(s[..<eq]).trimmingCharacters(in: .whitespaces)
-                guard !key.isEmpty else { throw ValidationError("--set \(s): expected analysis.param=value") }
-                options.values[key] = String(s[s.index(after: eq)...])
-            }
-            if settings.contains(where: { !$0.contains("=") }) {
-                throw ValidationError("--set takes analysis.param=value, e.g. --set overview.top=50")
+                guard let eq = s.firstIndex(of: "="), !s[..<eq].trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw ValidationError("--set \(s): expected analysis.param=value, e.g. --set overview.top=50")
+                }
+                options.values[s[..<eq].trimmingCharacters(in: .whitespaces)] = String(s[s.index(after: eq)...])
             }
             var context = AnalysisContext()
             if let tz {

@@ -144,13 +144,12 @@ public struct Findings: Analysis {
         if let c = coordination {
             for cl in c.clusters { if let s = cl.scheduleOffsetHours, let h = Int(s) { operationOffsets.insert(h) } }
         }
-        if operationOffsets.isEmpty, let c = coordination, let s = schedule {
+        if operationOffsets.isEmpty, let c = coordination, schedule != nil {
             let members = c.clusters.flatMap(\.memberIDs)
             if !members.isEmpty {
                 let f = Schedule.fingerprint(of: members, in: ds)
                 if f.inference.verdict == "working-week", let h = f.inference.offsetHours { operationOffsets.insert(h) }
             }
-            _ = s
         }
 
         var edgesByAccount: [Int32: [Int]] = [:]
@@ -183,7 +182,7 @@ public struct Findings: Analysis {
             }
             if let s = surgeOf[a] {
                 ev.append(Evidence(code: "follower_surge:\(s.target)", weight: Weights.surgeFollower,
-                                   detail: "One of \(s.fresh) fresh accounts that followed \(Self.name(of: s.target, keyIndex, ds)) in a surge \(s.start) to \(s.end) (\(HTMLFreeNumber.format(s.perDay)) a day against \(HTMLFreeNumber.format(s.baselinePerDay)) usually), created shortly before."))
+                                   detail: "One of \(s.fresh) fresh accounts that followed \(Self.name(of: s.target, keyIndex, ds)) in a surge \(s.start) to \(s.end) (\(EvidenceNumber.format(s.perDay)) a day against \(EvidenceNumber.format(s.baselinePerDay)) usually), created shortly before."))
             }
             if let cad = cadence, let st = cad.stats(of: a), st.label == .regular {
                 ev.append(Evidence(code: "cadence_regular", weight: Weights.regularCadence,
@@ -284,7 +283,7 @@ public struct Findings: Analysis {
 }
 
 /// Numbers in evidence sentences.
-enum HTMLFreeNumber {
+enum EvidenceNumber {
     static func format(_ v: Double) -> String { v >= 10 ? String(Int(v.rounded())) : format3(v) }
 }
 

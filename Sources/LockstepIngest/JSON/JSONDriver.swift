@@ -117,11 +117,7 @@ enum JSONDriver {
             e.line += lineBase
             throw e
         }
-        var shifted = RejectionLog(file: file, strict: false)
-        for ex in r.log.examples {
-            try? shifted.reject(line: ex.line + lineBase, column: ex.column, ex.reason, ex.detail)
-        }
-        r.log.replaceExamples(shifted.examples)
+        r.log.shiftLines(by: lineBase)
         outcome.log.absorb(r.log)
         outcome.rowsRead += r.counts.read
         outcome.rowsUsed += r.counts.used

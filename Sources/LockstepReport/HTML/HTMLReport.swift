@@ -18,6 +18,15 @@ struct RenderedSection {
 struct ReportContext {
     let dataset: Dataset
     let run: AnalysisRun
+    /// Looked up once: every account link asks whether the account is flagged.
+    let findings: Findings.Result?
+
+    init(dataset: Dataset, run: AnalysisRun) {
+        self.dataset = dataset
+        self.run = run
+        findings = run.context.result(of: Findings.self)
+    }
+
     var offset: Int { run.context.displayOffsetSeconds }
     var zoneName: String { offset == 0 ? "UTC" : "UTC" + CivilTime.formatOffset(offset) }
 
@@ -25,7 +34,7 @@ struct ReportContext {
     func accountLink(_ a: Int32) -> String {
         let h = dataset.handle(of: a)
         let label = HTML.escape(h.isEmpty ? dataset.accountID(of: a) : "@" + h)
-        guard let f = run.context.result(of: Findings.self), f.isFlagged(a) else { return label }
+        guard let f = findings, f.isFlagged(a) else { return label }
         return "<a href=\"#\(HTML.anchor("acct", dataset.accountID(of: a)))\">\(label)</a>"
     }
 }

@@ -7,7 +7,6 @@ enum CoordinationSection: ReportSection {
 
     static func render(_ ctx: ReportContext) -> RenderedSection? {
         guard let c = ctx.run.context.result(of: Coordination.self) else { return nil }
-        let ds = ctx.dataset
         var s = "<div class=\"figs\"><div class=\"fig\"><b>\(HTML.number(c.clusters.count))</b>coordinated clusters</div>"
         s += "<div class=\"fig\"><b>\(HTML.number(c.clusteredAccounts))</b>accounts in them</div>"
         s += "<div class=\"fig\"><b>\(HTML.number(c.coreAccounts))</b>core</div><div class=\"fig\"><b>\(HTML.number(c.amplifierAccounts))</b>amplifiers</div>"
@@ -33,7 +32,6 @@ enum CoordinationSection: ReportSection {
             s += "<td>\(HTML.escape(cl.topHashtags.prefix(4).map { "#" + $0.value }.joined(separator: " ")))</td><td>\(amp)</td><td>\(watch)</td></tr>"
         }
         s += "</table>"
-        _ = ds
         return RenderedSection(id: "coordination", title: "Coordination", html: s)
     }
 
