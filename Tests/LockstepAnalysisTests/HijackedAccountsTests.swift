@@ -126,3 +126,17 @@ import Testing
         #expect(HijackedAccounts.clientCategory(name) == expected)
     }
 }
+
+/// Regression: an Indonesian account (`id`) posting in Twitter's legacy `in` was reported as a
+/// language mismatch, and the hijack rule read language names (`Russian`) apart from codes (`ru`).
+@Suite struct LanguageCodeTests {
+    @Test(arguments: [
+        ("in", "id"), ("iw", "he"), ("ji", "yi"),  // withdrawn ISO codes Twitter still writes
+        ("zh-CN", "zh"), ("en_GB", "en"), ("Russian", "ru"), ("fil", "tl"),
+        ("und", ""),                                 // undetermined
+    ])
+    func legacyAndNamedCodesMeetTheirCanonicalCode(raw: String, code: String) {
+        #expect(HijackedAccounts.baseLanguage(raw) == code)
+        #expect((Languages.normalize(raw) ?? "") == code)
+    }
+}

@@ -440,20 +440,21 @@ public struct HijackedAccounts: Analysis {
         }
     }
 
-    /// `zh-CN` -> `zh`, `en_GB` -> `en`, `Russian` -> `russian`.
+    /// The language's canonical code, as the languages analysis reads it (`zh-CN` → `zh`,
+    /// `Russian` → `ru`, Twitter's legacy `in` → `id`); `""` when undetermined.
     public static func baseLanguage(_ code: String) -> String {
-        let lower = code.lowercased()
-        return String(lower.prefix { $0 != "-" && $0 != "_" })
+        Languages.normalize(code) ?? ""
     }
 
-    /// Client category from the client's name: `mobile`, `web`, `automation` or `other`.
+    /// The client's kind as reason codes name it (`mobile`, `web`, `automation` or `other`), read
+    /// from the one maintained client table.
     public static func clientCategory(_ name: String) -> String {
-        let n = name.lowercased()
-        for k in ["iphone", "android", "ipad", "mobile", "blackberry", "windows phone", "for ios", "lite"] where n.contains(k) { return "mobile" }
-        for k in ["web", "tweetdeck", "for mac", "for windows", "desktop"] where n.contains(k) { return "web" }
-        for k in ["ifttt", "buffer", "hootsuite", "dlvr", "twitterfeed", "zapier", "bot", "api", "sprout", "socialoomph", "auto", "feed", "rss"]
-        where n.contains(k) { return "automation" }
-        return "other"
+        switch ClientCategories.category(of: name) {
+        case .officialMobile: "mobile"
+        case .officialWeb, .professional: "web"
+        case .automation: "automation"
+        case .thirdParty, .unknown: "other"
+        }
     }
 
     // MARK: Profiles alone

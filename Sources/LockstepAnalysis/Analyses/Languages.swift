@@ -131,8 +131,15 @@ public struct Languages: Analysis {
         if let code = names[lower] { return code }
         let primary = String(lower.prefix { $0 != "-" && $0 != "_" })
         if undetermined.contains(primary) { return nil }
-        // Tagalog is `fil` on some platforms and `tl` on others; the Chinese scripts are one language here.
-        return primary == "fil" ? "tl" : primary
+        // Tagalog is `fil` on some platforms and `tl` on others; Twitter still writes the withdrawn
+        // ISO codes `in` (Indonesian), `iw` (Hebrew) and `ji` (Yiddish); the Chinese scripts are one language here.
+        switch primary {
+        case "fil": return "tl"
+        case "in": return "id"
+        case "iw": return "he"
+        case "ji": return "yi"
+        default: return primary
+        }
     }
 
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
