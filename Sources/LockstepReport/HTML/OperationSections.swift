@@ -114,7 +114,7 @@ enum NarrativesSection: ReportSection {
         }
         if tags.isEmpty, let g = n.groups.first { tags = Array(g.topHashtags.prefix(4)) }
         let index = ds.hashtags.index()
-        let ids = tags.compactMap { t in index[t.lowercased()].map { (tag: t, id: $0) } }
+        let ids = Array(tags.compactMap { t in index[t.lowercased()].map { (tag: t, id: $0) } }.prefix(6))
         if !ids.isEmpty {
             let wanted = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1.id, $0) })
             var weekly = [[Int: Double]](repeating: [:], count: ids.count)

@@ -47,7 +47,8 @@ public enum SVGChart {
                                 markers: [(day: Int, label: String)] = [], width: Int = 900, height: Int = 220) -> String {
         let all = series.flatMap { $0.points }
         guard let minD = all.map(\.day).min(), let maxD = all.map(\.day).max() else { return "" }
-        let left = 48, right = 10, top = 26, bottom = 28
+        // Marker labels take two staggered rows above the plot, so close dates do not overprint.
+        let left = 48, right = 10, top = markers.isEmpty ? 26 : 44, bottom = 28
         let pw = Double(width - left - right), ph = Double(height - top - bottom)
         let maxV = max(all.map(\.value).max() ?? 1, 1e-9)
         let span = Double(max(maxD - minD, 1))
@@ -59,18 +60,20 @@ public enum SVGChart {
         s += "<text x=\"\(left - 4)\" y=\"\(top + 8)\" text-anchor=\"end\" class=\"cl\">\(HTML.number(maxV))</text>"
         s += "<text x=\"\(left)\" y=\"\(height - 8)\" class=\"cl\">\(CivilTimeLabel.date(minD))</text>"
         s += "<text x=\"\(width - right)\" y=\"\(height - 8)\" text-anchor=\"end\" class=\"cl\">\(CivilTimeLabel.date(maxD))</text>"
-        for m in markers {
+        for (k, m) in markers.sorted(by: { $0.day < $1.day }).enumerated() {
             let mx = fmt(x(m.day))
             s += "<line x1=\"\(mx)\" y1=\"\(top)\" x2=\"\(mx)\" y2=\"\(height - bottom)\" class=\"marker\"><title>\(HTML.escape(m.label))</title></line>"
-            s += "<text x=\"\(mx)\" y=\"\(top - 2)\" class=\"ml\">\(HTML.escape(m.label))</text>"
+            s += "<text x=\"\(mx)\" y=\"\(top - 2 - (k % 2) * 11)\" class=\"ml\">\(HTML.escape(m.label))</text>"
         }
         for (i, ser) in series.enumerated() {
             let pts = ser.points.sorted { $0.day < $1.day }.map { "\(fmt(x($0.day))),\(fmt(y($0.value)))" }.joined(separator: " ")
             s += "<polyline points=\"\(pts)\" class=\"s\(i % 6)\" fill=\"none\"><title>\(HTML.escape(ser.label))</title></polyline>"
         }
         if series.count > 1 {
+            // Six colours: a seventh series would repeat one, so charts pass at most six.
+            let step = (width - left - 16) / max(series.count, 1)
             for (i, ser) in series.enumerated() {
-                s += "<text x=\"\(left + 8 + i * 140)\" y=\"\(top + 12)\" class=\"lg s\(i % 6)t\">■ \(HTML.escape(String(ser.label.prefix(18))))</text>"
+                s += "<text x=\"\(left + 8 + i * step)\" y=\"\(top + 12)\" class=\"lg s\(i % 6)t\">■ \(HTML.escape(String(ser.label.prefix(18))))</text>"
             }
         }
         return s + "</svg>"
