@@ -49,15 +49,57 @@ public enum CivilTime {
         let d = dayNumber(local)
         let (y, m, dd) = date(days: d)
         let sod = Int(local - Int64(d) * 86_400)
-        var s = "\(pad(y, 4))-\(pad(m, 2))-\(pad(dd, 2))T\(pad(sod / 3600, 2)):\(pad(sod / 60 % 60, 2)):\(pad(sod % 60, 2))"
-        s += offsetSeconds == 0 ? "Z" : formatOffset(offsetSeconds)
-        return s
+        // Written digit by digit into a fixed buffer: writers call this for every account and
+        // edge, and interpolating padded numbers cost about 8,000 instructions a call.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { b in
+            var n = putDate(y, m, dd, into: b)
+            b[n] = 84  // T
+            n += 1
+            n = put2(sod / 3600, b, n); b[n] = 58; n += 1
+            n = put2(sod / 60 % 60, b, n); b[n] = 58; n += 1
+            n = put2(sod % 60, b, n)
+            if offsetSeconds == 0 {
+                b[n] = 90  // Z
+                n += 1
+            } else {
+                let a = abs(offsetSeconds)
+                b[n] = offsetSeconds < 0 ? 45 : 43
+                n = put2(a / 3600, b, n + 1); b[n] = 58; n += 1
+                n = put2(a / 60 % 60, b, n)
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[0..<n]), as: UTF8.self)
+        }
     }
 
     /// `YYYY-MM-DD` of a day number.
     public static func isoDate(dayNumber d: Int) -> String {
         let (y, m, dd) = date(days: d)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(dd, 2))"
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { b in
+            let n = putDate(y, m, dd, into: b)
+            return String(decoding: UnsafeBufferPointer(rebasing: b[0..<n]), as: UTF8.self)
+        }
+    }
+
+    /// Writes `YYYY-MM-DD` (years outside 0...9999 in full, with a sign) and returns its length.
+    private static func putDate(_ y: Int, _ m: Int, _ d: Int, into b: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var n = 0
+        if y >= 0 && y <= 9999 {
+            b[0] = UInt8(48 + y / 1000); b[1] = UInt8(48 + y / 100 % 10); b[2] = UInt8(48 + y / 10 % 10); b[3] = UInt8(48 + y % 10)
+            n = 4
+        } else {
+            for c in pad(y, 4).utf8 { b[n] = c; n += 1 }
+        }
+        b[n] = 45
+        n = put2(m, b, n + 1)
+        b[n] = 45
+        return put2(d, b, n + 1)
+    }
+
+    @inline(__always)
+    private static func put2(_ v: Int, _ b: UnsafeMutableBufferPointer<UInt8>, _ at: Int) -> Int {
+        b[at] = UInt8(48 + v / 10 % 10)
+        b[at + 1] = UInt8(48 + v % 10)
+        return at + 2
     }
 
     /// `+08:00` style.

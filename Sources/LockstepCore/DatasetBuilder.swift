@@ -212,6 +212,19 @@ public struct DatasetBuilder: Sendable {
         ds.posts.retweetAccount.reserveCapacity(n); ds.posts.quoteOf.reserveCapacity(n)
         ds.posts.replyTo.reserveCapacity(n); ds.posts.replyAccount.reserveCapacity(n)
         ds.posts.textArena.reserveCapacity(textBytes)
+        ds.posts.hashtags.starts.reserveCapacity(n + 1); ds.posts.urls.starts.reserveCapacity(n + 1)
+        ds.posts.mentions.starts.reserveCapacity(n + 1)
+    }
+
+    /// Reserves room for `n` accounts and `profileBytes` of profile text.
+    public mutating func reserve(accounts n: Int, profileBytes: Int) {
+        ds.accounts.handle.reserveCapacity(n); ds.accounts.displayName.reserveCapacity(n)
+        ds.accounts.description.reserveCapacity(n); ds.accounts.location.reserveCapacity(n)
+        ds.accounts.profileURL.reserveCapacity(n); ds.accounts.created.reserveCapacity(n)
+        ds.accounts.followers.reserveCapacity(n); ds.accounts.following.reserveCapacity(n)
+        ds.accounts.language.reserveCapacity(n); ds.accounts.category.reserveCapacity(n)
+        ds.accounts.origin.reserveCapacity(n); profiled.reserveCapacity(n)
+        ds.accounts.profileArena.reserveCapacity(profileBytes)
     }
 
     // MARK: Merging
@@ -249,7 +262,7 @@ public struct DatasetBuilder: Sendable {
                 p.followers = o.accounts.followers[i]
                 p.following = o.accounts.following[i]
                 let arena = o.accounts.profileArena
-                arena.bytes.withUnsafeBytes { raw in
+                arena.withUnsafeBytes { raw in
                     func slice(_ r: StrRef) -> UnsafeRawBufferPointer {
                         UnsafeRawBufferPointer(rebasing: raw[r.offset..<(r.offset + r.count)])
                     }

@@ -93,7 +93,7 @@ public struct PostKeyInterner: Sendable {
             if v != .max {
                 map[i] = intern(number: v)
             } else {
-                let copy = Array(other.strings.arena.bytes[other.strings.refs[Int(other.stringIndex[i])].offset..<(other.strings.refs[Int(other.stringIndex[i])].offset + other.strings.refs[Int(other.stringIndex[i])].count)])
+                let copy = other.strings.withBytes(other.stringIndex[i]) { [UInt8]($0) }
                 map[i] = copy.withUnsafeBytes { intern($0) }
             }
         }

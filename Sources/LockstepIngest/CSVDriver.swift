@@ -168,6 +168,14 @@ public enum CSVDriver {
         var fields = FieldBuffer()
         defer { fields.free() }
         var pos = start
+        // Counted before parsing, while the bytes are as read (unescaping moves bytes), and used
+        // to size the chunk's columns so that they never grow by copying: a chunk has at most one
+        // row per line, and no more text than bytes.
+        let newlines = CSVScan.countByte(p + start, end - start, 10)
+        r.builder.reserve(posts: newlines + 1, textBytes: end - start)
+        r.builder.reserve(accounts: newlines + 1, profileBytes: end - start)
+        // Checked here, before unescaping moves bytes; only a chunk that fails is checked field by field.
+        let checkFields = !CSVScan.isValidUTF8(p + start, end - start)
         let counter = UnsafeMutablePointer<LineCounter>.allocate(capacity: 1)
         counter.initialize(to: LineCounter(base: UnsafePointer(p), start: start))
         defer { counter.deinitialize(count: 1); counter.deallocate() }
@@ -190,7 +198,7 @@ public enum CSVDriver {
                     }
                     // Fields, not the raw row: in-place unescaping leaves stale bytes between fields.
                     var badAt = -1
-                    for k in 0..<fields.count {
+                    for k in 0..<(checkFields ? fields.count : 0) {
                         if let bad = CSVScan.firstInvalidUTF8(p + fields.starts[k], fields.ends[k] - fields.starts[k]) {
                             badAt = fields.starts[k] + bad
                             break
@@ -218,7 +226,7 @@ public enum CSVDriver {
         } catch {
             r.error = Rejection(file: file, line: 0, reason: .missingValue, detail: "\(error)")
         }
-        r.newlines = counter.pointee.lines(upTo: end)
+        r.newlines = newlines
         return r
     }
 }

@@ -116,26 +116,26 @@ struct ByteSeparator: FieldSeparator {
 }
 
 enum CSVScan {
-    /// Counts one byte value eight bytes at a time (SWAR: exact zero-byte detection). Matches are
-    /// summed per byte lane and folded every 255 words, because a popcount per word compiles to a
-    /// software popcount on the baseline x86-64 target and cost more than the rest of the loop.
+    /// Counts one byte value 32 bytes at a time: lane-wise compares accumulate into byte counters
+    /// (a matching lane is all ones, so subtracting it adds one), folded into the total every 255
+    /// steps before a lane can wrap. On the baseline x86-64 target this compiles to SSE2 compares
+    /// and subtractions, about three times the speed of the eight-byte SWAR loop it replaced.
     @inline(__always)
     static func countByte(_ p: UnsafePointer<UInt8>, _ n: Int, _ byte: UInt8) -> Int {
         var c = 0
         var i = 0
-        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        while i + 8 <= n {
-            var lanes: UInt64 = 0
+        let pattern = SIMD32<UInt8>(repeating: byte)
+        let raw = UnsafeRawPointer(p)
+        while i + 32 <= n {
+            var lanes = SIMD32<UInt8>()
             var k = 0
-            while k < 255 && i + 8 <= n {
-                let x = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) ^ pattern
-                lanes &+= ~(((x & low7) &+ low7) | x | low7) >> 7
-                i += 8
+            while k < 255 && i + 32 <= n {
+                let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self)
+                lanes &-= unsafeBitCast(v .== pattern, to: SIMD32<UInt8>.self)
+                i += 32
                 k += 1
             }
-            let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
-            c += Int((pairs &* 0x0001_0001_0001_0001) >> 48)
+            c += Int(SIMD32<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
         }
         while i < n { if p[i] == byte { c += 1 }; i += 1 }
         return c
@@ -151,17 +151,27 @@ enum CSVScan {
         var i = pos
         while true {
             if i < end && p[i] == 34 {
-                let fstart = i
-                var w = i
-                var r = i + 1
+                // The field's content starts after the opening quote and stays where it is: only
+                // a doubled quote makes the bytes after it move back (most fields have none, so
+                // most rows are parsed without writing a byte).
+                let fstart = i + 1
+                var w = fstart
+                var r = fstart
                 while true {
-                    // Most fields are short: look a few bytes ahead before paying for a memchr call.
+                    // Most fields are short: look ahead eight bytes at a time (exact first-match
+                    // zero-byte detection) before paying for a memchr call.
                     var q = r
-                    let near = min(end, r + 16)
-                    while q < near && p[q] != 34 { q += 1 }
+                    let near = min(end, r + 64)
+                    while q + 8 <= near {
+                        let x = UnsafeRawPointer(p + q).loadUnaligned(as: UInt64.self) ^ 0x2222_2222_2222_2222
+                        let hit = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+                        if hit != 0 { q += hit.trailingZeroBitCount >> 3; break }
+                        q += 8
+                    }
+                    if q + 8 > near { while q < near && p[q] != 34 { q += 1 } }
                     if q == near {
                         guard let hit = memchr(p + q, 34, end - q) else {
-                            return .unbalancedQuote(column: fstart - rowStart + 1)
+                            return .unbalancedQuote(column: fstart - rowStart)
                         }
                         q = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                     }
@@ -208,6 +218,44 @@ enum CSVScan {
     static func nextLine(_ p: UnsafeMutablePointer<UInt8>, from: Int, end: Int) -> Int {
         guard from < end, let hit = memchr(p + from, 10, end - from) else { return end }
         return p.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+    }
+
+    /// Whether `n` bytes are valid UTF-8 (Unicode table 3-7: no overlongs, no surrogates, nothing
+    /// above U+10FFFF). One pass over a whole chunk, so that a clean chunk (the usual case) skips
+    /// the per-field checks, which cost a tenth of reading: ASCII is skipped sixteen bytes at a
+    /// time, and each multi-byte sequence is checked by ranges on its first two bytes instead of
+    /// being decoded.
+    static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i < n {
+            if i + 16 <= n {
+                let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let b = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                if (a | b) & 0x8080_8080_8080_8080 == 0 { i += 16; continue }
+            }
+            let c = p[i]
+            if c < 0x80 { i += 1; continue }
+            if c < 0xC2 { return false }
+            if c < 0xE0 {
+                guard i + 1 < n, p[i + 1] & 0xC0 == 0x80 else { return false }
+                i += 2
+                continue
+            }
+            guard i + 1 < n else { return false }
+            let d = p[i + 1]
+            if c < 0xF0 {
+                let lo: UInt8 = c == 0xE0 ? 0xA0 : 0x80, hi: UInt8 = c == 0xED ? 0x9F : 0xBF
+                guard d >= lo, d <= hi, i + 2 < n, p[i + 2] & 0xC0 == 0x80 else { return false }
+                i += 3
+                continue
+            }
+            if c > 0xF4 { return false }
+            let lo: UInt8 = c == 0xF0 ? 0x90 : 0x80, hi: UInt8 = c == 0xF4 ? 0x8F : 0xBF
+            guard d >= lo, d <= hi, i + 3 < n, p[i + 2] & 0xC0 == 0x80, p[i + 3] & 0xC0 == 0x80 else { return false }
+            i += 4
+        }
+        return true
     }
 
     /// Index of the first byte that breaks UTF-8, or nil. ASCII runs are skipped a word at a time.

@@ -389,7 +389,7 @@ extension Narratives {
                 var scratch: [UInt8] = []
                 let end = Int(dayStart[cuts[c + 1]])
                 var touched: UInt8 = 0
-                ds.posts.textArena.bytes.withUnsafeBytes { arena in
+                ds.posts.textArena.withUnsafeBytes { arena in
                     ds.posts.text.withUnsafeBufferPointer { refs in
                         for d in cuts[c]..<cuts[c + 1] {
                             if d > cuts[c] && ISOWeek(dayNumber: minDay + d) != ISOWeek(dayNumber: minDay + d - 1) { counter.closeWeek() }

@@ -104,13 +104,15 @@ struct ProfileColumns: Sendable {
         p.description = f(description)
         p.profileURL = FieldParse.trim(f(url))
         p.language = FieldParse.trim(f(language))
-        for (col, name) in [(followers, "follower_count"), (following, "following_count")] where col >= 0 {
-            guard let v = FieldParse.count32(row[col]) else {
-                try log.reject(line: row.line, column: row.column(col), .badNumber,
-                               "found \(name) '\(row.string(col).prefix(40))', expected a whole number")
-                return nil
-            }
-            if col == followers { p.followers = v ?? -1 } else { p.following = v ?? -1 }
+        // Two plain steps, not a loop over an array literal: this runs for most rows, and the
+        // literal allocated an array of tuples and two strings each time.
+        if followers >= 0 {
+            guard let v = FieldParse.count32(row[followers]) else { return try badCount(row, followers, "follower_count", log: &log) }
+            p.followers = v ?? -1
+        }
+        if following >= 0 {
+            guard let v = FieldParse.count32(row[following]) else { return try badCount(row, following, "following_count", log: &log) }
+            p.following = v ?? -1
         }
         if created >= 0 && !FieldParse.trim(row[created]).isEmpty {
             guard let t = FieldParse.time(row[created]) else {
@@ -121,6 +123,12 @@ struct ProfileColumns: Sendable {
             p.created = t
         }
         return p
+    }
+
+    private func badCount(_ row: CSVRow, _ col: Int, _ name: String, log: inout RejectionLog) throws -> ProfileBytes? {
+        try log.reject(line: row.line, column: row.column(col), .badNumber,
+                       "found \(name) '\(row.string(col).prefix(40))', expected a whole number")
+        return nil
     }
 }
 
