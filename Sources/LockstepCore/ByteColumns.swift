@@ -217,6 +217,15 @@ public struct ByteInterner: Sendable {
         return id
     }
 
+    /// Sizes the index for `n` strings, so that filling it never rehashes.
+    public mutating func reserve(_ n: Int) {
+        var size = slots.count
+        while n * 2 > size { size *= 2 }
+        guard size > slots.count else { return }
+        hashes.reserveCapacity(n)
+        rehash(size)
+    }
+
     /// The stored hash of an id, so a merge need not hash the bytes again.
     public func hash(of id: Int32) -> UInt64 { hashes[Int(id)] }
 
@@ -243,8 +252,9 @@ public struct ByteInterner: Sendable {
         return copy.withUTF8 { lookup(UnsafeRawBufferPointer($0)) }
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
+    private mutating func grow() { rehash(slots.count * 2) }
+
+    private mutating func rehash(_ size: Int) {
         var fresh = [Int32](repeating: -1, count: size)
         let mask = size - 1
         for (id, h) in hashes.enumerated() {

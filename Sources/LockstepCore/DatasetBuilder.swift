@@ -225,7 +225,11 @@ public struct DatasetBuilder: Sendable {
         ds.accounts.language.reserveCapacity(n); ds.accounts.category.reserveCapacity(n)
         ds.accounts.origin.reserveCapacity(n); profiled.reserveCapacity(n)
         ds.accounts.profileArena.reserveCapacity(profileBytes)
+        accountKeys.reserve(n)
     }
+
+    /// Sizes the post id index for `n` distinct ids (posts and the posts they point to).
+    public mutating func reserve(postKeys n: Int) { postKeys.reserve(n) }
 
     // MARK: Merging
 
@@ -279,28 +283,48 @@ public struct DatasetBuilder: Sendable {
                 ds.accounts.category[j] = c == noID ? noID : categoryMap[Int(c)]
             }
         }
-        @inline(__always) func m(_ map: [Int32], _ v: Int32) -> Int32 { v == noID ? noID : map[Int(v)] }
         let shift = ds.posts.textArena.appendArena(o.posts.textArena)
-        ds.posts.key.append(contentsOf: o.posts.key.lazy.map { m(postMap, $0) })
-        ds.posts.account.append(contentsOf: o.posts.account.lazy.map { accountMap[Int($0)] })
+        // Plain loops over buffers: `append(contentsOf:)` of a lazy map went through generic
+        // sequence code at about sixty instructions an element.
+        Self.appendMapped(&ds.posts.key, o.posts.key, postMap)
+        Self.appendMapped(&ds.posts.account, o.posts.account, accountMap)
         ds.posts.time.append(contentsOf: o.posts.time)
         ds.posts.kind.append(contentsOf: o.posts.kind)
-        ds.posts.text.append(contentsOf: o.posts.text.lazy.map { $0.isEmpty ? $0 : StrRef(offset: $0.offset + shift, count: $0.count) })
-        ds.posts.language.append(contentsOf: o.posts.language.lazy.map { m(langMap, $0) })
-        ds.posts.client.append(contentsOf: o.posts.client.lazy.map { m(clientMap, $0) })
-        ds.posts.retweetOf.append(contentsOf: o.posts.retweetOf.lazy.map { m(postMap, $0) })
-        ds.posts.retweetAccount.append(contentsOf: o.posts.retweetAccount.lazy.map { m(accountMap, $0) })
-        ds.posts.quoteOf.append(contentsOf: o.posts.quoteOf.lazy.map { m(postMap, $0) })
-        ds.posts.replyTo.append(contentsOf: o.posts.replyTo.lazy.map { m(postMap, $0) })
-        ds.posts.replyAccount.append(contentsOf: o.posts.replyAccount.lazy.map { m(accountMap, $0) })
+        let textBase = ds.posts.text.count
+        ds.posts.text.append(contentsOf: o.posts.text)
+        if shift > 0 {
+            ds.posts.text.withUnsafeMutableBufferPointer { t in
+                for i in textBase..<t.count where !t[i].isEmpty { t[i] = StrRef(offset: t[i].offset + shift, count: t[i].count) }
+            }
+        }
+        Self.appendMapped(&ds.posts.language, o.posts.language, langMap)
+        Self.appendMapped(&ds.posts.client, o.posts.client, clientMap)
+        Self.appendMapped(&ds.posts.retweetOf, o.posts.retweetOf, postMap)
+        Self.appendMapped(&ds.posts.retweetAccount, o.posts.retweetAccount, accountMap)
+        Self.appendMapped(&ds.posts.quoteOf, o.posts.quoteOf, postMap)
+        Self.appendMapped(&ds.posts.replyTo, o.posts.replyTo, postMap)
+        Self.appendMapped(&ds.posts.replyAccount, o.posts.replyAccount, accountMap)
         func appendList(_ dst: inout ListColumn, _ src: ListColumn, _ map: [Int32]) {
             let base = Int32(dst.values.count)
-            dst.values.append(contentsOf: src.values.lazy.map { map[Int($0)] })
-            dst.starts.append(contentsOf: src.starts.dropFirst().lazy.map { $0 + base })
+            Self.appendMapped(&dst.values, src.values, map)
+            let from = dst.starts.count
+            dst.starts.append(contentsOf: src.starts.dropFirst())
+            dst.starts.withUnsafeMutableBufferPointer { s in for i in from..<s.count { s[i] += base } }
         }
         appendList(&ds.posts.hashtags, o.posts.hashtags, tagMap)
         appendList(&ds.posts.urls, o.posts.urls, urlMap)
         appendList(&ds.posts.mentions, o.posts.mentions, accountMap)
+    }
+
+    /// Appends `src` to `dst` with every id translated through `map` (`noID` stays `noID`).
+    private static func appendMapped(_ dst: inout [Int32], _ src: [Int32], _ map: [Int32]) {
+        let base = dst.count
+        dst.append(contentsOf: src)
+        dst.withUnsafeMutableBufferPointer { d in
+            map.withUnsafeBufferPointer { m in
+                for i in base..<d.count where d[i] != noID { d[i] = m[Int(d[i])] }
+            }
+        }
     }
 
     // MARK: Finishing

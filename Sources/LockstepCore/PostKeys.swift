@@ -85,6 +85,16 @@ public struct PostKeyInterner: Sendable {
         return id
     }
 
+    /// Sizes the index for `n` ids, so that filling it never rehashes.
+    public mutating func reserve(_ n: Int) {
+        var size = slots.count
+        while n * 2 > size { size *= 2 }
+        guard size > slots.count else { return }
+        table.numeric.reserveCapacity(n)
+        table.stringIndex.reserveCapacity(n)
+        rehash(size)
+    }
+
     /// Interns every id of another table; returns the map from its ids to this one's.
     public mutating func absorb(_ other: PostKeyTable) -> [Int32] {
         var map = [Int32](repeating: noID, count: other.count)
@@ -100,8 +110,9 @@ public struct PostKeyInterner: Sendable {
         return map
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
+    private mutating func grow() { rehash(slots.count * 2) }
+
+    private mutating func rehash(_ size: Int) {
         var fresh = [Int32](repeating: -1, count: size)
         let mask = size - 1
         for (id, v) in table.numeric.enumerated() where v != .max {

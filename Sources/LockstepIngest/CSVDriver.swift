@@ -80,6 +80,7 @@ public enum CSVDriver {
             let rows = Int(Double(size) / Double(buf.count) * Double(max(lines, 1)) * 1.02)
             builder.reserve(posts: builder.postCount + rows, textBytes: builder.textBytes + size)
         }
+        var spare: [UInt8] = []
         let merger = Merger(builder)
         builder = DatasetBuilder()
         defer {
@@ -96,6 +97,13 @@ public enum CSVDriver {
                 continue
             }
             let regionEnd = cuts.last!
+            // The next block is read while this one is parsed: it starts with this block's
+            // unparsed tail, and a reader thread tops it up from the file meanwhile.
+            spare.removeAll(keepingCapacity: true)
+            spare.append(contentsOf: buf[regionEnd...])
+            let prefetch = Prefetch(source: source, buffer: spare, size: blockSize, atEnd: eof)
+            spare = []
+            defer { prefetch.wait() }
             let parts = cuts.count - 1
             let results = Slots<ChunkResult>(parts)
             let prototype = handlerPrototype
@@ -132,10 +140,43 @@ public enum CSVDriver {
             merger.absorb(finished)
             outcome.bytes += regionEnd
             progress?(outcome.bytes, outcome.rowsRead)
-            if regionEnd == buf.count { buf.removeAll(keepingCapacity: true) } else { buf.removeFirst(regionEnd) }
+            prefetch.wait()
+            if let e = prefetch.error { throw e }
+            spare = buf
+            buf = prefetch.buffer
+            eof = prefetch.atEnd
             if eof && buf.isEmpty { break }
         }
         return outcome
+    }
+
+    /// Reads the next block on another thread while the current one is parsed.
+    final class Prefetch: @unchecked Sendable {
+        private let source: ByteSource
+        private(set) var buffer: [UInt8]
+        private(set) var atEnd: Bool
+        private(set) var error: Error?
+        private let group = DispatchGroup()
+        private static let queue = DispatchQueue(label: "lockstep.csv.read")
+
+        /// Starts topping `buffer` up to `size` bytes unless the source is already exhausted.
+        init(source: ByteSource, buffer: [UInt8], size: Int, atEnd: Bool) {
+            self.source = source
+            self.buffer = buffer
+            self.atEnd = atEnd
+            if atEnd { return }
+            Self.queue.async(group: group) {
+                do {
+                    while !self.atEnd && self.buffer.count < size {
+                        if try self.source.read(into: &self.buffer, max: size - self.buffer.count) == 0 { self.atEnd = true }
+                    }
+                } catch {
+                    self.error = error
+                }
+            }
+        }
+
+        func wait() { group.wait() }
     }
 
     /// Owns the growing dataset while background absorbs run; `group` tracks them.
@@ -174,6 +215,7 @@ public enum CSVDriver {
         let newlines = CSVScan.countByte(p + start, end - start, 10)
         r.builder.reserve(posts: newlines + 1, textBytes: end - start)
         r.builder.reserve(accounts: newlines + 1, profileBytes: end - start)
+        r.builder.reserve(postKeys: 2 * (newlines + 1))
         // Checked here, before unescaping moves bytes; only a chunk that fails is checked field by field.
         let checkFields = !CSVScan.isValidUTF8(p + start, end - start)
         let counter = UnsafeMutablePointer<LineCounter>.allocate(capacity: 1)
