@@ -110,6 +110,60 @@ public struct ByteArena: @unchecked Sendable {
     }
 
     public var byteCount: Int { storage.count }
+
+    /// Where byte `offset` lives, for writers that fill a reserved range directly (see
+    /// ``TextWindow``). Valid until the arena next grows; the arena must not be shared.
+    package mutating func reservedBase() -> UnsafeMutableRawPointer? {
+        _ = uniqueStorage()
+        return storage.base
+    }
+
+    /// Bytes reserved beyond the current end that writers may fill directly.
+    package var spareCapacity: Int { storage.capacity - storage.count }
+
+    /// Counts the bytes up to `end` as used (they were written through ``reservedBase()``).
+    package mutating func extend(to end: Int) {
+        let s = uniqueStorage()
+        precondition(end <= s.capacity, "text window beyond the reserved arena")
+        if end > s.count { s.count = end }
+    }
+}
+
+/// A range of another arena that one parsing worker fills directly, so that a post's text is
+/// copied once, from the input block to its final place: each chunk of a file owns the part of
+/// the dataset's text arena that matches its own byte range in the file (a post's text is never
+/// longer than its row), and merging then moves no text at all. The parts of each range that text
+/// does not fill are never written, so they cost address space, not memory.
+public struct TextWindow: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    /// Offset of the window's first byte in the arena it belongs to.
+    public let offset: Int
+    public let capacity: Int
+    public internal(set) var used = 0
+
+    package init(base: UnsafeMutableRawPointer, offset: Int, capacity: Int) {
+        self.base = base
+        self.offset = offset
+        self.capacity = capacity
+    }
+
+    /// The part of this window from `at` for `count` bytes, nil if it does not fit. Parts given
+    /// to different workers must not overlap.
+    public func slice(at: Int, count: Int) -> TextWindow? {
+        guard at >= 0, count > 0, at + count <= capacity else { return nil }
+        return TextWindow(base: base + at, offset: offset + at, capacity: count)
+    }
+
+    /// Copies bytes in and returns their reference in the target arena; nil when full.
+    @inline(__always)
+    mutating func append(_ b: UnsafeRawBufferPointer) -> StrRef? {
+        let n = b.count
+        if n == 0 { return .empty }
+        guard used + n <= capacity else { return nil }
+        memcpy(base + used, b.baseAddress!, n)
+        defer { used += n }
+        return StrRef(offset: offset + used, count: n)
+    }
 }
 
 /// A table of distinct strings addressed by dense `Int32` ids (languages, clients, hashtags, ids).

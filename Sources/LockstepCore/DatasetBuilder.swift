@@ -28,6 +28,13 @@ public struct DatasetBuilder: Sendable {
     private var categories = ByteInterner()
     private var profiled: [Bool] = []
     private var scratch: [UInt8] = []
+    /// Where this builder writes post text when it fills part of another builder's arena.
+    private var textWindow: TextWindow?
+    /// The first post whose text is in this builder's own arena (all of them without a window).
+    private var ownTextFrom = 0
+    /// Text of absorbed chunks that overflowed their windows, with the posts it belongs to.
+    private var pendingText: [(arena: ByteArena, from: Int, to: Int)] = []
+    private var windowsOpen = false
 
     public init() {}
 
@@ -121,7 +128,7 @@ public struct DatasetBuilder: Sendable {
         ds.posts.account.append(account)
         ds.posts.time.append(time)
         ds.posts.kind.append(kind)
-        ds.posts.text.append(ds.posts.textArena.append(text))
+        ds.posts.text.append(appendText(text))
         ds.posts.language.append(language.isEmpty ? noID : languages.intern(language))
         ds.posts.client.append(client.isEmpty ? noID : clients.intern(client))
         ds.posts.retweetOf.append(noID)
@@ -134,6 +141,57 @@ public struct DatasetBuilder: Sendable {
     }
 
     private var last: Int { ds.posts.count - 1 }
+
+    @inline(__always)
+    private mutating func appendText(_ text: UnsafeRawBufferPointer) -> StrRef {
+        if ownTextFrom == Int.max {
+            if let ref = textWindow!.append(text) { return ref }
+            // Full (text that is not a slice of its row could overflow): from this post on, text
+            // goes to the builder's own arena and is moved when merged.
+            ownTextFrom = ds.posts.count - 1
+        }
+        return ds.posts.textArena.append(text)
+    }
+
+    // MARK: Text written in place
+
+    /// A window of `count` bytes at `offset` (relative to the text held so far) of this builder's
+    /// reserved text arena, or nil when the reservation does not cover it.
+    private mutating func textWindow(at offset: Int, count: Int) -> TextWindow? {
+        let start = ds.posts.textArena.byteCount + offset
+        guard count > 0, offset >= 0, offset + count <= ds.posts.textArena.spareCapacity,
+              let base = ds.posts.textArena.reservedBase() else { return nil }
+        return TextWindow(base: base + start, offset: start, capacity: count)
+    }
+
+    /// Opens a window over the next `count` bytes of reserved text, out of which chunk builders
+    /// get theirs (``TextWindow/slice(at:count:)``); nil when fewer are reserved. Until
+    /// ``settleWindowText()``, absorbed text from outside windows is held back.
+    public mutating func openTextWindow(count: Int) -> TextWindow? {
+        guard let w = textWindow(at: 0, count: count) else { return nil }
+        windowsOpen = true
+        return w
+    }
+
+    /// Moves held-back text behind all the windows; call once every chunk that was given a
+    /// window has been absorbed.
+    public mutating func settleWindowText() {
+        windowsOpen = false
+        for (arena, from, to) in pendingText {
+            let shift = ds.posts.textArena.appendArena(arena)
+            ds.posts.text.withUnsafeMutableBufferPointer { t in
+                for i in from..<to where !t[i].isEmpty { t[i] = StrRef(offset: t[i].offset + shift, count: t[i].count) }
+            }
+        }
+        pendingText = []
+    }
+
+    /// Makes this (chunk) builder write post text into `window` instead of its own arena.
+    public mutating func writeText(into window: TextWindow?) {
+        precondition(ds.posts.count == 0, "a text window is set before the first post")
+        textWindow = window
+        ownTextFrom = window == nil ? 0 : Int.max
+    }
 
     public mutating func setKind(_ kind: PostKind) { ds.posts.kind[last] = kind }
 
@@ -283,16 +341,28 @@ public struct DatasetBuilder: Sendable {
                 ds.accounts.category[j] = c == noID ? noID : categoryMap[Int(c)]
             }
         }
-        let shift = ds.posts.textArena.appendArena(o.posts.textArena)
+        // Text written in place is already where it belongs; what overflowed the window (never,
+        // for rows no longer than their bytes) is in the chunk's own arena and is moved.
+        var shift = 0
+        if let w = other.textWindow { ds.posts.textArena.extend(to: w.offset + w.used) }
+        if other.ownTextFrom < o.posts.count {
+            if windowsOpen {
+                // While windows are being written, text from outside them waits: appended now, it
+                // could land in a window another worker is still filling, or move the arena.
+                pendingText.append((o.posts.textArena, ds.posts.count + other.ownTextFrom, ds.posts.count + o.posts.count))
+            } else {
+                shift = ds.posts.textArena.appendArena(o.posts.textArena)
+            }
+        }
         // Plain loops over buffers: `append(contentsOf:)` of a lazy map went through generic
         // sequence code at about sixty instructions an element.
         Self.appendMapped(&ds.posts.key, o.posts.key, postMap)
         Self.appendMapped(&ds.posts.account, o.posts.account, accountMap)
         ds.posts.time.append(contentsOf: o.posts.time)
         ds.posts.kind.append(contentsOf: o.posts.kind)
-        let textBase = ds.posts.text.count
+        let textBase = ds.posts.text.count + min(other.ownTextFrom, o.posts.count)
         ds.posts.text.append(contentsOf: o.posts.text)
-        if shift > 0 {
+        if shift > 0 && textBase < ds.posts.text.count {
             ds.posts.text.withUnsafeMutableBufferPointer { t in
                 for i in textBase..<t.count where !t[i].isEmpty { t[i] = StrRef(offset: t[i].offset + shift, count: t[i].count) }
             }

@@ -80,13 +80,18 @@ public enum CSVDriver {
             let rows = Int(Double(size) / Double(buf.count) * Double(max(lines, 1)) * 1.02)
             builder.reserve(posts: builder.postCount + rows, textBytes: builder.textBytes + size)
         }
+        // Each chunk writes its posts' text straight into the part of the dataset's text that
+        // matches its bytes in the file, so merging moves no text (plain files, whose size is known).
+        let window = source.plainSize.flatMap { builder.openTextWindow(count: $0) }
         var spare: [UInt8] = []
         let merger = Merger(builder)
         builder = DatasetBuilder()
         defer {
             merger.group.wait()
             builder = merger.builder
+            if window != nil { builder.settleWindowText() }
         }
+        var consumed = 0
         while true {
             try fill()
             if buf.isEmpty { break }
@@ -112,14 +117,17 @@ public enum CSVDriver {
             let delimiter = options.delimiter
             buf.withUnsafeMutableBufferPointer { b in
                 let shared = SharedBytes(p: b.baseAddress!)
+                let blockStart = consumed
                 let body: @Sendable (Int) -> Void = { k in
                     var handler = prototype
+                    let textWindow = window?.slice(at: blockStart + cuts[k], count: cuts[k + 1] - cuts[k])
                     let last = atEnd && k == parts - 1
                     // Two specialisations: the comma one compiles to the scanner with a constant delimiter.
                     results[k] = delimiter == 44
-                        ? parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict, separator: CommaSeparator())
+                        ? parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
+                                     textWindow: textWindow, separator: CommaSeparator())
                         : parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
-                                     separator: ByteSeparator(byte: delimiter))
+                                     textWindow: textWindow, separator: ByteSeparator(byte: delimiter))
                 }
                 if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
             }
@@ -139,6 +147,7 @@ public enum CSVDriver {
             }
             merger.absorb(finished)
             outcome.bytes += regionEnd
+            consumed += regionEnd
             progress?(outcome.bytes, outcome.rowsRead)
             prefetch.wait()
             if let e = prefetch.error { throw e }
@@ -204,8 +213,10 @@ public enum CSVDriver {
 
     /// Parses rows in `[start, end)`; line numbers in the result are relative to the chunk start.
     static func parseChunk<H: CSVRowHandler, S: FieldSeparator>(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, isLast: Bool,
-                                                                handler: inout H, file: String, strict: Bool, separator: S) -> ChunkResult {
+                                                                handler: inout H, file: String, strict: Bool, textWindow: TextWindow? = nil,
+                                                                separator: S) -> ChunkResult {
         var r = ChunkResult(log: RejectionLog(file: file, strict: strict))
+        r.builder.writeText(into: textWindow)
         var fields = FieldBuffer()
         defer { fields.free() }
         var pos = start
@@ -213,7 +224,7 @@ public enum CSVDriver {
         // to size the chunk's columns so that they never grow by copying: a chunk has at most one
         // row per line, and no more text than bytes.
         let newlines = CSVScan.countByte(p + start, end - start, 10)
-        r.builder.reserve(posts: newlines + 1, textBytes: end - start)
+        r.builder.reserve(posts: newlines + 1, textBytes: textWindow == nil ? end - start : 0)
         r.builder.reserve(accounts: newlines + 1, profileBytes: end - start)
         r.builder.reserve(postKeys: 2 * (newlines + 1))
         // Checked here, before unescaping moves bytes; only a chunk that fails is checked field by field.

@@ -54,6 +54,35 @@ func digest(_ d: Dataset) -> [String] {
         #expect(a.hashtags.strings == b.hashtags.strings)
     }
 
+    /// Chunks writing their text into windows of the target's arena give the same dataset as
+    /// chunks that keep their own text — including a chunk whose window is too small, whose
+    /// overflow must wait until every window is absorbed, and a chunk given no window at all.
+    @Test func textWrittenInPlaceEqualsCopiedText() {
+        var whole = DatasetBuilder()
+        rows(0..<100, into: &whole)
+        var target = DatasetBuilder()
+        target.reserve(posts: 100, textBytes: 4096)
+        guard let window = target.openTextWindow(count: 3000) else {
+            Issue.record("no window over reserved text")
+            return
+        }
+        var a = DatasetBuilder(), b = DatasetBuilder(), c = DatasetBuilder(), d = DatasetBuilder()
+        a.writeText(into: window.slice(at: 0, count: 1000))
+        b.writeText(into: window.slice(at: 1000, count: 20))   // overflows after a couple of posts
+        c.writeText(into: nil)
+        d.writeText(into: window.slice(at: 2000, count: 1000))
+        rows(0..<30, into: &a)
+        rows(30..<60, into: &b)
+        rows(60..<80, into: &c)
+        rows(80..<100, into: &d)
+        for chunk in [a, b, c, d] { target.absorb(chunk) }
+        target.settleWindowText()
+        let x = whole.finish(accounting: IngestAccounting())
+        let y = target.finish(accounting: IngestAccounting())
+        #expect(digest(x) == digest(y))
+        #expect(window.slice(at: 2990, count: 20) == nil)
+    }
+
     @Test func hashtagsAreLowercasedWithoutHash() {
         var b = DatasetBuilder()
         addPost(&b, key: "1", account: "a", time: 0, hashtags: ["#HongKong", "hongkong", "香港"])
