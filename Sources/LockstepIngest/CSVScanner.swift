@@ -228,34 +228,46 @@ enum CSVScan {
     static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         var i = 0
         let raw = UnsafeRawPointer(p)
+        while i + 16 <= n {
+            let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let b = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            if (a | b) & 0x8080_8080_8080_8080 == 0 { i += 16; continue }
+            // Mixed text (Chinese with Latin, say): the next sixteen bytes character by character,
+            // without testing for a pure ASCII word before each one.
+            let stop = i + 16
+            while i < stop {
+                guard let next = validSequence(p, i, n) else { return false }
+                i = next
+            }
+        }
         while i < n {
-            if i + 16 <= n {
-                let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let b = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
-                if (a | b) & 0x8080_8080_8080_8080 == 0 { i += 16; continue }
-            }
-            let c = p[i]
-            if c < 0x80 { i += 1; continue }
-            if c < 0xC2 { return false }
-            if c < 0xE0 {
-                guard i + 1 < n, p[i + 1] & 0xC0 == 0x80 else { return false }
-                i += 2
-                continue
-            }
-            guard i + 1 < n else { return false }
-            let d = p[i + 1]
-            if c < 0xF0 {
-                let lo: UInt8 = c == 0xE0 ? 0xA0 : 0x80, hi: UInt8 = c == 0xED ? 0x9F : 0xBF
-                guard d >= lo, d <= hi, i + 2 < n, p[i + 2] & 0xC0 == 0x80 else { return false }
-                i += 3
-                continue
-            }
-            if c > 0xF4 { return false }
-            let lo: UInt8 = c == 0xF0 ? 0x90 : 0x80, hi: UInt8 = c == 0xF4 ? 0x8F : 0xBF
-            guard d >= lo, d <= hi, i + 3 < n, p[i + 2] & 0xC0 == 0x80, p[i + 3] & 0xC0 == 0x80 else { return false }
-            i += 4
+            guard let next = validSequence(p, i, n) else { return false }
+            i = next
         }
         return true
+    }
+
+    /// The position after the valid character at `i`, or nil.
+    @inline(__always)
+    private static func validSequence(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int? {
+        let c = p[i]
+        if c < 0x80 { return i + 1 }
+        if c < 0xC2 { return nil }
+        if c < 0xE0 {
+            guard i + 1 < n, p[i + 1] & 0xC0 == 0x80 else { return nil }
+            return i + 2
+        }
+        guard i + 1 < n else { return nil }
+        let d = p[i + 1]
+        if c < 0xF0 {
+            let lo: UInt8 = c == 0xE0 ? 0xA0 : 0x80, hi: UInt8 = c == 0xED ? 0x9F : 0xBF
+            guard d >= lo, d <= hi, i + 2 < n, p[i + 2] & 0xC0 == 0x80 else { return nil }
+            return i + 3
+        }
+        if c > 0xF4 { return nil }
+        let lo: UInt8 = c == 0xF0 ? 0x90 : 0x80, hi: UInt8 = c == 0xF4 ? 0x8F : 0xBF
+        guard d >= lo, d <= hi, i + 3 < n, p[i + 2] & 0xC0 == 0x80, p[i + 3] & 0xC0 == 0x80 else { return nil }
+        return i + 4
     }
 
     /// Index of the first byte that breaks UTF-8, or nil. ASCII runs are skipped a word at a time.
