@@ -25,7 +25,10 @@ public struct PostKeyTable: Sendable {
 /// Interns post ids into a ``PostKeyTable``.
 public struct PostKeyInterner: Sendable {
     public private(set) var table = PostKeyTable()
-    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    /// Open addressing; a slot is 0 (empty) or the top 32 bits of the id's hash above `id + 1`,
+    /// so that a probe rejects other ids without reading `table.numeric` — a second cache miss
+    /// per lookup once the table outgrows the cache (merging a million posts' ids).
+    private var slots: [UInt64] = Array(repeating: 0, count: 1024)
     private var bytes = ByteInterner()
     /// For ids kept as bytes: byte-interner id → post key id.
     private var byteToKey: [Int32] = []
@@ -70,17 +73,22 @@ public struct PostKeyInterner: Sendable {
 
     public mutating func intern(number v: UInt64) -> Int32 {
         let mask = slots.count - 1
-        var s = Self.hash(v) & mask
+        let h = Self.hash(v)
+        let tag = UInt64(truncatingIfNeeded: h) & 0xFFFF_FFFF_0000_0000
+        var s = h & mask
         while true {
-            let id = slots[s]
-            if id < 0 { break }
-            if table.numeric[Int(id)] == v { return id }
+            let slot = slots[s]
+            if slot == 0 { break }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let id = Int32(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                if table.numeric[Int(id)] == v { return id }
+            }
             s = (s + 1) & mask
         }
         let id = Int32(table.numeric.count)
         table.numeric.append(v)
         table.stringIndex.append(-1)
-        slots[s] = id
+        slots[s] = tag | UInt64(UInt32(id) + 1)
         if table.numeric.count * 2 > slots.count { grow() }
         return id
     }
@@ -113,12 +121,13 @@ public struct PostKeyInterner: Sendable {
     private mutating func grow() { rehash(slots.count * 2) }
 
     private mutating func rehash(_ size: Int) {
-        var fresh = [Int32](repeating: -1, count: size)
+        var fresh = [UInt64](repeating: 0, count: size)
         let mask = size - 1
         for (id, v) in table.numeric.enumerated() where v != .max {
-            var s = Self.hash(v) & mask
-            while fresh[s] >= 0 { s = (s + 1) & mask }
-            fresh[s] = Int32(id)
+            let h = Self.hash(v)
+            var s = h & mask
+            while fresh[s] != 0 { s = (s + 1) & mask }
+            fresh[s] = UInt64(truncatingIfNeeded: h) & 0xFFFF_FFFF_0000_0000 | UInt64(UInt32(id) + 1)
         }
         slots = fresh
     }
