@@ -38,8 +38,17 @@ enum Binary {
     }
 }
 
+/// One folder for this test process's files, removed when the process exits.
+let e2eScratch: URL = {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-e2e-\(getpid())")
+    try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: e2eScratch) }
+    return d
+}()
+
+/// A fresh temporary folder per test.
 func tempDir() -> URL {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-e2e-\(UUID().uuidString)")
+    let d = e2eScratch.appendingPathComponent(UUID().uuidString)
     try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
     return d
 }

@@ -25,8 +25,7 @@ enum TestData {
     }
 
     static func temp(_ bytes: [UInt8], name: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = tempDir()
         let url = dir.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path

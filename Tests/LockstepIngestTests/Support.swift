@@ -2,9 +2,17 @@ import Foundation
 import LockstepCore
 @testable import LockstepIngest
 
-/// A fresh temporary folder per test, removed by the system's tmp cleaning.
+/// One folder for this test process's files, removed when the process exits.
+let testScratch: URL = {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-tests-\(getpid())")
+    try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: testScratch) }
+    return d
+}()
+
+/// A fresh temporary folder per test.
 func tempDir() -> URL {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-tests-\(UUID().uuidString)")
+    let d = testScratch.appendingPathComponent(UUID().uuidString)
     try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
     return d
 }

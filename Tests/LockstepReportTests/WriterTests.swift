@@ -46,6 +46,7 @@ import LockstepCore
         var run = AnalysisRun(context: ctx)
         run.order = ["marker"]
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("accounts-\(UUID()).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
         try AccountsTable.write(dataset: d, run: run, to: url)
         let text = try String(contentsOf: url, encoding: .utf8)
         #expect(text == "account_id,handle,posts,created,followers,following,language,flagged,role,score,cluster,utc_offset_hours,hijack_suspect,reasons,extra_signal\n"

@@ -2,9 +2,17 @@ import Foundation
 import LockstepCore
 @testable import LockstepSimulation
 
+/// One folder for this test process's files, removed when the process exits.
+let simScratch: URL = {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-sim-tests-\(getpid())")
+    try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: simScratch) }
+    return d
+}()
+
 /// A fresh temporary folder per test.
 func tempDir() -> URL {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-sim-tests-\(UUID().uuidString)")
+    let d = simScratch.appendingPathComponent(UUID().uuidString)
     try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
     return d
 }
