@@ -20,7 +20,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "LockstepCore"),
+        // A prefetch hint for the merge's hash lookups (C: Swift cannot issue one).
+        .target(name: "CMemoryHints"),
+        .target(name: "LockstepCore", dependencies: ["CMemoryHints"]),
         .target(name: "LockstepIngest", dependencies: ["LockstepCore", "CZlib"]),
         .target(name: "LockstepAnalysis", dependencies: ["LockstepCore"]),
         .target(name: "LockstepReport", dependencies: ["LockstepCore", "LockstepIngest", "LockstepAnalysis"]),

@@ -296,9 +296,15 @@ public struct DatasetBuilder: Sendable {
         var other = source
         other.closeOpenPost()
         closeOpenPost()
+        // Lookups run a few entries behind prefetches of their slots: the target tables outgrow
+        // the cache on large inputs, and a miss per lookup would otherwise serialise the merge.
+        let ahead = 8
         func remap(_ from: ByteInterner, into to: inout ByteInterner) -> [Int32] {
             var map = [Int32](repeating: noID, count: from.count)
-            for i in 0..<from.count { map[i] = from.table.withBytes(Int32(i)) { to.intern($0, hash: from.hash(of: Int32(i))) } }
+            for i in 0..<from.count {
+                if i + ahead < from.count { to.prefetch(hash: from.hash(of: Int32(i + ahead))) }
+                map[i] = from.table.withBytes(Int32(i)) { to.intern($0, hash: from.hash(of: Int32(i))) }
+            }
             return map
         }
         let langMap = remap(other.languages, into: &languages)
@@ -310,6 +316,7 @@ public struct DatasetBuilder: Sendable {
         let o = other.ds
         var accountMap = [Int32](repeating: noID, count: o.accounts.origin.count)
         for i in 0..<o.accounts.origin.count {
+            if i + ahead < o.accounts.origin.count { accountKeys.prefetch(hash: other.accountKeys.hash(of: Int32(i + ahead))) }
             let a = other.accountKeys.table.withBytes(Int32(i)) { accountKeys.intern($0, hash: other.accountKeys.hash(of: Int32(i))) }
             accountMap[i] = a
             if Int(a) == ds.accounts.origin.count { appendBlankAccount(origin: []) }

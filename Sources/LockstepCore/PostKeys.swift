@@ -1,3 +1,5 @@
+import CMemoryHints
+
 /// Post ids, interned to dense `Int32` ids.
 ///
 /// Platform post ids are almost always decimal numbers (up to 19 digits); those are kept as
@@ -106,7 +108,9 @@ public struct PostKeyInterner: Sendable {
     /// Interns every id of another table; returns the map from its ids to this one's.
     public mutating func absorb(_ other: PostKeyTable) -> [Int32] {
         var map = [Int32](repeating: noID, count: other.count)
+        let ahead = 8
         for i in 0..<other.count {
+            if i + ahead < other.count, other.numeric[i + ahead] != .max { prefetch(other.numeric[i + ahead]) }
             let v = other.numeric[i]
             if v != .max {
                 map[i] = intern(number: v)
@@ -116,6 +120,12 @@ public struct PostKeyInterner: Sendable {
             }
         }
         return map
+    }
+
+    /// Starts loading the slot where `v` would be, for a lookup a few steps later.
+    @inline(__always)
+    private func prefetch(_ v: UInt64) {
+        slots.withUnsafeBufferPointer { lockstep_prefetch($0.baseAddress! + (Self.hash(v) & ($0.count - 1))) }
     }
 
     private mutating func grow() { rehash(slots.count * 2) }
