@@ -133,56 +133,17 @@ struct WindowSweep: Sendable {
     var window: Int64
     var maxPartners: Int
     var pairing: TracePairing
-
-    /// Calls `emit(group, earlier, later)` for each co-action: action indices, `earlier` not after `later`.
-    @inline(__always)
-    func sweep(_ g: ActionGroups, _ emit: (Int, Int, Int) -> Void) {
-        let time = g.time, account = g.account
-        for k in 0..<g.groupCount {
-            let r = g.range(k)
-            switch pairing {
-            case .anyActors:
-                var left = r.lowerBound
-                for j in r {
-                    let tj = time[j]
-                    while tj - time[left] > window { left += 1 }
-                    let from = max(left, j - maxPartners)
-                    var i = j - 1
-                    while i >= from {
-                        if account[i] != account[j] { emit(k, i, j) }
-                        i -= 1
-                    }
-                }
-            case .withOrigin:
-                guard let o = r.first(where: { g.isOrigin[$0] }) else { continue }
-                let to = time[o]
-                for j in r where j != o && account[j] != account[o] {
-                    let d = time[j] - to
-                    if d >= 0 && d <= window { emit(k, o, j) } else if d < 0 && -d <= window { emit(k, j, o) }
-                }
-            }
-        }
-    }
 }
 
-/// Accumulates co-actions per unordered account pair: distinct items, who led, lags, first and last.
+/// A count per unordered account pair (whole-period mode's shared items, the fusion's pairs).
 ///
-/// An open-addressing hash from the packed pair (low id << 32 | high id) to a dense edge index,
-/// with the edge's figures in parallel arrays.
+/// An open-addressing hash from the packed pair (low id << 32 | high id) to a dense index. The
+/// window sweep does not use it: see ``AccountSweep``.
 struct PairTable: Sendable {
     private var slots: [Int32]
     private var mask: Int
     private(set) var keys: [UInt64] = []
     var weight: [Int32] = []
-    /// Items where the lower account id acted first / the higher id acted first / both at once.
-    var lowLeads: [Int32] = []
-    var highLeads: [Int32] = []
-    var ties: [Int32] = []
-    var lagSum: [Int64] = []
-    var first: [Int64] = []
-    var last: [Int64] = []
-    /// The last group counted for the edge, so each item counts once per pair.
-    var lastGroup: [Int32] = []
 
     init(capacity: Int = 1024) {
         var size = 1024
@@ -205,17 +166,6 @@ struct PairTable: Sendable {
         return Int(truncatingIfNeeded: z)
     }
 
-    /// The edge index of a pair, if present.
-    @inline(__always) func find(_ k: UInt64) -> Int? {
-        var s = Self.hash(k) & mask
-        while true {
-            let e = slots[s]
-            if e < 0 { return nil }
-            if keys[Int(e)] == k { return Int(e) }
-            s = (s + 1) & mask
-        }
-    }
-
     /// The edge index of a pair, added with zero figures if new.
     @inline(__always) mutating func insert(_ k: UInt64) -> Int {
         var s = Self.hash(k) & mask
@@ -228,8 +178,7 @@ struct PairTable: Sendable {
         let e = keys.count
         slots[s] = Int32(e)
         keys.append(k)
-        weight.append(0); lowLeads.append(0); highLeads.append(0); ties.append(0)
-        lagSum.append(0); first.append(.max); last.append(.min); lastGroup.append(-1)
+        weight.append(0)
         if keys.count * 2 > slots.count { grow() }
         return e
     }
@@ -245,24 +194,5 @@ struct PairTable: Sendable {
         }
         slots = fresh
         mask = m
-    }
-
-    /// Sweeps `groups` and records every co-action.
-    static func observe(_ groups: ActionGroups, _ sweep: WindowSweep) -> PairTable {
-        var t = PairTable(capacity: min(groups.actionCount / 2, 1 << 20))
-        let time = groups.time, account = groups.account
-        sweep.sweep(groups) { g, i, j in
-            let a = account[i], b = account[j]
-            let e = t.insert(key(a, b))
-            if t.lastGroup[e] == Int32(g) { return }
-            t.lastGroup[e] = Int32(g)
-            t.weight[e] += 1
-            let dt = time[j] - time[i]
-            if dt == 0 { t.ties[e] += 1 } else if a < b { t.lowLeads[e] += 1 } else { t.highLeads[e] += 1 }
-            t.lagSum[e] += dt
-            if time[j] < t.first[e] { t.first[e] = time[j] }
-            if time[j] > t.last[e] { t.last[e] = time[j] }
-        }
-        return t
     }
 }
