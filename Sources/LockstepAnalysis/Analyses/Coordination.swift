@@ -508,30 +508,36 @@ public struct Coordination: Analysis {
         let amp = AmplificationTargets(top: top)
         let urlKeys = URLKeys(ds, features: features)
         let off = context.displayOffsetSeconds
-        return groups.enumerated().map { i, members in
+        let watchlist = context.watchlist
+        let postAuthorByKey = features.postAuthorByKey
+        let top = top
+        let perClusterFigures = perCluster
+        // Clusters are independent; each worker reuses its dense counters from cluster to cluster.
+        return Parallel.map(groups.count, threads: threads, state: { SummaryCounters(ds, urlKeys) }) { counters, i in
+            let members = groups[i]
             let id = Int32(i + 1)
-            var tagCounts: [Int32: Int] = [:], urlCounts: [Int32: Int] = [:]
-            var tagTotal = 0, urlTotal = 0
             for a in members {
                 for idx in ds.postRange(of: a) {
                     let p = Int(ds.postsByAccount[idx])
-                    for h in ds.posts.hashtags[p] { tagCounts[h, default: 0] += 1; tagTotal += 1 }
-                    for u in ds.posts.urls[p] {
-                        urlCounts[urlKeys.canonical[Int(u)], default: 0] += 1
-                        urlTotal += 1
-                    }
+                    for h in ds.posts.hashtags[p] { counters.tags.add(h) }
+                    for u in ds.posts.urls[p] { counters.urls.add(urlKeys.canonical[Int(u)]) }
                 }
             }
-            let tags = Overview.top(Dictionary(uniqueKeysWithValues: tagCounts.map { (ds.hashtags[$0.key], $0.value) }), total: tagTotal, top: top)
-            let urls = Overview.top(Dictionary(uniqueKeysWithValues: urlCounts.map { (urlKeys.canonicalURLs[$0.key], $0.value) }),
-                                    total: urlTotal, top: top)
-            let amplification = amp.compute(ds, members: members, cluster: cluster, id: id, postAuthorByKey: features.postAuthorByKey,
-                                            watchlist: context.watchlist, urls: urlKeys)
+            let tags = counters.tags.top(top) { ds.hashtags[$0] < ds.hashtags[$1] }.map { h, c in
+                Overview.Count(value: ds.hashtags[h], count: c, share: Overview.share(c, counters.tags.total))
+            }
+            let urls = counters.urls.top(top) { urlKeys.canonicalURLs[$0] < urlKeys.canonicalURLs[$1] }.map { u, c in
+                Overview.Count(value: urlKeys.canonicalURLs[u], count: c, share: Overview.share(c, counters.urls.total))
+            }
+            let amplification = amp.compute(ds, members: members, cluster: cluster, id: id, postAuthorByKey: postAuthorByKey,
+                                            watchlist: watchlist, urls: urlKeys, urlCounts: counters.urls, accountEvents: &counters.accounts)
+            counters.tags.reset()
+            counters.urls.reset()
             var offsets: [String: Int] = [:]
             if let col = offsetColumn { for a in members where !col.values[Int(a)].isEmpty { offsets[col.values[Int(a)], default: 0] += 1 } }
             let rank: (Int32) -> Int = { roles[Int($0)] == .core ? 0 : roles[Int($0)] == .amplifier ? 1 : 2 }
             let ordered = members.sorted { (rank($0), $0) < (rank($1), $1) }
-            let s = perCluster[i]
+            let s = perClusterFigures[i]
             return Cluster(
                 id: Int(id), size: members.count, communities: communities[i],
                 core: members.filter { roles[Int($0)] == .core }.count,
@@ -543,5 +549,18 @@ public struct Coordination: Analysis {
                 scheduleOffsetHours: offsets.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key,
                 memberIDs: members)
         }
+    }
+}
+
+/// One summarising worker's counters: hashtags, canonical URLs and amplified accounts.
+struct SummaryCounters {
+    var tags: DenseCounts
+    var urls: DenseCounts
+    var accounts: DenseCounts
+
+    init(_ ds: Dataset, _ urls: URLKeys) {
+        tags = DenseCounts(ds.hashtags.count)
+        self.urls = DenseCounts(urls.canonicalURLs.count)
+        accounts = DenseCounts(ds.accounts.count)
     }
 }
