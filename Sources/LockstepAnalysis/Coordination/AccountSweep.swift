@@ -33,43 +33,71 @@ struct AccountSweep: Sendable {
     var accountCount: Int { accounts.count }
 
     /// Indexes `g` by account. `localOf`, when given, is the global → local map of an earlier
-    /// index over the same accounts (rounds of the null model reuse it).
+    /// index over the same accounts.
     init(_ g: ActionGroups, _ sweep: WindowSweep, accountCount: Int, localOf: [Int32]? = nil) {
-        window = sweep.window
-        maxPartners = sweep.maxPartners
-        pairing = sweep.pairing
         let map = localOf ?? Self.localIDs(g.account, accountCount: accountCount)
         var accs: [Int32] = []
         for (a, l) in map.enumerated() where l >= 0 { accs.append(Int32(a)) }
-        accounts = accs
-        let n = g.actionCount
-        var loc = [Int32](repeating: 0, count: n)
-        var firsts = [Int32](repeating: 0, count: accs.count + 1)
-        for i in 0..<n {
-            let l = map[Int(g.account[i])]
-            loc[i] = l
-            firsts[Int(l) + 1] += 1
+        self.init(sweep, accounts: accs, local: g.account.map { map[Int($0)] }, time: g.time, groupStart: g.start,
+                  isOrigin: sweep.pairing == .withOrigin ? g.isOrigin : nil)
+    }
+
+    /// Indexes actions given in group order: `local` account ids (`accounts` maps them back),
+    /// times, and for `withOrigin` pairing which actions are origins.
+    ///
+    /// Only actions with a partner of another account within reach (the window and the partner cap,
+    /// or the origin's window) are indexed: in sparse traces (co-tweet, fast retweet) most actions
+    /// have none, and one sequential pass over the groups finds them, where the per-account sweep
+    /// would reach each of them at a random place.
+    init(_ sweep: WindowSweep, accounts: [Int32], local L: [Int32], time T: [Int64], groupStart: [Int32], isOrigin: [Bool]?) {
+        window = sweep.window
+        maxPartners = sweep.maxPartners
+        pairing = sweep.pairing
+        self.accounts = accounts
+        local = L
+        time = T
+        self.groupStart = groupStart
+        let groups = groupStart.count - 1
+        let w = window, m = maxPartners
+        var origins = [Int32](repeating: -1, count: pairing == .withOrigin ? groups : 0)
+        var active = [Bool](repeating: false, count: L.count)
+        var firsts = [Int32](repeating: 0, count: accounts.count + 1)
+        for k in 0..<groups {
+            let lo = Int(groupStart[k]), hi = Int(groupStart[k + 1])
+            switch pairing {
+            case .anyActors:
+                for p in lo..<hi {
+                    let tp = T[p], a = L[p]
+                    var q = p - 1, found = false
+                    while !found && q >= max(lo, p - m) && tp - T[q] <= w { found = L[q] != a; q -= 1 }
+                    q = p + 1
+                    while !found && q <= min(hi - 1, p + m) && T[q] - tp <= w { found = L[q] != a; q += 1 }
+                    if found { active[p] = true; firsts[Int(a) + 1] += 1 }
+                }
+            case .withOrigin:
+                guard let o = (lo..<hi).first(where: { isOrigin![$0] }) else { continue }
+                origins[k] = Int32(o)
+                let to = T[o], ao = L[o]
+                for p in lo..<hi where p != o && L[p] != ao && abs(T[p] - to) <= w {
+                    active[p] = true
+                    firsts[Int(L[p]) + 1] += 1
+                    if !active[o] { active[o] = true; firsts[Int(ao) + 1] += 1 }
+                }
+            }
         }
-        for x in 0..<accs.count { firsts[x + 1] += firsts[x] }
+        for x in 0..<accounts.count { firsts[x + 1] += firsts[x] }
         var fill = firsts
-        var packed = [UInt64](repeating: 0, count: n)
-        for k in 0..<g.groupCount {
-            for i in g.range(k) {
-                let l = Int(loc[i])
+        var packed = [UInt64](repeating: 0, count: Int(firsts[accounts.count]))
+        for k in 0..<groups {
+            for i in Int(groupStart[k])..<Int(groupStart[k + 1]) where active[i] {
+                let l = Int(L[i])
                 packed[Int(fill[l])] = UInt64(k) << 32 | UInt64(i)
                 fill[l] += 1
             }
         }
-        local = loc
-        groupStart = g.start
-        time = g.time
         first = firsts
         entries = packed
-        if pairing == .withOrigin {
-            origin = (0..<g.groupCount).map { k in g.range(k).first { g.isOrigin[$0] }.map(Int32.init) ?? -1 }
-        } else {
-            origin = []
-        }
+        origin = origins
     }
 
     /// Local id per global account id (-1 for accounts without actions).

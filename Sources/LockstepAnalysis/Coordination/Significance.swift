@@ -54,13 +54,17 @@ struct Significance: Sendable {
             partner[e] = localOf[Int(PairTable.high(k))]
         }
         for x in 0..<accountsInG { candFirst[x + 1] += candFirst[x] }
-        // Actions per account, for the per-account permutation.
+        // Each account's action times side by side, to permute in place: action byAccount[i] gets
+        // time shuffledTime[i].
         var counts = [Int32](repeating: 0, count: accountCount + 1)
         for a in g.account { counts[Int(a) + 1] += 1 }
         for i in 0..<accountCount { counts[i + 1] += counts[i] }
         var fill = counts
         var byAccount = [Int32](repeating: 0, count: g.actionCount)
         for (i, a) in g.account.enumerated() { byAccount[Int(fill[Int(a)])] = Int32(i); fill[Int(a)] += 1 }
+        var shuffledTime = byAccount.map { g.time[Int($0)] }
+        let accounts = (0..<accountCount).filter { localOf[$0] >= 0 }.map(Int32.init)
+        let local = g.account.map { localOf[Int($0)] }
 
         var sum = [Double](repeating: 0, count: n)
         var sumSq = [Double](repeating: 0, count: n)
@@ -74,12 +78,17 @@ struct Significance: Sendable {
                 var i = hi - 1
                 while i > lo {
                     let j = lo + Int(rng.next() % UInt64(i - lo + 1))
-                    let x = Int(byAccount[i]), y = Int(byAccount[j])
-                    let tx = newTime[x]; newTime[x] = newTime[y]; newTime[y] = tx
+                    shuffledTime.swapAt(i, j)
                     i -= 1
                 }
             }
-            let shuffled = AccountSweep(g.retimed(newTime), sweep, accountCount: accountCount, localOf: localOf)
+            for (i, x) in byAccount.enumerated() { newTime[Int(x)] = shuffledTime[i] }
+            // Each item's actions in their new time order (ties in the order of `g`).
+            var order = Array(Int32(0)..<Int32(g.actionCount))
+            ActionGroups.sortGroups(&order, start: g.start, time: newTime)
+            let shuffled = AccountSweep(sweep, accounts: accounts, local: order.map { local[Int($0)] },
+                                        time: order.map { newTime[Int($0)] }, groupStart: g.start,
+                                        isOrigin: sweep.pairing == .withOrigin ? order.map { g.isOrigin[Int($0)] } : nil)
             let counted = Self.coActions(shuffled, candFirst: candFirst, partner: partner, threads: threads)
             for e in 0..<n {
                 let c = Double(counted[e])
