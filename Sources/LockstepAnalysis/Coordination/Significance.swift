@@ -45,15 +45,16 @@ struct Significance: Sendable {
         }
         let g = groups.restricted(to: keep)
         let localOf = AccountSweep.localIDs(g.account, accountCount: accountCount)
+        let accounts = (0..<accountCount).filter { localOf[$0] >= 0 }.map(Int32.init)
+        let local = g.account.map { localOf[Int($0)] }
         // Candidates by lower account: pairs are sorted by key, so each account's run is contiguous.
-        let accountsInG = localOf.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
-        var candFirst = [Int32](repeating: 0, count: accountsInG + 1)
+        var candFirst = [Int32](repeating: 0, count: accounts.count + 1)
         var partner = [Int32](repeating: 0, count: n)
         for (e, k) in pairs.keys.enumerated() {
             candFirst[Int(localOf[Int(PairTable.low(k))]) + 1] += 1
             partner[e] = localOf[Int(PairTable.high(k))]
         }
-        for x in 0..<accountsInG { candFirst[x + 1] += candFirst[x] }
+        for x in 0..<accounts.count { candFirst[x + 1] += candFirst[x] }
         // Each account's action times side by side, to permute in place: action byAccount[i] gets
         // time shuffledTime[i].
         var counts = [Int32](repeating: 0, count: accountCount + 1)
@@ -63,8 +64,6 @@ struct Significance: Sendable {
         var byAccount = [Int32](repeating: 0, count: g.actionCount)
         for (i, a) in g.account.enumerated() { byAccount[Int(fill[Int(a)])] = Int32(i); fill[Int(a)] += 1 }
         var shuffledTime = byAccount.map { g.time[Int($0)] }
-        let accounts = (0..<accountCount).filter { localOf[$0] >= 0 }.map(Int32.init)
-        let local = g.account.map { localOf[Int($0)] }
 
         var sum = [Double](repeating: 0, count: n)
         var sumSq = [Double](repeating: 0, count: n)
