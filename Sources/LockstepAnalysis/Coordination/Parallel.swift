@@ -18,12 +18,20 @@ enum Parallel {
     static func map<S, T: Sendable>(_ count: Int, threads: Int, state: @Sendable () -> S,
                                     _ body: @Sendable (inout S, Int) -> T) -> [T] {
         if count == 0 { return [] }
-        let workers = max(1, min(threads, count))
+        let available = min(threads, budget ?? threads)
+        let workers = max(1, min(available, count))
+        // A map inside a worker gets a share of this one's threads. Up to twice the fair share, so
+        // that when the other jobs finish early a long one still uses the idle cores; nested maps
+        // (traces, then each trace's sweep) stay within a small multiple of the cores.
+        let inner = workers == 1 ? available : max(1, 2 * available / workers)
         let slots = Slots<T>(count)
         let next = JobCounter(count)
         withoutActuallyEscaping(state) { make in
             withoutActuallyEscaping(body) { body in
                 let work: @Sendable () -> Void = {
+                    let outer = budget
+                    budget = inner
+                    defer { budget = outer }
                     var s: S?
                     while let i = next.take() {
                         if s == nil { s = make() }
@@ -52,6 +60,14 @@ enum Parallel {
 
     /// The default worker count: the machine's active processors.
     static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    private static let budgetKey = "LockstepAnalysis.Parallel.threads"
+
+    /// Threads a map started on this thread may use (nil outside every map's workers).
+    private static var budget: Int? {
+        get { Thread.current.threadDictionary[budgetKey] as? Int }
+        set { Thread.current.threadDictionary[budgetKey] = newValue }
+    }
 }
 
 /// The worker loop, reachable from the spawned threads until `clear()`.
