@@ -90,11 +90,11 @@ import Testing
         let groups = TraceActions.groups(ds, trace, PostFeatures(ds, traces: [trace], minHash: MinHashGrouper(), threads: 1))
         #expect(groups.actionCount == n)
         let sweep = WindowSweep(window: 60, maxPartners: 32, pairing: .anyActors)
-        var visits = 0
-        sweep.sweep(groups) { _, _, _ in visits += 1 }
+        // One item and one retweet per account: every co-action is a pair of its own.
+        let pairs = CoActionPairs.observe(AccountSweep(groups, sweep, accountCount: ds.accounts.count), minWeight: 1, threads: 2)
         // At most maxPartners partners per action, whatever the burst.
-        #expect(visits <= n * 32)
-        #expect(visits > n * 30)
+        #expect(pairs.pairCount <= n * 32)
+        #expect(pairs.pairCount > n * 30)
         let r = try Self.run(ds, ["coordination.traces": "co_retweet"])
         // One-off retweeters cannot reach min_weight: dropped before the sweep.
         #expect(r.traces[0].pairs == 0)
@@ -111,7 +111,8 @@ import Testing
         let ds = w.finish()
         let trace = CoActionTrace.named("co_retweet")!
         let groups = TraceActions.groups(ds, trace, PostFeatures(ds, traces: [trace], minHash: MinHashGrouper(), threads: 1))
-        let table = PairTable.observe(groups, WindowSweep(window: 60, maxPartners: 32, pairing: .anyActors))
+        let sweep = WindowSweep(window: 60, maxPartners: 32, pairing: .anyActors)
+        let table = CoActionPairs.observe(AccountSweep(groups, sweep, accountCount: ds.accounts.count), minWeight: 1, threads: 1)
         #expect(table.count == 1)
         let keys = ds.accounts.key.index()
         #expect(table.keys[0] == PairTable.key(keys["a"]!, keys["b"]!))

@@ -1,3 +1,4 @@
+import LockstepCore
 import Testing
 @testable import LockstepAnalysis
 
@@ -18,6 +19,31 @@ import Testing
     ])
     func normalizes(_ input: String, _ expected: String) {
         #expect(TextNormalizer.normalize(input) == expected)
+    }
+
+    @Test func caselessBlocksLowercaseToThemselves() {
+        for v in UInt32(0x80)...0x10FFFF where TextNormalizer.caseless(v) {
+            guard let s = Unicode.Scalar(v) else { continue }
+            #expect(s.properties.lowercaseMapping == String(s), "U+\(String(v, radix: 16))")
+        }
+    }
+
+    @Test func lowercasingMatchesTheStringMethod() {
+        // Chinese, Japanese, emoji, Latin accents, Turkish dotted and dotless i, Cyrillic, Greek, fullwidth letters.
+        let pieces = ["香港", "加油！", "いう", "カフェ", "🙌", "❤️", "ÀÉÎõü", "İstanbul", "ıIı", "ПРИВЕТ", "ΣΟΦΙΑ", "ＡＢＣｄ", "Ⓐ", "Ωhm", " ", "x"]
+        var g = SeededGenerator(seed: 5)
+        for _ in 0..<500 {
+            let s = (0..<6).map { _ in pieces[Int(g.next() % UInt64(pieces.count))] }.joined()
+            var out: [UInt8] = []
+            var copy = s
+            copy.withUTF8 { TextNormalizer.lowercase(UnsafeRawBufferPointer($0), into: &out) }
+            #expect(String(decoding: out, as: UTF8.self) == s.lowercased())
+        }
+        // Invalid UTF-8 is replaced as the string would replace it.
+        let bad: [UInt8] = [0x41, 0xE4, 0xB8, 0x41, 0xFF, 0xE9, 0xA6, 0x99]
+        var out: [UInt8] = []
+        bad.withUnsafeBytes { TextNormalizer.lowercase($0, into: &out) }
+        #expect(out == Array(String(decoding: bad, as: UTF8.self).lowercased().utf8))
     }
 
     @Test(arguments: [

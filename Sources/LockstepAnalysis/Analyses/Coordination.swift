@@ -406,55 +406,82 @@ public struct Coordination: Analysis {
         let eligible = actionsOf.map { Int($0) >= filter.minWeight }
         let groups = actionsOf.contains { $0 > 0 && Int($0) < filter.minWeight } ? groups.restricted(to: eligible) : groups
         let sweep = WindowSweep(window: w, maxPartners: maxPartners, pairing: t.pairing)
-        let table = PairTable.observe(groups, sweep)
-        let candidates = (0..<table.count).filter { Int(table.weight[$0]) >= filter.minWeight }
-        stats.pairs = table.count
-        stats.candidates = candidates.count
+        let pairs = CoActionPairs.observe(AccountSweep(groups, sweep, accountCount: ds.accounts.count),
+                                          minWeight: filter.minWeight, threads: threads)
+        stats.pairs = pairs.pairCount
+        stats.candidates = pairs.count
         // Salted by the trace's row in the table, so its null does not depend on which other traces run.
         let salt = UInt64((CoActionTrace.all.firstIndex(of: t) ?? 0) + 1)
         let sig = Significance(rounds: nullRounds, seed: seed, model: t.null)
-            .test(groups: groups, sweep: sweep, table: table, candidates: candidates, accountCount: ds.accounts.count, salt: salt)
+            .test(groups: groups, sweep: sweep, pairs: pairs, accountCount: ds.accounts.count, salt: salt, threads: threads)
         var passing: [Int] = []
-        for i in candidates.indices where nullRounds == 0 || sig.p[i] <= filter.maxP { passing.append(i) }
-        let cut = filter.percentileCut(passing.map { table.weight[candidates[$0]] })
-        passing = passing.filter { table.weight[candidates[$0]] >= cut }
-        var edges: [Edge] = passing.map { i in
-            let e = candidates[i]
-            let k = table.keys[e]
-            let wgt = Int(table.weight[e])
+        for e in 0..<pairs.count where nullRounds == 0 || sig.p[e] <= filter.maxP { passing.append(e) }
+        let cut = filter.percentileCut(passing.map { pairs.weight[$0] })
+        passing = passing.filter { pairs.weight[$0] >= cut }
+        var edges: [Edge] = passing.map { e in
+            let k = pairs.keys[e]
+            let wgt = Int(pairs.weight[e])
             return Edge(a: PairTable.low(k), b: PairTable.high(k), trace: t.name, weight: wgt, similarity: nil,
-                        nullMean: nullRounds > 0 ? sig.mean[i] : nil, zScore: nullRounds > 0 ? sig.z[i] : nil,
-                        pValue: nullRounds > 0 ? sig.p[i] : nil,
-                        aLeads: Int(table.lowLeads[e]), bLeads: Int(table.highLeads[e]), simultaneous: Int(table.ties[e]),
-                        meanLagSeconds: Double(table.lagSum[e]) / Double(max(1, wgt)),
-                        firstCoaction: table.first[e], lastCoaction: table.last[e], examples: [])
+                        nullMean: nullRounds > 0 ? sig.mean[e] : nil, zScore: nullRounds > 0 ? sig.z[e] : nil,
+                        pValue: nullRounds > 0 ? sig.p[e] : nil,
+                        aLeads: Int(pairs.lowLeads[e]), bLeads: Int(pairs.highLeads[e]), simultaneous: Int(pairs.ties[e]),
+                        meanLagSeconds: Double(pairs.lagSum[e]) / Double(max(1, wgt)),
+                        firstCoaction: pairs.first[e], lastCoaction: pairs.last[e], examples: [])
         }
         addExamples(ds, t, groups: groups, sweep: sweep, features: features, edges: &edges)
         stats.edges = edges.count
         return TraceOutput(stats: stats, edges: edges)
     }
 
-    /// Up to five co-actions per kept edge, from a second sweep over the kept accounts only.
+    /// Up to five co-actions per kept edge (`edges` sorted by pair), from a second sweep over the
+    /// kept accounts only.
     func addExamples(_ ds: Dataset, _ t: TraceDefinition, groups: ActionGroups, sweep: WindowSweep,
                      features: PostFeatures, edges: inout [Edge]) {
         guard !edges.isEmpty else { return }
         var keep = [Bool](repeating: false, count: ds.accounts.count)
-        var kept = PairTable(capacity: edges.count)
         for e in edges {
             keep[Int(e.a)] = true
             keep[Int(e.b)] = true
-            _ = kept.insert(PairTable.key(e.a, e.b))
         }
         let g = groups.restricted(to: keep)
-        var seen = [Int32](repeating: -1, count: edges.count)
-        let acc = g.account, time = g.time, post = g.post
-        sweep.sweep(g) { grp, i, j in
-            guard let e = kept.find(PairTable.key(acc[i], acc[j])), edges[e].examples.count < 5, seen[e] != Int32(grp) else { return }
-            seen[e] = Int32(grp)
-            let (x, y) = acc[i] == edges[e].a ? (i, j) : (j, i)
-            let item = TraceActions.label(ds, t, features, item: g.item[grp], post: post[x])
-            edges[e].examples.append(Example(item: item, postA: Self.postID(ds, post[x]), postB: Self.postID(ds, post[y]),
-                                             timeA: time[x], timeB: time[y]))
+        let s = AccountSweep(g, sweep, accountCount: ds.accounts.count)
+        let localOf = AccountSweep.localIDs(g.account, accountCount: ds.accounts.count)
+        var counts = [Int32](repeating: 0, count: s.accountCount + 1)
+        for e in edges { counts[Int(localOf[Int(e.a)]) + 1] += 1 }
+        for x in 0..<s.accountCount { counts[x + 1] += counts[x] }
+        let edgeFirst = counts
+        let partner = edges.map { localOf[Int($0.b)] }
+        let ranges = s.accountRanges(threads * 4)
+        let edgeCount = edges.count
+        // (edge, group, action of a, action of b) for up to five groups per edge, in group order.
+        let found: [[(Int32, Int32, Int32, Int32)]] = Parallel.map(ranges.count, threads: threads,
+                                                                   state: { PartnerSlots(accounts: s.accountCount) }) { work, r in
+            var out: [(Int32, Int32, Int32, Int32)] = []
+            let slot = work.slot.p
+            var taken = [Int8](repeating: 0, count: edgeCount)
+            for x in ranges[r] {
+                let mine = Int(edgeFirst[x])..<Int(edgeFirst[x + 1])
+                if mine.isEmpty { continue }
+                for e in mine { slot[Int(partner[e])] = Int32(e) }
+                s.partners(of: x, work.scratch, wants: { slot[Int($0)] >= 0 }) { grp, b, i, j in
+                    let e = Int(slot[Int(b)])
+                    guard taken[e] < 5 else { return }
+                    taken[e] += 1
+                    // i and j are actions of x (the edge's a) and b in some order.
+                    let (ia, ib) = s.local[i] == Int32(x) ? (i, j) : (j, i)
+                    out.append((Int32(e), Int32(grp), Int32(ia), Int32(ib)))
+                }
+                for e in mine { slot[Int(partner[e])] = -1 }
+            }
+            return out
+        }
+        let time = g.time, post = g.post
+        for part in found {
+            for (e, grp, x, y) in part {
+                let item = TraceActions.label(ds, t, features, item: g.item[Int(grp)], post: post[Int(x)])
+                edges[Int(e)].examples.append(Example(item: item, postA: Self.postID(ds, post[Int(x)]), postB: Self.postID(ds, post[Int(y)]),
+                                                      timeA: time[Int(x)], timeB: time[Int(y)]))
+            }
         }
     }
 
@@ -481,30 +508,36 @@ public struct Coordination: Analysis {
         let amp = AmplificationTargets(top: top)
         let urlKeys = URLKeys(ds, features: features)
         let off = context.displayOffsetSeconds
-        return groups.enumerated().map { i, members in
+        let watchlist = context.watchlist
+        let postAuthorByKey = features.postAuthorByKey
+        let top = top
+        let perClusterFigures = perCluster
+        // Clusters are independent; each worker reuses its dense counters from cluster to cluster.
+        return Parallel.map(groups.count, threads: threads, state: { SummaryCounters(ds, urlKeys) }) { counters, i in
+            let members = groups[i]
             let id = Int32(i + 1)
-            var tagCounts: [Int32: Int] = [:], urlCounts: [Int32: Int] = [:]
-            var tagTotal = 0, urlTotal = 0
             for a in members {
                 for idx in ds.postRange(of: a) {
                     let p = Int(ds.postsByAccount[idx])
-                    for h in ds.posts.hashtags[p] { tagCounts[h, default: 0] += 1; tagTotal += 1 }
-                    for u in ds.posts.urls[p] {
-                        urlCounts[urlKeys.canonical[Int(u)], default: 0] += 1
-                        urlTotal += 1
-                    }
+                    for h in ds.posts.hashtags[p] { counters.tags.add(h) }
+                    for u in ds.posts.urls[p] { counters.urls.add(urlKeys.canonical[Int(u)]) }
                 }
             }
-            let tags = Overview.top(Dictionary(uniqueKeysWithValues: tagCounts.map { (ds.hashtags[$0.key], $0.value) }), total: tagTotal, top: top)
-            let urls = Overview.top(Dictionary(uniqueKeysWithValues: urlCounts.map { (urlKeys.canonicalURLs[$0.key], $0.value) }),
-                                    total: urlTotal, top: top)
-            let amplification = amp.compute(ds, members: members, cluster: cluster, id: id, postAuthorByKey: features.postAuthorByKey,
-                                            watchlist: context.watchlist, urls: urlKeys)
+            let tags = counters.tags.top(top) { ds.hashtags[$0] < ds.hashtags[$1] }.map { h, c in
+                Overview.Count(value: ds.hashtags[h], count: c, share: Overview.share(c, counters.tags.total))
+            }
+            let urls = counters.urls.top(top) { urlKeys.canonicalURLs[$0] < urlKeys.canonicalURLs[$1] }.map { u, c in
+                Overview.Count(value: urlKeys.canonicalURLs[u], count: c, share: Overview.share(c, counters.urls.total))
+            }
+            let amplification = amp.compute(ds, members: members, cluster: cluster, id: id, postAuthorByKey: postAuthorByKey,
+                                            watchlist: watchlist, urls: urlKeys, urlCounts: counters.urls, accountEvents: &counters.accounts)
+            counters.tags.reset()
+            counters.urls.reset()
             var offsets: [String: Int] = [:]
             if let col = offsetColumn { for a in members where !col.values[Int(a)].isEmpty { offsets[col.values[Int(a)], default: 0] += 1 } }
             let rank: (Int32) -> Int = { roles[Int($0)] == .core ? 0 : roles[Int($0)] == .amplifier ? 1 : 2 }
             let ordered = members.sorted { (rank($0), $0) < (rank($1), $1) }
-            let s = perCluster[i]
+            let s = perClusterFigures[i]
             return Cluster(
                 id: Int(id), size: members.count, communities: communities[i],
                 core: members.filter { roles[Int($0)] == .core }.count,
@@ -516,5 +549,18 @@ public struct Coordination: Analysis {
                 scheduleOffsetHours: offsets.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key,
                 memberIDs: members)
         }
+    }
+}
+
+/// One summarising worker's counters: hashtags, canonical URLs and amplified accounts.
+struct SummaryCounters {
+    var tags: DenseCounts
+    var urls: DenseCounts
+    var accounts: DenseCounts
+
+    init(_ ds: Dataset, _ urls: URLKeys) {
+        tags = DenseCounts(ds.hashtags.count)
+        self.urls = DenseCounts(urls.canonicalURLs.count)
+        accounts = DenseCounts(ds.accounts.count)
     }
 }

@@ -29,16 +29,12 @@ public struct ClusterAmplification: Sendable, Codable, Equatable {
     public var watchlistShares: [String: Double]
 }
 
-/// Canonical URL and domain ids for every URL of the dataset, so clusters count links by integer id.
+/// Canonical URL ids for every URL of the dataset, so clusters count links by integer id.
 struct URLKeys: Sendable {
     /// Canonical URL id per URL id.
     var canonical: [Int32]
     /// Canonical URL strings.
     var canonicalURLs: StringTable
-    /// Domain id per canonical URL id (-1: no domain).
-    var domain: [Int32]
-    /// Domain strings.
-    var domains: [String]
 
     init(_ ds: Dataset, features: PostFeatures) {
         if features.canonicalURL.isEmpty {
@@ -53,18 +49,45 @@ struct URLKeys: Sendable {
             canonical = features.canonicalURL
             canonicalURLs = features.canonicalURLs
         }
-        var ids: [String: Int32] = [:]
-        var names: [String] = []
-        let table = canonicalURLs
-        domain = (0..<table.count).map { c in
-            let d = URLCanonical.domain(ofCanonical: table[c])
-            if d.isEmpty { return -1 }
-            if let id = ids[d] { return id }
-            ids[d] = Int32(names.count)
-            names.append(d)
-            return Int32(names.count - 1)
+    }
+}
+
+/// Counts over dense ids `0..<n`, reset in time proportional to the ids counted: one worker's
+/// counters are reused for cluster after cluster, and a cluster of thousands of accounts counts
+/// millions of events, which dictionaries would hash one by one.
+struct DenseCounts {
+    private var counts: [Int]
+    /// Ids counted since the last reset, in the order first counted.
+    private(set) var touched: [Int32] = []
+    private(set) var total = 0
+
+    init(_ n: Int) { counts = Array(repeating: 0, count: n) }
+
+    @inline(__always) mutating func add(_ id: Int32) {
+        if counts[Int(id)] == 0 { touched.append(id) }
+        counts[Int(id)] += 1
+        total += 1
+    }
+
+    @inline(__always) func count(_ id: Int32) -> Int { counts[Int(id)] }
+
+    /// The `k` ids with the highest counts, ties in `inOrder`, with their counts. Only the ids
+    /// that reach the k-th count are ordered.
+    func top(_ k: Int, inOrder: (Int32, Int32) -> Bool) -> [(id: Int32, count: Int)] {
+        guard k > 0, !touched.isEmpty else { return [] }
+        var c = touched.map { counts[Int($0)] }
+        c.sort(by: >)
+        let cut = c[min(k, c.count) - 1]
+        let kept = touched.filter { counts[Int($0)] >= cut }.sorted { x, y in
+            counts[Int(x)] != counts[Int(y)] ? counts[Int(x)] > counts[Int(y)] : inOrder(x, y)
         }
-        domains = names
+        return kept.prefix(k).map { ($0, counts[Int($0)]) }
+    }
+
+    mutating func reset() {
+        for id in touched { counts[Int(id)] = 0 }
+        touched.removeAll(keepingCapacity: true)
+        total = 0
     }
 }
 
@@ -79,13 +102,13 @@ struct URLKeys: Sendable {
 struct AmplificationTargets: Sendable {
     var top: Int
 
+    /// `urlCounts` holds the canonical URLs of every post of the members (the cluster's link
+    /// events); `accountEvents` is one worker's scratch, reset before returning.
     func compute(_ ds: Dataset, members: [Int32], cluster: [Int32], id: Int32, postAuthorByKey: [Int32],
-                 watchlist: Watchlist?, urls: URLKeys) -> ClusterAmplification {
-        var accountEvents: [Int32: Int] = [:]
-        var domainIDEvents: [Int32: Int] = [:]
-        var accountTotal = 0, domainTotal = 0, internalTotal = 0
+                 watchlist: Watchlist?, urls: URLKeys, urlCounts: DenseCounts, accountEvents: inout DenseCounts) -> ClusterAmplification {
+        var internalTotal = 0
         @inline(__always) func event(_ t: Int32) {
-            if cluster[Int(t)] == id { internalTotal += 1 } else { accountEvents[t, default: 0] += 1; accountTotal += 1 }
+            if cluster[Int(t)] == id { internalTotal += 1 } else { accountEvents.add(t) }
         }
         for a in members {
             for idx in ds.postRange(of: a) {
@@ -105,33 +128,38 @@ struct AmplificationTargets: Sendable {
                 if kind != .retweet {
                     for m in ds.posts.mentions[p] where m != replied && m != a { event(m) }
                 }
-                for u in ds.posts.urls[p] {
-                    let d = urls.domain[Int(urls.canonical[Int(u)])]
-                    if d < 0 { continue }
-                    domainIDEvents[d, default: 0] += 1
-                    domainTotal += 1
-                }
             }
         }
-        let domainEvents = Dictionary(uniqueKeysWithValues: domainIDEvents.map { (urls.domains[Int($0.key)], $0.value) })
+        var domainEvents: [String: Int] = [:]
+        var domainTotal = 0
+        for c in urlCounts.touched {
+            let d = URLCanonical.domain(ofCanonical: urls.canonicalURLs[c])
+            if d.isEmpty { continue }
+            domainEvents[d, default: 0] += urlCounts.count(c)
+            domainTotal += urlCounts.count(c)
+        }
+        let accountTotal = accountEvents.total
         var labelEvents: [String: Int] = [:]
         if let w = watchlist, !w.isEmpty {
-            for (acc, c) in accountEvents {
-                if let l = w.label(accountID: ds.accounts.key[acc], handle: ds.accounts.handleString(acc)) { labelEvents[l, default: 0] += c }
+            for acc in accountEvents.touched {
+                if let l = w.label(accountID: ds.accounts.key[acc], handle: ds.accounts.handleString(acc)) {
+                    labelEvents[l, default: 0] += accountEvents.count(acc)
+                }
             }
             for (d, c) in domainEvents { if let l = w.label(domain: d) { labelEvents[l, default: 0] += c } }
         }
         let total = accountTotal + domainTotal
-        let accounts = accountEvents.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(top).map { acc, c in
+        let accounts = accountEvents.top(top, inOrder: <).map { acc, c in
             AmplificationTarget(target: ds.accounts.key[acc], handle: ds.accounts.handleString(acc), events: c,
                                 share: Double(c) / Double(max(1, accountTotal)),
                                 label: watchlist?.label(accountID: ds.accounts.key[acc], handle: ds.accounts.handleString(acc)))
         }
+        accountEvents.reset()
         let domains = domainEvents.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(top).map { d, c in
             AmplificationTarget(target: d, handle: nil, events: c, share: Double(c) / Double(max(1, domainTotal)),
                                 label: watchlist?.label(domain: d))
         }
-        return ClusterAmplification(accounts: Array(accounts), domains: Array(domains), events: total, internalEvents: internalTotal,
+        return ClusterAmplification(accounts: accounts, domains: Array(domains), events: total, internalEvents: internalTotal,
                                     watchlistShares: labelEvents.mapValues { Double($0) / Double(max(1, total)) })
     }
 }

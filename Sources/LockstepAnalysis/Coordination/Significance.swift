@@ -30,35 +30,43 @@ struct Significance: Sendable {
     var seed: UInt64
     var model: NullModel = .accountTimes
 
-    /// Null moments per candidate edge of `table` (indices of `candidates`).
-    func test(groups: ActionGroups, sweep: WindowSweep, table: PairTable, candidates: [Int], accountCount: Int,
-              salt: UInt64) -> (mean: [Double], z: [Double], p: [Double]) {
-        let n = candidates.count
+    /// Null moments per candidate edge (every pair of `pairs`, which all reach `min_weight`).
+    func test(groups: ActionGroups, sweep: WindowSweep, pairs: CoActionPairs, accountCount: Int, salt: UInt64,
+              threads: Int) -> (mean: [Double], z: [Double], p: [Double]) {
+        let n = pairs.count
         if n == 0 || rounds == 0 {
             return (Array(repeating: 0, count: n), Array(repeating: 0, count: n), Array(repeating: 1, count: n))
         }
-        if model == .accountDelays { return delayNull(groups: groups, window: sweep.window, table: table, candidates: candidates, accountCount: accountCount) }
+        if model == .accountDelays { return delayNull(groups: groups, window: sweep.window, pairs: pairs, accountCount: accountCount) }
         var keep = [Bool](repeating: false, count: accountCount)
-        var cand = PairTable(capacity: n)
-        for e in candidates {
-            let k = table.keys[e]
+        for k in pairs.keys {
             keep[Int(PairTable.low(k))] = true
             keep[Int(PairTable.high(k))] = true
-            _ = cand.insert(k)
         }
         let g = groups.restricted(to: keep)
-        // Actions per account, for the per-account permutation.
+        let localOf = AccountSweep.localIDs(g.account, accountCount: accountCount)
+        let accounts = (0..<accountCount).filter { localOf[$0] >= 0 }.map(Int32.init)
+        let local = g.account.map { localOf[Int($0)] }
+        // Candidates by lower account: pairs are sorted by key, so each account's run is contiguous.
+        var candFirst = [Int32](repeating: 0, count: accounts.count + 1)
+        var partner = [Int32](repeating: 0, count: n)
+        for (e, k) in pairs.keys.enumerated() {
+            candFirst[Int(localOf[Int(PairTable.low(k))]) + 1] += 1
+            partner[e] = localOf[Int(PairTable.high(k))]
+        }
+        for x in 0..<accounts.count { candFirst[x + 1] += candFirst[x] }
+        // Each account's action times side by side, to permute in place: action byAccount[i] gets
+        // time shuffledTime[i].
         var counts = [Int32](repeating: 0, count: accountCount + 1)
         for a in g.account { counts[Int(a) + 1] += 1 }
         for i in 0..<accountCount { counts[i + 1] += counts[i] }
         var fill = counts
         var byAccount = [Int32](repeating: 0, count: g.actionCount)
         for (i, a) in g.account.enumerated() { byAccount[Int(fill[Int(a)])] = Int32(i); fill[Int(a)] += 1 }
+        var shuffledTime = byAccount.map { g.time[Int($0)] }
 
         var sum = [Double](repeating: 0, count: n)
         var sumSq = [Double](repeating: 0, count: n)
-        var roundCount = [Int32](repeating: 0, count: n)
-        var seen = [Int32](repeating: -1, count: n)
         var rng = SeededGenerator(seed: seed).fork(salt)
         var newTime = g.time
         for _ in 0..<rounds {
@@ -69,45 +77,66 @@ struct Significance: Sendable {
                 var i = hi - 1
                 while i > lo {
                     let j = lo + Int(rng.next() % UInt64(i - lo + 1))
-                    let x = Int(byAccount[i]), y = Int(byAccount[j])
-                    let tx = newTime[x]; newTime[x] = newTime[y]; newTime[y] = tx
+                    shuffledTime.swapAt(i, j)
                     i -= 1
                 }
             }
-            let shuffled = g.retimed(newTime)
-            for e in 0..<n { roundCount[e] = 0; seen[e] = -1 }
-            let acc = shuffled.account
-            sweep.sweep(shuffled) { grp, i, j in
-                guard let e = cand.find(PairTable.key(acc[i], acc[j])) else { return }
-                if seen[e] == Int32(grp) { return }
-                seen[e] = Int32(grp)
-                roundCount[e] += 1
-            }
+            for (i, x) in byAccount.enumerated() { newTime[Int(x)] = shuffledTime[i] }
+            // Each item's actions in their new time order (ties in the order of `g`).
+            var order = Array(Int32(0)..<Int32(g.actionCount))
+            ActionGroups.sortGroups(&order, start: g.start, time: newTime)
+            let shuffled = AccountSweep(sweep, accounts: accounts, local: order.map { local[Int($0)] },
+                                        time: order.map { newTime[Int($0)] }, groupStart: g.start,
+                                        isOrigin: sweep.pairing == .withOrigin ? order.map { g.isOrigin[Int($0)] } : nil)
+            let counted = Self.coActions(shuffled, candFirst: candFirst, partner: partner, threads: threads)
             for e in 0..<n {
-                let c = Double(roundCount[e])
+                let c = Double(counted[e])
                 sum[e] += c
                 sumSq[e] += c * c
             }
         }
         var mean = [Double](repeating: 0, count: n), z = mean, p = mean
         let r = Double(rounds)
-        for (idx, e) in candidates.enumerated() {
-            let m = sum[idx] / r
-            let variance = max(0, sumSq[idx] / r - m * m)
-            let lambda = (sum[idx] + 1) / (r + 1)
-            let w = Double(table.weight[e])
-            mean[idx] = m
-            z[idx] = (w - m) / max(variance, lambda).squareRoot()
-            p[idx] = Self.poissonUpperTail(Int(table.weight[e]), lambda)
+        for e in 0..<n {
+            let m = sum[e] / r
+            let variance = max(0, sumSq[e] / r - m * m)
+            let lambda = (sum[e] + 1) / (r + 1)
+            let w = Double(pairs.weight[e])
+            mean[e] = m
+            z[e] = (w - m) / max(variance, lambda).squareRoot()
+            p[e] = Self.poissonUpperTail(Int(pairs.weight[e]), lambda)
         }
         return (mean, z, p)
     }
 
+    /// Items on which each candidate pair co-acts in `s`: candidates of lower local account `x` are
+    /// `candFirst[x]..<candFirst[x + 1]`, with higher accounts `partner[e]`.
+    static func coActions(_ s: AccountSweep, candFirst: [Int32], partner: [Int32], threads: Int) -> [Int32] {
+        let ranges = s.accountRanges(threads * 4)
+        let parts: [[Int32]] = Parallel.map(ranges.count, threads: threads, state: { PartnerSlots(accounts: s.accountCount) }) { work, r in
+            let xs = ranges[r]
+            let base = Int(candFirst[xs.lowerBound])
+            var count = [Int32](repeating: 0, count: Int(candFirst[xs.upperBound]) - base)
+            let slot = work.slot.p
+            count.withUnsafeMutableBufferPointer { count in
+                for x in xs {
+                    let cands = Int(candFirst[x])..<Int(candFirst[x + 1])
+                    if cands.isEmpty { continue }
+                    for e in cands { slot[Int(partner[e])] = Int32(e - base) }
+                    s.partners(of: x, work.scratch, wants: { slot[Int($0)] >= 0 }) { _, b, _, _ in count[Int(slot[Int(b)])] += 1 }
+                    for e in cands { slot[Int(partner[e])] = -1 }
+                }
+            }
+            return count
+        }
+        return Array(parts.joined())
+    }
+
     /// The delay null in closed form: λ = S·q per candidate edge (see the type's summary).
-    func delayNull(groups g: ActionGroups, window: Int64, table: PairTable, candidates: [Int],
+    func delayNull(groups g: ActionGroups, window: Int64, pairs: CoActionPairs,
                    accountCount: Int) -> (mean: [Double], z: [Double], p: [Double]) {
         var keep = [Bool](repeating: false, count: accountCount)
-        for e in candidates { keep[Int(PairTable.low(table.keys[e]))] = true; keep[Int(PairTable.high(table.keys[e]))] = true }
+        for k in pairs.keys { keep[Int(PairTable.low(k))] = true; keep[Int(PairTable.high(k))] = true }
         // Per kept account, its delays (sorted) and its distinct items (sorted), in flat arrays.
         var start = [Int32](repeating: 0, count: accountCount + 1)
         for k in 0..<g.groupCount { for i in g.range(k) where keep[Int(g.account[i])] { start[Int(g.account[i]) + 1] += 1 } }
@@ -133,10 +162,10 @@ struct Significance: Sendable {
             for i in r where i == r.lowerBound || item[i] != item[i - 1] { item[w] = item[i]; w += 1 }
             itemEnd[a] = Int32(w)
         }
-        let n = candidates.count
+        let n = pairs.count
         var mean = [Double](repeating: 0, count: n), z = mean, p = mean
-        for (idx, e) in candidates.enumerated() {
-            let a = Int(PairTable.low(table.keys[e])), b = Int(PairTable.high(table.keys[e]))
+        for idx in 0..<n {
+            let a = Int(PairTable.low(pairs.keys[idx])), b = Int(PairTable.high(pairs.keys[idx]))
             // S: items both acted on.
             var i = Int(start[a]), j = Int(start[b]), shared = 0
             while i < Int(itemEnd[a]) && j < Int(itemEnd[b]) {
@@ -153,7 +182,7 @@ struct Significance: Sendable {
             }
             let q = Double(close) / Double(da.count * db.count)
             let lambda = Double(shared) * q
-            let w = Int(table.weight[e])
+            let w = Int(pairs.weight[idx])
             mean[idx] = lambda
             z[idx] = (Double(w) - lambda) / max(lambda, 1e-12).squareRoot()
             p[idx] = Self.poissonUpperTail(w, lambda)
@@ -198,5 +227,17 @@ public struct EdgeFilter: Sendable, Codable, Equatable {
         let sorted = weights.sorted()
         let rank = Int((percentile / 100 * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+}
+
+/// One worker's sweep scratch and, per local account, the slot of the current account's candidate
+/// or kept edge with it (-1: none).
+final class PartnerSlots {
+    let scratch: AccountSweep.Scratch
+    let slot: ScratchArray<Int32>
+
+    init(accounts n: Int) {
+        scratch = AccountSweep.Scratch(accounts: n)
+        slot = ScratchArray(n, -1)
     }
 }

@@ -18,7 +18,7 @@ public struct TextNormalizer: Sendable {
             lowered.reserveCapacity(text.count)
             for c in text { lowered.append(c >= 65 && c <= 90 ? c + 32 : c) }
         } else {
-            lowered.append(contentsOf: String(decoding: text, as: UTF8.self).lowercased().utf8)
+            Self.lowercase(text, into: &lowered)
         }
         lowered.withUnsafeBufferPointer { b in
             let n = b.count
@@ -47,6 +47,51 @@ public struct TextNormalizer: Sendable {
             }
         }
         Self.trimTrailingPunctuation(&out)
+    }
+
+    /// `String(decoding: text, as: UTF8.self).lowercased()`, without building the string: that
+    /// method maps scalar by scalar (`Unicode.Scalar.Properties.lowercaseMapping`), and looking the
+    /// mapping up is most of the cost of normalising Chinese or emoji-laden posts, so scalars of
+    /// blocks without case (``caseless(_:)``) are copied as they are. Invalid UTF-8 takes the
+    /// string's own path, which replaces it.
+    static func lowercase(_ text: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        let start = out.count
+        var bytes = text.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        while true {
+            switch parser.parseScalar(from: &bytes) {
+            case .valid(let encoded):
+                let v = Unicode.UTF8.decode(encoded)
+                if v.value < 0x80 {
+                    let c = UInt8(v.value)
+                    out.append(c >= 65 && c <= 90 ? c + 32 : c)
+                } else if caseless(v.value) {
+                    out.append(contentsOf: encoded)
+                } else {
+                    out.append(contentsOf: v.properties.lowercaseMapping.utf8)
+                }
+            case .emptyInput:
+                return
+            case .error:
+                out.removeSubrange(start...)
+                out.append(contentsOf: String(decoding: text, as: UTF8.self).lowercased().utf8)
+                return
+            }
+        }
+    }
+
+    /// Scalars of blocks with no case, whose lowercase mapping is themselves (checked exhaustively
+    /// in the tests): CJK ideographs, kana, Hangul, CJK and general punctuation, fullwidth
+    /// punctuation, variation selectors, symbols, dingbats and emoji.
+    @inline(__always) static func caseless(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x2000...0x206F, 0x20A0...0x20CF, 0x2190...0x23FF, 0x2500...0x27BF, 0x3000...0x30FF, 0x3400...0x4DBF,
+             0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xFE00...0xFE0F, 0xFF01...0xFF20, 0xFF3B...0xFF40, 0xFF5B...0xFFEF,
+             0x1F300...0x1FAFF:
+            return true
+        default:
+            return false
+        }
     }
 
     static func isDropped(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

@@ -13,7 +13,7 @@ struct ActionGroups: Sendable {
     var isOrigin: [Bool] = []
     /// Per group: the item's moment of origin (the original post's time when the item is a post in
     /// the data and earlier than its first action, otherwise the first action's time), which the
-    /// delay null model measures delays from. Kept by `restricted` and `retimed`.
+    /// delay null model measures delays from. Kept by `restricted`.
     var origin: [Int64] = []
 
     var groupCount: Int { item.count }
@@ -59,47 +59,79 @@ struct ActionGroups: Sendable {
 
     /// Sorts each group's action indices by time, ties kept in their current order.
     ///
-    /// Sorts packed (time offset << 24 | position) keys, without a comparison closure, whenever they
-    /// fit in 64 bits; otherwise falls back to a comparison sort with the same order.
+    /// Small groups by insertion; larger ones by a stable least-significant-digit radix sort on the
+    /// time offset within the group, over only the bits the group's time span needs. The null model
+    /// re-sorts every group once per round, so this runs ten times per trace.
     static func sortGroups(_ order: inout [Int32], start: [Int32], time t: [Int64]) {
-        var keys: [UInt64] = []
-        var scratch: [Int32] = []
-        for g in 0..<(start.count - 1) {
-            let lo = Int(start[g]), hi = Int(start[g + 1])
-            if hi - lo < 2 { continue }
-            var t0 = Int64.max, t1 = Int64.min
-            for i in lo..<hi { let x = t[Int(order[i])]; t0 = min(t0, x); t1 = max(t1, x) }
-            scratch.removeAll(keepingCapacity: true)
-            scratch.append(contentsOf: order[lo..<hi])
-            if t1 - t0 < (1 << 39) && hi - lo < (1 << 24) {
-                keys.removeAll(keepingCapacity: true)
-                for (j, i) in scratch.enumerated() { keys.append(UInt64(t[Int(i)] - t0) << 24 | UInt64(j)) }
-                keys.sort()
-                for (j, key) in keys.enumerated() { order[lo + j] = scratch[Int(key & 0xFF_FFFF)] }
-            } else {
-                let sorted = scratch.indices.sorted { x, y in
-                    let a = t[Int(scratch[x])], b = t[Int(scratch[y])]
-                    return a != b ? a < b : x < y
+        var keys: [UInt64] = [], keyScratch: [UInt64] = [], valScratch: [Int32] = []
+        t.withUnsafeBufferPointer { T in
+        order.withUnsafeMutableBufferPointer { O in
+            for g in 0..<(start.count - 1) {
+                let lo = Int(start[g]), hi = Int(start[g + 1])
+                let m = hi - lo
+                if m < 2 { continue }
+                if m <= 32 {
+                    for i in (lo + 1)..<hi {
+                        let v = O[i], tv = T[Int(v)]
+                        var j = i - 1
+                        while j >= lo && T[Int(O[j])] > tv { O[j + 1] = O[j]; j -= 1 }
+                        O[j + 1] = v
+                    }
+                    continue
                 }
-                for (j, x) in sorted.enumerated() { order[lo + j] = scratch[x] }
+                var t0 = Int64.max, t1 = Int64.min
+                for i in lo..<hi { let x = T[Int(O[i])]; t0 = min(t0, x); t1 = max(t1, x) }
+                if t1 == t0 { continue }
+                keys.removeAll(keepingCapacity: true)
+                for i in lo..<hi { keys.append(UInt64(bitPattern: T[Int(O[i])] &- t0)) }
+                let bits = 64 - UInt64(bitPattern: t1 &- t0).leadingZeroBitCount
+                keys.withUnsafeMutableBufferPointer { K in
+                    Self.radixSort(K, UnsafeMutableBufferPointer(rebasing: O[lo..<hi]), bits: bits,
+                                   keyScratch: &keyScratch, valScratch: &valScratch)
+                }
             }
+        }
         }
     }
 
-    /// The same groups with each action's time replaced by `newTime[action]`, re-sorted per group
-    /// (ties keep the groups' previous order, so the result is deterministic).
-    func retimed(_ newTime: [Int64]) -> ActionGroups {
-        var order = Array(Int32(0)..<Int32(actionCount))
-        Self.sortGroups(&order, start: start, time: newTime)
-        var g = ActionGroups()
-        g.start = start
-        g.item = item
-        g.time = order.map { newTime[Int($0)] }
-        g.account = order.map { account[Int($0)] }
-        g.post = order.map { post[Int($0)] }
-        g.isOrigin = order.map { isOrigin[Int($0)] }
-        g.origin = origin
-        return g
+    /// Stable LSD radix sort of `vals` by `keys` (both reordered), over the low `bits` bits of the keys.
+    static func radixSort(_ keys: UnsafeMutableBufferPointer<UInt64>, _ vals: UnsafeMutableBufferPointer<Int32>, bits: Int,
+                          keyScratch: inout [UInt64], valScratch: inout [Int32]) {
+        let n = keys.count
+        let digit = 11, mask = UInt64((1 << 11) - 1)
+        let passes = (bits + digit - 1) / digit
+        if keyScratch.count < n {
+            keyScratch = Array(repeating: 0, count: n)
+            valScratch = Array(repeating: 0, count: n)
+        }
+        var count = [Int](repeating: 0, count: 1 << digit)
+        keyScratch.withUnsafeMutableBufferPointer { KS in
+        valScratch.withUnsafeMutableBufferPointer { VS in
+        count.withUnsafeMutableBufferPointer { C in
+            var srcK = keys.baseAddress!, srcV = vals.baseAddress!, dstK = KS.baseAddress!, dstV = VS.baseAddress!
+            for pass in 0..<passes {
+                let shift = UInt64(pass * digit)
+                for b in 0..<C.count { C[b] = 0 }
+                for i in 0..<n { C[Int((srcK[i] >> shift) & mask)] += 1 }
+                var sum = 0
+                for b in 0..<C.count { let c = C[b]; C[b] = sum; sum += c }
+                for i in 0..<n {
+                    let b = Int((srcK[i] >> shift) & mask)
+                    let d = C[b]
+                    dstK[d] = srcK[i]
+                    dstV[d] = srcV[i]
+                    C[b] = d + 1
+                }
+                swap(&srcK, &dstK)
+                swap(&srcV, &dstV)
+            }
+            if srcV != vals.baseAddress! {
+                vals.baseAddress!.update(from: srcV, count: n)
+                keys.baseAddress!.update(from: srcK, count: n)
+            }
+        }
+        }
+        }
     }
 
     /// Only the actions of accounts for which `keep` is true, in groups that still have two or more.
@@ -133,56 +165,17 @@ struct WindowSweep: Sendable {
     var window: Int64
     var maxPartners: Int
     var pairing: TracePairing
-
-    /// Calls `emit(group, earlier, later)` for each co-action: action indices, `earlier` not after `later`.
-    @inline(__always)
-    func sweep(_ g: ActionGroups, _ emit: (Int, Int, Int) -> Void) {
-        let time = g.time, account = g.account
-        for k in 0..<g.groupCount {
-            let r = g.range(k)
-            switch pairing {
-            case .anyActors:
-                var left = r.lowerBound
-                for j in r {
-                    let tj = time[j]
-                    while tj - time[left] > window { left += 1 }
-                    let from = max(left, j - maxPartners)
-                    var i = j - 1
-                    while i >= from {
-                        if account[i] != account[j] { emit(k, i, j) }
-                        i -= 1
-                    }
-                }
-            case .withOrigin:
-                guard let o = r.first(where: { g.isOrigin[$0] }) else { continue }
-                let to = time[o]
-                for j in r where j != o && account[j] != account[o] {
-                    let d = time[j] - to
-                    if d >= 0 && d <= window { emit(k, o, j) } else if d < 0 && -d <= window { emit(k, j, o) }
-                }
-            }
-        }
-    }
 }
 
-/// Accumulates co-actions per unordered account pair: distinct items, who led, lags, first and last.
+/// A count per unordered account pair (whole-period mode's shared items, the fusion's pairs).
 ///
-/// An open-addressing hash from the packed pair (low id << 32 | high id) to a dense edge index,
-/// with the edge's figures in parallel arrays.
+/// An open-addressing hash from the packed pair (low id << 32 | high id) to a dense index. The
+/// window sweep does not use it: see ``AccountSweep``.
 struct PairTable: Sendable {
     private var slots: [Int32]
     private var mask: Int
     private(set) var keys: [UInt64] = []
     var weight: [Int32] = []
-    /// Items where the lower account id acted first / the higher id acted first / both at once.
-    var lowLeads: [Int32] = []
-    var highLeads: [Int32] = []
-    var ties: [Int32] = []
-    var lagSum: [Int64] = []
-    var first: [Int64] = []
-    var last: [Int64] = []
-    /// The last group counted for the edge, so each item counts once per pair.
-    var lastGroup: [Int32] = []
 
     init(capacity: Int = 1024) {
         var size = 1024
@@ -205,17 +198,6 @@ struct PairTable: Sendable {
         return Int(truncatingIfNeeded: z)
     }
 
-    /// The edge index of a pair, if present.
-    @inline(__always) func find(_ k: UInt64) -> Int? {
-        var s = Self.hash(k) & mask
-        while true {
-            let e = slots[s]
-            if e < 0 { return nil }
-            if keys[Int(e)] == k { return Int(e) }
-            s = (s + 1) & mask
-        }
-    }
-
     /// The edge index of a pair, added with zero figures if new.
     @inline(__always) mutating func insert(_ k: UInt64) -> Int {
         var s = Self.hash(k) & mask
@@ -228,8 +210,7 @@ struct PairTable: Sendable {
         let e = keys.count
         slots[s] = Int32(e)
         keys.append(k)
-        weight.append(0); lowLeads.append(0); highLeads.append(0); ties.append(0)
-        lagSum.append(0); first.append(.max); last.append(.min); lastGroup.append(-1)
+        weight.append(0)
         if keys.count * 2 > slots.count { grow() }
         return e
     }
@@ -245,24 +226,5 @@ struct PairTable: Sendable {
         }
         slots = fresh
         mask = m
-    }
-
-    /// Sweeps `groups` and records every co-action.
-    static func observe(_ groups: ActionGroups, _ sweep: WindowSweep) -> PairTable {
-        var t = PairTable(capacity: min(groups.actionCount / 2, 1 << 20))
-        let time = groups.time, account = groups.account
-        sweep.sweep(groups) { g, i, j in
-            let a = account[i], b = account[j]
-            let e = t.insert(key(a, b))
-            if t.lastGroup[e] == Int32(g) { return }
-            t.lastGroup[e] = Int32(g)
-            t.weight[e] += 1
-            let dt = time[j] - time[i]
-            if dt == 0 { t.ties[e] += 1 } else if a < b { t.lowLeads[e] += 1 } else { t.highLeads[e] += 1 }
-            t.lagSum[e] += dt
-            if time[j] < t.first[e] { t.first[e] = time[j] }
-            if time[j] > t.last[e] { t.last[e] = time[j] }
-        }
-        return t
     }
 }
