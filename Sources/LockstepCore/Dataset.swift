@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a post is: an original, a retweet, a reply or a quote.
 public enum PostKind: UInt8, Sendable, CaseIterable, Codable {
     case original = 0, retweet = 1, reply = 2, quote = 3
@@ -192,19 +194,49 @@ public struct Dataset: Sendable {
             fill[Int(a)] += 1
         }
         let time = posts.time
+        // Each account's posts sorted by (time, input order), so results never depend on sort
+        // internals. Accounts are split into ranges of about equal post counts and sorted on all
+        // cores; within an account the times are gathered next to the post numbers first, so the
+        // comparisons read one small array instead of missing the cache in the time column.
+        let parts = n < 1024 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
+        var bounds = [0]
+        let total = Int(counts[n])
+        for k in 1..<parts {
+            var a = bounds.last!
+            while a < n && Int(counts[a]) < total * k / parts { a += 1 }
+            if a > bounds.last! { bounds.append(a) }
+        }
+        bounds.append(n)
+        let ranges = bounds, starts = counts
         order.withUnsafeMutableBufferPointer { buf in
-            for a in 0..<n {
-                let lo = Int(counts[a]), hi = Int(counts[a + 1])
-                if hi - lo > 1 {
-                    // Stable by (time, input order) so results never depend on sort internals.
-                    var slice = UnsafeMutableBufferPointer(rebasing: buf[lo..<hi])
-                    slice.sort {
-                        let ta = time[Int($0)], tb = time[Int($1)]
-                        return ta != tb ? ta < tb : $0 < $1
+            let shared = UnsafeSendable(buf)
+            time.withUnsafeBufferPointer { t in
+                let times = UnsafeSendable(t)
+                DispatchQueue.concurrentPerform(iterations: ranges.count - 1) { r in
+                    var keys: [(Int64, Int32)] = []
+                    for a in ranges[r]..<ranges[r + 1] {
+                        let lo = Int(starts[a]), hi = Int(starts[a + 1])
+                        guard hi - lo > 1 else { continue }
+                        var sorted = true
+                        for i in lo..<(hi - 1) where times.value[Int(shared.value[i + 1])] < times.value[Int(shared.value[i])] {
+                            sorted = false
+                            break
+                        }
+                        if sorted { continue }
+                        keys.removeAll(keepingCapacity: true)
+                        for i in lo..<hi { keys.append((times.value[Int(shared.value[i])], shared.value[i])) }
+                        keys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                        for (k, key) in keys.enumerated() { shared.value[lo + k] = key.1 }
                     }
                 }
             }
         }
         postsByAccount = order
     }
+}
+
+/// A buffer handed to worker threads that each touch a disjoint part of it.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -289,6 +289,9 @@ public struct DatasetBuilder: Sendable {
     /// Sizes the post id index for `n` distinct ids (posts and the posts they point to).
     public mutating func reserve(postKeys n: Int) { postKeys.reserve(n) }
 
+    /// Distinct post ids held so far (posts and the posts they point to).
+    public var postKeyCount: Int { postKeys.count }
+
     // MARK: Merging
 
     /// Appends everything `other` holds, re-interning its ids into this builder's.

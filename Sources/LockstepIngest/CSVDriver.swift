@@ -79,6 +79,8 @@ public enum CSVDriver {
             let lines = buf.withUnsafeBufferPointer { CSVScan.countByte($0.baseAddress!, $0.count, 10) }
             let rows = Int(Double(size) / Double(buf.count) * Double(max(lines, 1)) * 1.02)
             builder.reserve(posts: builder.postCount + rows, textBytes: builder.textBytes + size)
+            // Post ids: each post's own, and about half as many again that posts point to.
+            builder.reserve(postKeys: builder.postKeyCount + rows + rows / 2)
         }
         // Each chunk writes its posts' text straight into the part of the dataset's text that
         // matches its bytes in the file, so merging moves no text (plain files, whose size is known).
