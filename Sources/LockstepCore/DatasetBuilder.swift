@@ -289,6 +289,13 @@ public struct DatasetBuilder: Sendable {
     /// Sizes the post id index for `n` distinct ids (posts and the posts they point to).
     public mutating func reserve(postKeys n: Int) { postKeys.reserve(n) }
 
+    /// Makes this builder record post ids without interning them: for a worker's builder whose
+    /// part is absorbed into another, which interns them once. Call before the first post.
+    public mutating func recordPostKeys() {
+        precondition(postKeys.count == 0, "post ids are recorded from the start")
+        postKeys = .recording()
+    }
+
     /// Distinct post ids held so far (posts and the posts they point to).
     public var postKeyCount: Int { postKeys.count }
 

@@ -35,7 +35,21 @@ public struct PostKeyInterner: Sendable {
     /// For ids kept as bytes: byte-interner id → post key id.
     private var byteToKey: [Int32] = []
 
+    /// Set on a parsing worker's interner: ids are recorded in order, repeats included, and
+    /// interned once, when the worker's part is merged. Interning in the worker too was a second
+    /// hash lookup per id for nothing (the merge looks every id up again anyway).
+    private var recordOnly = false
+
     public init() {}
+
+    /// An interner that records ids without looking them up (see `recordOnly`); its table may
+    /// hold an id more than once, and is meant only to be absorbed into another interner.
+    public static func recording() -> PostKeyInterner {
+        var i = PostKeyInterner()
+        i.recordOnly = true
+        i.slots = []
+        return i
+    }
 
     public var count: Int { table.count }
 
@@ -62,6 +76,12 @@ public struct PostKeyInterner: Sendable {
 
     public mutating func intern(_ b: UnsafeRawBufferPointer) -> Int32 {
         if let v = Self.number(b) { return intern(number: v) }
+        if recordOnly {
+            let id = Int32(table.numeric.count)
+            table.numeric.append(.max)
+            table.stringIndex.append(table.strings.append(b))
+            return id
+        }
         let s = bytes.intern(b)
         if Int(s) == byteToKey.count {
             let id = Int32(table.numeric.count)
@@ -74,6 +94,11 @@ public struct PostKeyInterner: Sendable {
     }
 
     public mutating func intern(number v: UInt64) -> Int32 {
+        if recordOnly {
+            table.numeric.append(v)
+            table.stringIndex.append(-1)
+            return Int32(table.numeric.count - 1)
+        }
         let mask = slots.count - 1
         let h = Self.hash(v)
         let tag = UInt64(truncatingIfNeeded: h) & 0xFFFF_FFFF_0000_0000
@@ -97,6 +122,11 @@ public struct PostKeyInterner: Sendable {
 
     /// Sizes the index for `n` ids, so that filling it never rehashes.
     public mutating func reserve(_ n: Int) {
+        if recordOnly {
+            table.numeric.reserveCapacity(n)
+            table.stringIndex.reserveCapacity(n)
+            return
+        }
         var size = slots.count
         while n * 2 > size { size *= 2 }
         guard size > slots.count else { return }

@@ -219,6 +219,7 @@ public enum CSVDriver {
                                                                 separator: S) -> ChunkResult {
         var r = ChunkResult(log: RejectionLog(file: file, strict: strict))
         r.builder.writeText(into: textWindow)
+        r.builder.recordPostKeys()
         var fields = FieldBuffer()
         defer { fields.free() }
         var pos = start

@@ -83,6 +83,27 @@ func digest(_ d: Dataset) -> [String] {
         #expect(window.slice(at: 2990, count: 20) == nil)
     }
 
+    /// Workers that only record post ids (repeats included) merge into the same dataset, with
+    /// the same id numbering, as workers that intern them.
+    @Test func recordedPostIdsMergeLikeInternedOnes() {
+        var whole = DatasetBuilder()
+        rows(0..<100, into: &whole)
+        addPost(&whole, key: "abc-not-a-number", account: "u1", time: 5, retweetOf: ("t3", "u2"))
+        var target = DatasetBuilder()
+        for range in [0..<40, 40..<100] {
+            var chunk = DatasetBuilder()
+            chunk.recordPostKeys()
+            rows(range, into: &chunk)
+            if range.lowerBound == 40 { addPost(&chunk, key: "abc-not-a-number", account: "u1", time: 5, retweetOf: ("t3", "u2")) }
+            target.absorb(chunk)
+        }
+        let x = whole.finish(accounting: IngestAccounting())
+        let y = target.finish(accounting: IngestAccounting())
+        #expect(digest(x) == digest(y))
+        #expect(x.posts.key == y.posts.key && x.posts.retweetOf == y.posts.retweetOf)
+        #expect(x.postKeys.count == y.postKeys.count)
+    }
+
     @Test func hashtagsAreLowercasedWithoutHash() {
         var b = DatasetBuilder()
         addPost(&b, key: "1", account: "a", time: 0, hashtags: ["#HongKong", "hongkong", "香港"])
