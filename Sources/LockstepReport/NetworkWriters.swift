@@ -131,18 +131,57 @@ public enum ClustersCSVWriter: ArtifactWriter {
     }
 }
 
-/// `network.gexf` (GEXF 1.3, opens in Gephi): accounts with handle, role, cluster, posts and schedule
-/// offset; one undirected edge per pair weighted by the fused weight, with one attribute per trace.
-public enum GEXFWriter: ArtifactWriter {
+/// A network file: written from the coordination result, when there is one.
+protocol NetworkFileWriter: ArtifactWriter {
+    static var fileName: String { get }
+    static func render(_ ds: Dataset, _ run: AnalysisRun, _ r: Coordination.Result) -> String
+}
+
+extension NetworkFileWriter {
     public static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         guard let r = NetworkOutput.result(run) else { return [] }
-        try Data(render(ds, run, r).utf8).write(to: directory.appendingPathComponent("network.gexf"), options: .atomic)
-        return ["network.gexf"]
+        try Data(render(ds, run, r).utf8).write(to: directory.appendingPathComponent(fileName), options: .atomic)
+        return [fileName]
     }
+}
+
+extension NetworkOutput {
+    /// What both network files say of an account, in this order; the XML dialects differ only
+    /// in how they spell it.
+    struct NodeAttributes {
+        enum Kind { case string, integer }
+        let names: [(name: String, kind: Kind)]
+        private let ds: Dataset
+        private let r: Coordination.Result
+        private let offsets: [String]?
+
+        init(_ ds: Dataset, _ run: AnalysisRun, _ r: Coordination.Result) {
+            self.ds = ds
+            self.r = r
+            offsets = NetworkOutput.scheduleOffsets(ds, run)
+            names = [("handle", .string), ("role", .string), ("cluster", .integer), ("posts", .integer)]
+                + (offsets == nil ? [] : [("schedule_offset", .string)])
+        }
+
+        /// The values of account `a`, XML-escaped, nil where the account has none.
+        func values(_ a: Int32) -> [String?] {
+            let i = Int(a)
+            let offset = offsets?[i]
+            return [xml(ds.accounts.handleString(a)), r.accountRole[i]?.rawValue ?? "",
+                    r.accountCluster[i] >= 0 ? String(r.accountCluster[i]) : nil, String(ds.postCount(of: a))]
+                + (offsets == nil ? [] : [offset.flatMap { $0.isEmpty ? nil : xml($0) }])
+        }
+    }
+}
+
+/// `network.gexf` (GEXF 1.3, opens in Gephi): accounts with handle, role, cluster, posts and schedule
+/// offset; one undirected edge per pair weighted by the fused weight, with one attribute per trace.
+public enum GEXFWriter: NetworkFileWriter {
+    static let fileName = "network.gexf"
 
     static func render(_ ds: Dataset, _ run: AnalysisRun, _ r: Coordination.Result) -> String {
         let g = NetworkOutput.graph(r)
-        let offsets = NetworkOutput.scheduleOffsets(ds, run)
+        let attributes = NetworkOutput.NodeAttributes(ds, run, r)
         let x = NetworkOutput.xml
         var s = """
         <?xml version="1.0" encoding="UTF-8"?>
@@ -150,25 +189,20 @@ public enum GEXFWriter: ArtifactWriter {
           <meta><creator>Lockstep</creator><description>Coordination network: fused co-action edges</description></meta>
           <graph mode="static" defaultedgetype="undirected">
             <attributes class="node">
-              <attribute id="handle" title="handle" type="string"/>
-              <attribute id="role" title="role" type="string"/>
-              <attribute id="cluster" title="cluster" type="integer"/>
-              <attribute id="posts" title="posts" type="integer"/>
 
         """
-        if offsets != nil { s += "      <attribute id=\"schedule_offset\" title=\"schedule_offset\" type=\"string\"/>\n" }
+        for (name, kind) in attributes.names {
+            s += "      <attribute id=\"\(name)\" title=\"\(name)\" type=\"\(kind == .integer ? "integer" : "string")\"/>\n"
+        }
         s += "    </attributes>\n    <attributes class=\"edge\">\n"
         for t in g.traces { s += "      <attribute id=\"\(x(t))\" title=\"\(x(t))\" type=\"integer\"/>\n" }
         s += "    </attributes>\n    <nodes>\n"
         for a in g.nodes {
-            let i = Int(a)
             let handle = ds.accounts.handleString(a)
             s += "      <node id=\"\(x(ds.accounts.key[a]))\" label=\"\(x(handle.isEmpty ? ds.accounts.key[a] : handle))\"><attvalues>"
-            s += "<attvalue for=\"handle\" value=\"\(x(handle))\"/>"
-            s += "<attvalue for=\"role\" value=\"\(r.accountRole[i]?.rawValue ?? "")\"/>"
-            if r.accountCluster[i] >= 0 { s += "<attvalue for=\"cluster\" value=\"\(r.accountCluster[i])\"/>" }
-            s += "<attvalue for=\"posts\" value=\"\(ds.postCount(of: a))\"/>"
-            if let o = offsets?[i], !o.isEmpty { s += "<attvalue for=\"schedule_offset\" value=\"\(x(o))\"/>" }
+            for ((name, _), value) in zip(attributes.names, attributes.values(a)) {
+                if let value { s += "<attvalue for=\"\(name)\" value=\"\(value)\"/>" }
+            }
             s += "</attvalues></node>\n"
         }
         s += "    </nodes>\n    <edges>\n"
@@ -183,41 +217,32 @@ public enum GEXFWriter: ArtifactWriter {
 }
 
 /// `network.graphml`: the same network as `network.gexf`, for tools that read GraphML.
-public enum GraphMLWriter: ArtifactWriter {
-    public static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
-        guard let r = NetworkOutput.result(run) else { return [] }
-        try Data(render(ds, run, r).utf8).write(to: directory.appendingPathComponent("network.graphml"), options: .atomic)
-        return ["network.graphml"]
-    }
+public enum GraphMLWriter: NetworkFileWriter {
+    static let fileName = "network.graphml"
 
     static func render(_ ds: Dataset, _ run: AnalysisRun, _ r: Coordination.Result) -> String {
         let g = NetworkOutput.graph(r)
-        let offsets = NetworkOutput.scheduleOffsets(ds, run)
+        let attributes = NetworkOutput.NodeAttributes(ds, run, r)
         let x = NetworkOutput.xml
         var s = """
         <?xml version="1.0" encoding="UTF-8"?>
         <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
           <key id="account_id" for="node" attr.name="account_id" attr.type="string"/>
-          <key id="handle" for="node" attr.name="handle" attr.type="string"/>
-          <key id="role" for="node" attr.name="role" attr.type="string"/>
-          <key id="cluster" for="node" attr.name="cluster" attr.type="int"/>
-          <key id="posts" for="node" attr.name="posts" attr.type="int"/>
 
         """
-        if offsets != nil { s += "  <key id=\"schedule_offset\" for=\"node\" attr.name=\"schedule_offset\" attr.type=\"string\"/>\n" }
+        for (name, kind) in attributes.names {
+            s += "  <key id=\"\(name)\" for=\"node\" attr.name=\"\(name)\" attr.type=\"\(kind == .integer ? "int" : "string")\"/>\n"
+        }
         s += "  <key id=\"weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n"
         for t in g.traces { s += "  <key id=\"t_\(x(t))\" for=\"edge\" attr.name=\"\(x(t))\" attr.type=\"int\"/>\n" }
         s += "  <graph id=\"coordination\" edgedefault=\"undirected\">\n"
         var nodeID: [Int32: Int] = [:]
         for (n, a) in g.nodes.enumerated() {
             nodeID[a] = n
-            let i = Int(a)
             s += "    <node id=\"n\(n)\"><data key=\"account_id\">\(x(ds.accounts.key[a]))</data>"
-            s += "<data key=\"handle\">\(x(ds.accounts.handleString(a)))</data>"
-            s += "<data key=\"role\">\(r.accountRole[i]?.rawValue ?? "")</data>"
-            if r.accountCluster[i] >= 0 { s += "<data key=\"cluster\">\(r.accountCluster[i])</data>" }
-            s += "<data key=\"posts\">\(ds.postCount(of: a))</data>"
-            if let o = offsets?[i], !o.isEmpty { s += "<data key=\"schedule_offset\">\(x(o))</data>" }
+            for ((name, _), value) in zip(attributes.names, attributes.values(a)) {
+                if let value { s += "<data key=\"\(name)\">\(value)</data>" }
+            }
             s += "</node>\n"
         }
         for (id, p) in g.pairs.enumerated() {
