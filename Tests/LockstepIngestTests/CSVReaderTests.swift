@@ -74,8 +74,8 @@ import LockstepCore
         text += ioRow(id: "1", user: "9") + "\n"                                 // line 2: fine
         text += ioRow(id: "2", user: "9", time: "yesterday") + "\n"              // line 3: bad time
         text += "\"3\",\"9\",\"too\",\"few\"\n"                                  // line 4: wrong field count
-        // Profile columns are read on an account's first row, so the bad count is a new account's.
-        text += ioRow(id: "4", user: "8", followers: "many") + "\n"              // line 5: bad number
+        // Counts are checked on every row, also for an account whose profile is already taken.
+        text += ioRow(id: "4", user: "9", followers: "many") + "\n"              // line 5: bad number
         text += ioRow(id: "5", user: "", text: "two\nlines") + "\n"              // line 6-7: no userid
         text += ioRow(id: "6", user: "9") + "\n"                                 // line 8: fine
         let d = try load(text)
@@ -84,6 +84,27 @@ import LockstepCore
         #expect(acc.rowsRead == 6 && acc.rowsUsed == 2 && acc.rejectedTotal == 4)
         #expect(acc.rejected == ["bad_time": 1, "wrong_field_count": 1, "bad_number": 1, "missing_value": 1])
         #expect(acc.examples.map(\.line) == [3, 4, 5, 6])
+    }
+
+    /// Whether a row with a malformed count is rejected must not depend on where the file is cut
+    /// for the workers: every later row of an account gets the same check as its first.
+    @Test func badCountsAreRejectedWhereverTheFileIsCut() throws {
+        var text = ioTweetsHeader + "\n"
+        // About 1.6 MB: cut into 2, 4 and 6 parts for 1, 2 and 4 workers.
+        for i in 0..<8000 {
+            text += ioRow(id: "\(i + 1)", user: "\(i % 50)", followers: i % 700 == 699 ? "many" : "7") + "\n"
+        }
+        let d = tempDir()
+        let path = write(text, "cuts.csv", in: d)
+        var counts: [Int] = []
+        for workers in [1, 2, 4] {
+            var o = IngestOptions()
+            o.workers = workers
+            let ds = try Ingest.load([path], options: o)
+            counts.append(ds.accounting.rejected["bad_number"] ?? 0)
+            #expect(ds.posts.count == 8000 - 11)
+        }
+        #expect(counts == [11, 11, 11])
     }
 
     @Test func invalidUTF8IsRejectedNotCrashed() throws {

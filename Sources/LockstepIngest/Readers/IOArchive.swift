@@ -46,6 +46,10 @@ struct IOArchiveTweets: CSVRowHandler {
         if !builder.isProfiled(a) {
             guard let p = try profile.read(row, log: &log) else { return false }
             builder.describe(a, p)
+        } else if try profile.numbers(row, log: &log) == nil {
+            // Checked on every row, not only where the profile is taken: otherwise whether a row
+            // with a malformed count is rejected would depend on where the file was cut for the workers.
+            return false
         }
         let textBytes = f(row, text)
         let retweet = isRetweet >= 0 ? FieldParse.bool(row[isRetweet]) : FieldParse.retweetHandle(textBytes) != nil
@@ -96,6 +100,7 @@ struct ProfileColumns: Sendable {
 
     /// Reads the profile, rejecting the row on a malformed number or date.
     func read(_ row: CSVRow, log: inout RejectionLog) throws -> ProfileBytes? {
+        guard let n = try numbers(row, log: &log) else { return nil }
         var p = ProfileBytes()
         @inline(__always) func f(_ i: Int) -> UnsafeRawBufferPointer { i < 0 ? FieldParse.empty : row[i] }
         p.handle = FieldParse.trim(f(handle))
@@ -104,15 +109,23 @@ struct ProfileColumns: Sendable {
         p.description = f(description)
         p.profileURL = FieldParse.trim(f(url))
         p.language = FieldParse.trim(f(language))
-        // Two plain steps, not a loop over an array literal: this runs for most rows, and the
+        (p.followers, p.following, p.created) = n
+        return p
+    }
+
+    /// The profile's counts and creation time (-1 and `noTime` where absent), or nil after
+    /// rejecting the row for a malformed one.
+    func numbers(_ row: CSVRow, log: inout RejectionLog) throws -> (followers: Int32, following: Int32, created: Int64)? {
+        var n: (followers: Int32, following: Int32, created: Int64) = (-1, -1, noTime)
+        // Two plain steps, not a loop over an array literal: this runs for every row, and the
         // literal allocated an array of tuples and two strings each time.
         if followers >= 0 {
             guard let v = FieldParse.count32(row[followers]) else { return try badCount(row, followers, "follower_count", log: &log) }
-            p.followers = v ?? -1
+            n.followers = v ?? -1
         }
         if following >= 0 {
             guard let v = FieldParse.count32(row[following]) else { return try badCount(row, following, "following_count", log: &log) }
-            p.following = v ?? -1
+            n.following = v ?? -1
         }
         if created >= 0 && !FieldParse.trim(row[created]).isEmpty {
             guard let t = FieldParse.time(row[created]) else {
@@ -120,12 +133,12 @@ struct ProfileColumns: Sendable {
                                "found account_creation_date '\(row.string(created).prefix(40))', expected YYYY-MM-DD")
                 return nil
             }
-            p.created = t
+            n.created = t
         }
-        return p
+        return n
     }
 
-    private func badCount(_ row: CSVRow, _ col: Int, _ name: String, log: inout RejectionLog) throws -> ProfileBytes? {
+    private func badCount<T>(_ row: CSVRow, _ col: Int, _ name: String, log: inout RejectionLog) throws -> T? {
         try log.reject(line: row.line, column: row.column(col), .badNumber,
                        "found \(name) '\(row.string(col).prefix(40))', expected a whole number")
         return nil

@@ -157,6 +157,12 @@ struct MappedCSV: CSVRowHandler {
 
     @inline(__always) func f(_ row: CSVRow, _ i: Int) -> UnsafeRawBufferPointer { i < 0 ? FieldParse.empty : FieldParse.trim(row[i]) }
 
+    private func badCount(_ row: CSVRow, _ c: Int, _ field: MappedField, log: inout RejectionLog) throws -> Bool {
+        try log.reject(line: row.line, column: row.column(c), .badNumber,
+                       "found \(mapping.columns[field]!) '\(row.string(c).prefix(40))', expected a whole number")
+        return false
+    }
+
     mutating func row(_ row: CSVRow, builder: inout DatasetBuilder, log: inout RejectionLog) throws -> Bool {
         let id = FieldParse.trim(row[account])
         if id.isEmpty {
@@ -170,30 +176,35 @@ struct MappedCSV: CSVRowHandler {
             return false
         }
         let a = builder.account(id: id)
+        // Counts and the creation time are checked on every row, not only where the profile is
+        // taken: otherwise whether a row with a malformed one is rejected would depend on where
+        // the file was cut for the workers.
+        var counts: (followers: Int32, following: Int32) = (-1, -1)
+        if followers >= 0 {
+            guard let v = FieldParse.count32(row[followers]) else { return try badCount(row, followers, .followers, log: &log) }
+            counts.followers = v ?? -1
+        }
+        if following >= 0 {
+            guard let v = FieldParse.count32(row[following]) else { return try badCount(row, following, .following, log: &log) }
+            counts.following = v ?? -1
+        }
+        var createdAt = noTime
+        if created >= 0 && !f(row, created).isEmpty {
+            guard let ct = (mapping.created ?? mapping.time).parse(row[created]) ?? FieldParse.time(row[created]) else {
+                try log.reject(line: row.line, column: row.column(created), .badTime,
+                               "found \(mapping.columns[.created]!) '\(row.string(created).prefix(40))', expected a time as '\((mapping.created ?? mapping.time).spec)' or ISO")
+                return false
+            }
+            createdAt = ct
+        }
         if !builder.isProfiled(a) {
             var p = ProfileBytes()
             p.handle = f(row, self.handle)
             p.displayName = f(row, self.displayName)
             p.description = f(row, self.description)
             p.location = f(row, self.location)
-            for (field, c) in [(MappedField.followers, followers), (.following, following)] {
-                guard c >= 0 else { continue }
-                guard let v = FieldParse.count32(row[c]) else {
-                    try log.reject(line: row.line, column: row.column(c), .badNumber,
-                                   "found \(mapping.columns[field]!) '\(row.string(c).prefix(40))', expected a whole number")
-                    return false
-                }
-                if field == .followers { p.followers = v ?? -1 } else { p.following = v ?? -1 }
-            }
-            let cc = created
-            if cc >= 0 && !f(row, cc).isEmpty {
-                guard let ct = (mapping.created ?? mapping.time).parse(row[cc]) ?? FieldParse.time(row[cc]) else {
-                    try log.reject(line: row.line, column: row.column(cc), .badTime,
-                                   "found \(mapping.columns[.created]!) '\(row.string(cc).prefix(40))', expected a time as '\((mapping.created ?? mapping.time).spec)' or ISO")
-                    return false
-                }
-                p.created = ct
-            }
+            (p.followers, p.following) = counts
+            p.created = createdAt
             builder.describe(a, p)
         }
         let textBytes = text < 0 ? FieldParse.empty : row[text]
