@@ -131,10 +131,10 @@ public enum Ingest {
         if let (names, _, _) = CSVDriver.header(&buf) {
             let h = HeaderMap(names)
             if h["target"] != nil && h["follower_id"] != nil {
-                return SkippedFile(kind: "followers", file: file, reason: "a follower list (target, follower_id, ...): read with --followers")
+                return SkippedFile(kind: "followers", file: file, reason: "a follower list (target, follower_id, ...), not posts: `lockstep analyze` reads it as follower lists")
             }
             if h["label"] != nil && (h["account"] != nil || h["handle"] != nil || h["domain"] != nil) {
-                return SkippedFile(kind: "watchlist", file: file, reason: "a watchlist (account/handle/domain, label): read with --watchlist")
+                return SkippedFile(kind: "watchlist", file: file, reason: "a watchlist (account/handle/domain, label), not posts: `lockstep analyze` uses it to label amplification targets")
             }
             if h["population"] != nil && h["account_id"] != nil {
                 return SkippedFile(kind: "truth", file: file, reason: "ground truth of a simulation: used by `lockstep evaluate`, never by analyze")

@@ -96,7 +96,7 @@ struct Analyze: ParsableCommand {
             if !quiet {
                 Terminal.err("read \(acc.rowsRead) rows from \(acc.files.count) file(s): \(acc.rowsUsed) used, \(acc.rejectedTotal) rejected")
                 for e in acc.examples.prefix(3) { Terminal.err("  rejected \(e)") }
-                for f in acc.skipped { Terminal.err("  skipped \(f.file): \(f.reason)") }
+                for f in acc.skipped { Terminal.err("  not read as posts: \(f.file): \(f.reason)") }
                 if acc.examples.count > 3 { Terminal.err("  (first \(acc.examples.count) rejections are listed in summary.json)") }
             }
             let run = try AnalysisRun.run(selected, on: dataset, options: options, context: context) { name in

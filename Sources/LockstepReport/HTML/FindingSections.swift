@@ -64,7 +64,7 @@ enum ScheduleSection: ReportSection {
         if let c = ctx.run.context.result(of: Coordination.self) {
             for cl in c.clusters.prefix(3) { groups.append(("Cluster \(cl.id)", Schedule.fingerprint(of: cl.memberIDs, in: ds))) }
         }
-        var s = "<table><tr><th>group</th><th>accounts</th><th>posts</th><th>verdict</th><th>offset</th><th>fit</th><th>runner-up</th><th>confidence</th><th>office-hours share</th></tr>"
+        var s = "<table><tr><th>group</th><th>accounts with posts</th><th>posts</th><th>verdict</th><th>offset</th><th>fit</th><th>runner-up</th><th>confidence</th><th>office-hours share</th></tr>"
         for (name, g) in groups {
             let inf = g.inference
             s += "<tr><td>\(HTML.escape(name))</td><td class=\"n\">\(HTML.number(g.accounts))</td><td class=\"n\">\(HTML.number(g.posts))</td>"
