@@ -271,31 +271,15 @@ enum CSVScan {
     }
 
     /// Index of the first byte that breaks UTF-8, or nil. ASCII runs are skipped a word at a time.
-    @inline(__always)
     static func firstInvalidUTF8(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
         var i = 0
         while i < n {
-            if i + 8 <= n {
-                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if w & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+            if i + 8 <= n && UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
             }
-            let c = p[i]
-            if c < 0x80 { i += 1; continue }
-            var need = 0
-            var min: UInt32 = 0
-            var cp: UInt32 = 0
-            if c & 0xE0 == 0xC0 { need = 1; min = 0x80; cp = UInt32(c & 0x1F) }
-            else if c & 0xF0 == 0xE0 { need = 2; min = 0x800; cp = UInt32(c & 0x0F) }
-            else if c & 0xF8 == 0xF0 { need = 3; min = 0x10000; cp = UInt32(c & 0x07) }
-            else { return i }
-            if i + need >= n { return i }
-            for k in 1...need {
-                let d = p[i + k]
-                if d & 0xC0 != 0x80 { return i }
-                cp = cp << 6 | UInt32(d & 0x3F)
-            }
-            if cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) { return i }
-            i += need + 1
+            guard let next = validSequence(p, i, n) else { return i }
+            i = next
         }
         return nil
     }

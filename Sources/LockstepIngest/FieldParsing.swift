@@ -149,3 +149,17 @@ public enum FieldParse {
         return e > 4 ? UnsafeRawBufferPointer(rebasing: text[4..<e]) : nil
     }
 }
+
+extension CSVRow {
+    /// The follower or following count in field `col` (-1 when the column is absent, or the value
+    /// empty or negative), or nil after rejecting the row through `log` for a malformed one.
+    func count(_ col: Int, named name: @autoclosure () -> String, log: inout RejectionLog) throws -> Int32? {
+        guard col >= 0 else { return -1 }
+        guard let v = FieldParse.count32(self[col]) else {
+            try log.reject(line: line, column: column(col), .badNumber,
+                           "found \(name()) '\(string(col).prefix(40))', expected a whole number")
+            return nil
+        }
+        return v ?? -1
+    }
+}

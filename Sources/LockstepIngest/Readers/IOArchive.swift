@@ -116,17 +116,9 @@ struct ProfileColumns: Sendable {
     /// The profile's counts and creation time (-1 and `noTime` where absent), or nil after
     /// rejecting the row for a malformed one.
     func numbers(_ row: CSVRow, log: inout RejectionLog) throws -> (followers: Int32, following: Int32, created: Int64)? {
-        var n: (followers: Int32, following: Int32, created: Int64) = (-1, -1, noTime)
-        // Two plain steps, not a loop over an array literal: this runs for every row, and the
-        // literal allocated an array of tuples and two strings each time.
-        if followers >= 0 {
-            guard let v = FieldParse.count32(row[followers]) else { return try badCount(row, followers, "follower_count", log: &log) }
-            n.followers = v ?? -1
-        }
-        if following >= 0 {
-            guard let v = FieldParse.count32(row[following]) else { return try badCount(row, following, "following_count", log: &log) }
-            n.following = v ?? -1
-        }
+        guard let fo = try row.count(followers, named: "follower_count", log: &log),
+              let fi = try row.count(following, named: "following_count", log: &log) else { return nil }
+        var n: (followers: Int32, following: Int32, created: Int64) = (fo, fi, noTime)
         if created >= 0 && !FieldParse.trim(row[created]).isEmpty {
             guard let t = FieldParse.time(row[created]) else {
                 try log.reject(line: row.line, column: row.column(created), .badTime,
@@ -136,12 +128,6 @@ struct ProfileColumns: Sendable {
             n.created = t
         }
         return n
-    }
-
-    private func badCount<T>(_ row: CSVRow, _ col: Int, _ name: String, log: inout RejectionLog) throws -> T? {
-        try log.reject(line: row.line, column: row.column(col), .badNumber,
-                       "found \(name) '\(row.string(col).prefix(40))', expected a whole number")
-        return nil
     }
 }
 

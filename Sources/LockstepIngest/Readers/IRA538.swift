@@ -38,16 +38,8 @@ struct IRA538: CSVRowHandler {
                            "found publish_date '\(row.string(publishDate).prefix(40))', expected YYYY-MM-DD HH:MM:SS or M/D/YYYY H:MM")
             return false
         }
-        var fo: Int32 = -1, fi: Int32 = -1
-        // Two plain steps rather than a loop over an array literal, which allocated on every row.
-        if followers >= 0 {
-            guard let v = FieldParse.count32(row[followers]) else { return try badCount(row, followers, "followers", log: &log) }
-            fo = v ?? -1
-        }
-        if following >= 0 {
-            guard let v = FieldParse.count32(row[following]) else { return try badCount(row, following, "following", log: &log) }
-            fi = v ?? -1
-        }
+        guard let fo = try row.count(followers, named: "followers", log: &log),
+              let fi = try row.count(following, named: "following", log: &log) else { return false }
         // The release's external_author_id went through a float: 18-digit ids are rounded and
         // collide (751000000000000000 is three accounts), so the handle, unique per account, is the id.
         let a = builder.account(id: handle.isEmpty ? ext : handle)
@@ -70,11 +62,5 @@ struct IRA538: CSVRowHandler {
             builder.setRetweet(post: FieldParse.empty, account: builder.account(handle: h))
         }
         return true
-    }
-
-    private func badCount(_ row: CSVRow, _ col: Int, _ name: String, log: inout RejectionLog) throws -> Bool {
-        try log.reject(line: row.line, column: row.column(col), .badNumber,
-                       "found '\(row.string(col).prefix(40))' in \(name), expected a whole number")
-        return false
     }
 }

@@ -157,12 +157,6 @@ struct MappedCSV: CSVRowHandler {
 
     @inline(__always) func f(_ row: CSVRow, _ i: Int) -> UnsafeRawBufferPointer { i < 0 ? FieldParse.empty : FieldParse.trim(row[i]) }
 
-    private func badCount(_ row: CSVRow, _ c: Int, _ field: MappedField, log: inout RejectionLog) throws -> Bool {
-        try log.reject(line: row.line, column: row.column(c), .badNumber,
-                       "found \(mapping.columns[field]!) '\(row.string(c).prefix(40))', expected a whole number")
-        return false
-    }
-
     mutating func row(_ row: CSVRow, builder: inout DatasetBuilder, log: inout RejectionLog) throws -> Bool {
         let id = FieldParse.trim(row[account])
         if id.isEmpty {
@@ -179,15 +173,8 @@ struct MappedCSV: CSVRowHandler {
         // Counts and the creation time are checked on every row, not only where the profile is
         // taken: otherwise whether a row with a malformed one is rejected would depend on where
         // the file was cut for the workers.
-        var counts: (followers: Int32, following: Int32) = (-1, -1)
-        if followers >= 0 {
-            guard let v = FieldParse.count32(row[followers]) else { return try badCount(row, followers, .followers, log: &log) }
-            counts.followers = v ?? -1
-        }
-        if following >= 0 {
-            guard let v = FieldParse.count32(row[following]) else { return try badCount(row, following, .following, log: &log) }
-            counts.following = v ?? -1
-        }
+        guard let fo = try row.count(followers, named: mapping.columns[.followers] ?? "followers", log: &log),
+              let fi = try row.count(following, named: mapping.columns[.following] ?? "following", log: &log) else { return false }
         var createdAt = noTime
         if created >= 0 && !f(row, created).isEmpty {
             guard let ct = (mapping.created ?? mapping.time).parse(row[created]) ?? FieldParse.time(row[created]) else {
@@ -203,7 +190,7 @@ struct MappedCSV: CSVRowHandler {
             p.displayName = f(row, self.displayName)
             p.description = f(row, self.description)
             p.location = f(row, self.location)
-            (p.followers, p.following) = counts
+            (p.followers, p.following) = (fo, fi)
             p.created = createdAt
             builder.describe(a, p)
         }
