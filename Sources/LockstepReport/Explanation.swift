@@ -83,7 +83,7 @@ public enum Explanation {
         if !v("language_mismatch").isEmpty { out.append("  Language: posts mostly in \(v("post_language")) although the account language is \(v("language")).") }
         if v("hijack_suspect") == "true" {
             out.append("  Suspected aged or hijacked account: dormant from \(v("dormant_from")) to \(v("dormant_to")).")
-            if let h = hijackEntry(summary, id) { out.append("    " + h) }
+            out += hijackSides(summary, id)
         }
 
         if let partners = finding?.partners, !partners.isEmpty {
@@ -119,10 +119,20 @@ public enum Explanation {
         return "\(Int((d * 100).rounded()))%"
     }
 
-    static func hijackEntry(_ summary: [String: Any], _ id: String) -> String? {
+    /// The account's posts before and after its gap, side by side, from the hijack section.
+    static func hijackSides(_ summary: [String: Any], _ id: String) -> [String] {
         guard let list = (summary["hijack"] as? [String: Any])?["accounts"] as? [[String: Any]],
-              let e = list.first(where: { $0["account"] as? String == id }) else { return nil }
-        if let changes = e["changes"] as? [String], !changes.isEmpty { return "Changes across the gap: " + changes.joined(separator: "; ") + "." }
-        return nil
+              let e = list.first(where: { $0["account"] as? String == id }) else { return [] }
+        func side(_ name: String, _ label: String) -> String? {
+            guard let x = e[name] as? [String: Any], let from = x["from"] as? String, let to = x["to"] as? String else { return nil }
+            var parts = ["\(x["posts"] as? Int ?? 0) post(s) \(from) to \(to)"]
+            if let l = x["language"] as? String { parts.append("mostly \(l)" + ((x["languageShare"] as? Double).map { " (\(percent(String($0))))" } ?? "")) }
+            if let c = x["client"] as? String { parts.append("from \(c)") }
+            if let h = x["meanHourUTC"] as? Double { parts.append("around \(Int(h.rounded()) % 24):00 UTC") }
+            if let r = x["postsPerMonth"] as? Double { parts.append("\(Int(r.rounded())) a month") }
+            if let tags = x["topHashtags"] as? [String], !tags.isEmpty { parts.append("hashtags " + tags.prefix(4).map { "#" + $0 }.joined(separator: " ")) }
+            return "    \(label): " + parts.joined(separator: ", ") + "."
+        }
+        return [side("before", "Before"), side("after", "After")].compactMap { $0 }
     }
 }
