@@ -112,8 +112,8 @@ public struct ByteArena: @unchecked Sendable {
 
     public var byteCount: Int { storage.count }
 
-    /// Where byte `offset` lives, for writers that fill a reserved range directly (see
-    /// ``TextWindow``). Valid until the arena next grows; the arena must not be shared.
+    /// The start of the arena's storage, for writers that fill its reserved capacity directly
+    /// (see ``TextWindow``). Valid until the arena next grows.
     package mutating func reservedBase() -> UnsafeMutableRawPointer? {
         _ = uniqueStorage()
         return storage.base

@@ -155,35 +155,30 @@ public struct DatasetBuilder: Sendable {
 
     // MARK: Text written in place
 
-    /// A window of `count` bytes at `offset` (relative to the text held so far) of this builder's
-    /// reserved text arena, or nil when the reservation does not cover it.
-    private mutating func textWindow(at offset: Int, count: Int) -> TextWindow? {
-        let start = ds.posts.textArena.byteCount + offset
-        guard count > 0, offset >= 0, offset + count <= ds.posts.textArena.spareCapacity,
-              let base = ds.posts.textArena.reservedBase() else { return nil }
-        return TextWindow(base: base + start, offset: start, capacity: count)
-    }
-
     /// Opens a window over the next `count` bytes of reserved text, out of which chunk builders
     /// get theirs (``TextWindow/slice(at:count:)``); nil when fewer are reserved. Until
     /// ``settleWindowText()``, absorbed text from outside windows is held back.
     public mutating func openTextWindow(count: Int) -> TextWindow? {
-        guard let w = textWindow(at: 0, count: count) else { return nil }
+        let start = ds.posts.textArena.byteCount
+        guard count > 0, count <= ds.posts.textArena.spareCapacity,
+              let base = ds.posts.textArena.reservedBase() else { return nil }
         windowsOpen = true
-        return w
+        return TextWindow(base: base + start, offset: start, capacity: count)
     }
 
     /// Moves held-back text behind all the windows; call once every chunk that was given a
     /// window has been absorbed.
     public mutating func settleWindowText() {
         windowsOpen = false
-        for (arena, from, to) in pendingText {
-            let shift = ds.posts.textArena.appendArena(arena)
-            ds.posts.text.withUnsafeMutableBufferPointer { t in
-                for i in from..<to where !t[i].isEmpty { t[i] = StrRef(offset: t[i].offset + shift, count: t[i].count) }
-            }
-        }
+        for (arena, from, to) in pendingText { shiftText(from..<to, by: ds.posts.textArena.appendArena(arena)) }
         pendingText = []
+    }
+
+    /// Moves the text references of `posts` by `shift` bytes (their text was appended elsewhere).
+    private mutating func shiftText(_ posts: Range<Int>, by shift: Int) {
+        ds.posts.text.withUnsafeMutableBufferPointer { t in
+            for i in posts where !t[i].isEmpty { t[i] = StrRef(offset: t[i].offset + shift, count: t[i].count) }
+        }
     }
 
     /// Makes this (chunk) builder write post text into `window` instead of its own arena.
@@ -324,13 +319,12 @@ public struct DatasetBuilder: Sendable {
         let postMap = postKeys.absorb(other.postKeys.table)
         let categoryMap = remap(other.categories, into: &categories)
         let o = other.ds
-        var accountMap = [Int32](repeating: noID, count: o.accounts.origin.count)
+        // New accounts get dense ids in the order of `i`, so each is appended when first met.
+        let accountMap = remap(other.accountKeys, into: &accountKeys)
         for i in 0..<o.accounts.origin.count {
-            if i + ahead < o.accounts.origin.count { accountKeys.prefetch(hash: other.accountKeys.hash(of: Int32(i + ahead))) }
-            let a = other.accountKeys.table.withBytes(Int32(i)) { accountKeys.intern($0, hash: other.accountKeys.hash(of: Int32(i))) }
-            accountMap[i] = a
-            if Int(a) == ds.accounts.origin.count { appendBlankAccount(origin: []) }
+            let a = accountMap[i]
             let j = Int(a)
+            if j == ds.accounts.origin.count { appendBlankAccount(origin: []) }
             ds.accounts.origin[j].formUnion(o.accounts.origin[i])
             if ds.accounts.handle[j].isEmpty && !o.accounts.handle[i].isEmpty {
                 ds.accounts.handle[j] = o.accounts.profileArena.withBytes(o.accounts.handle[i]) { ds.accounts.profileArena.append($0) }
@@ -379,11 +373,7 @@ public struct DatasetBuilder: Sendable {
         ds.posts.kind.append(contentsOf: o.posts.kind)
         let textBase = ds.posts.text.count + min(other.ownTextFrom, o.posts.count)
         ds.posts.text.append(contentsOf: o.posts.text)
-        if shift > 0 && textBase < ds.posts.text.count {
-            ds.posts.text.withUnsafeMutableBufferPointer { t in
-                for i in textBase..<t.count where !t[i].isEmpty { t[i] = StrRef(offset: t[i].offset + shift, count: t[i].count) }
-            }
-        }
+        if shift > 0 && textBase < ds.posts.text.count { shiftText(textBase..<ds.posts.text.count, by: shift) }
         Self.appendMapped(&ds.posts.language, o.posts.language, langMap)
         Self.appendMapped(&ds.posts.client, o.posts.client, clientMap)
         Self.appendMapped(&ds.posts.retweetOf, o.posts.retweetOf, postMap)

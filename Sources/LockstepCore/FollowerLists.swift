@@ -44,16 +44,15 @@ public struct FollowerListsBuilder: Sendable {
     /// How many rows.
     public var count: Int { follower.count }
 
-    /// The id of a target, added if new.
+    /// The id of a target account, as named in the input, added if new.
     @inline(__always)
-    /// Stable name: the `--analyses` value and the `summary.json` section.
     public mutating func target(_ name: UnsafeRawBufferPointer) -> Int32 {
         let t = targets.intern(name)
         if Int(t) == seen.count { seen.append(0) }
         return t
     }
 
-    /// Stable name: the `--analyses` value and the `summary.json` section.
+    /// The id of a target account, as named in the input, added if new.
     public mutating func target(_ name: String) -> Int32 {
         var s = name
         return s.withUTF8 { target(UnsafeRawBufferPointer($0)) }
@@ -61,7 +60,6 @@ public struct FollowerListsBuilder: Sendable {
 
     /// Adds one follower of `target`; without a `position` it follows the target's previous rows.
     @inline(__always)
-    /// The target account, as named in the input.
     public mutating func add(target t: Int32, follower id: UnsafeRawBufferPointer, created c: Int64, position p: Int32? = nil) {
         rowTarget.append(t)
         follower.append(followers.intern(id))
@@ -70,7 +68,7 @@ public struct FollowerListsBuilder: Sendable {
         seen[Int(t)] += 1
     }
 
-    /// The target account, as named in the input.
+    /// Adds one follower of `target` (see the byte form).
     public mutating func add(target t: Int32, follower id: String, created c: Int64, position p: Int32? = nil) {
         var s = id
         s.withUTF8 { add(target: t, follower: UnsafeRawBufferPointer($0), created: c, position: p) }

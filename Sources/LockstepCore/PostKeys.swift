@@ -145,8 +145,7 @@ public struct PostKeyInterner: Sendable {
             if v != .max {
                 map[i] = intern(number: v)
             } else {
-                let copy = other.strings.withBytes(other.stringIndex[i]) { [UInt8]($0) }
-                map[i] = copy.withUnsafeBytes { intern($0) }
+                map[i] = other.strings.withBytes(other.stringIndex[i]) { intern($0) }
             }
         }
         return map

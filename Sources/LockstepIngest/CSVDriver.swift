@@ -70,12 +70,11 @@ public enum CSVDriver {
         buf.removeFirst(headerEnd)
         var lineBase = 1 + max(headerLines, 1)
 
-        // Absorbing chunk builders into the dataset is sequential; it runs on its own queue so
-        // that it overlaps the parsing of the next block instead of idling the workers.
         // Columns sized once from the file's size and the first block's line density, so a
         // multi-gigabyte file is not copied again each time its columns outgrow their capacity.
         // Overestimates cost address space only: untouched pages are never resident.
-        if let size = source.plainSize, !buf.isEmpty {
+        let plainSize = source.plainSize
+        if let size = plainSize, !buf.isEmpty {
             let lines = buf.withUnsafeBufferPointer { CSVScan.countByte($0.baseAddress!, $0.count, 10) }
             let rows = Int(Double(size) / Double(buf.count) * Double(max(lines, 1)) * 1.02)
             builder.reserve(posts: builder.postCount + rows, textBytes: builder.textBytes + size)
@@ -84,8 +83,10 @@ public enum CSVDriver {
         }
         // Each chunk writes its posts' text straight into the part of the dataset's text that
         // matches its bytes in the file, so merging moves no text (plain files, whose size is known).
-        let window = source.plainSize.flatMap { builder.openTextWindow(count: $0) }
+        let window = plainSize.flatMap { builder.openTextWindow(count: $0) }
         var spare: [UInt8] = []
+        // Absorbing chunk builders into the dataset is sequential; it runs on its own queue so
+        // that it overlaps the parsing of the next block instead of idling the workers.
         let merger = Merger(builder)
         builder = DatasetBuilder()
         defer {

@@ -206,10 +206,8 @@ public enum FollowersReader {
 
     @inline(__always)
     private static func isValidUTF8(_ b: UnsafeRawBufferPointer) -> Bool {
-        for c in b where c >= 0x80 {
-            return String(validating: b, as: UTF8.self) != nil
-        }
-        return true
+        guard let p = b.baseAddress else { return true }
+        return CSVScan.isValidUTF8(p.assumingMemoryBound(to: UInt8.self), b.count)
     }
 
     // MARK: JSONL
