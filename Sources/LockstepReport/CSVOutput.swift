@@ -18,15 +18,8 @@ public struct CSVOutput {
     }
 
     public mutating func field(_ f: String) {
-        var needs = false
-        for c in f.utf8 where c == 44 || c == 34 || c == 10 || c == 13 { needs = true; break }
-        if !needs { bytes.append(contentsOf: f.utf8); return }
-        bytes.append(34)
-        for c in f.utf8 {
-            if c == 34 { bytes.append(34) }
-            bytes.append(c)
-        }
-        bytes.append(34)
+        var s = f
+        s.withUTF8 { field(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     /// A field from raw UTF-8 bytes (quoted only when needed).

@@ -21,11 +21,6 @@ enum NetworkOutput {
         return String(format: "%.6g", x)
     }
 
-    /// `utc_offset_hours` per account when a schedule analysis ran.
-    static func scheduleOffsets(_ ds: Dataset, _ run: AnalysisRun) -> [String]? {
-        run.result(named: "schedule")?.accountColumns(ds).first { $0.name == "utc_offset_hours" }?.values
-    }
-
     /// Text safe inside XML attributes and elements: markup characters escaped, characters XML 1.0 forbids dropped.
     static func xml(_ s: String) -> String {
         var out = ""
@@ -153,23 +148,23 @@ extension NetworkOutput {
         let names: [(name: String, kind: Kind)]
         private let ds: Dataset
         private let r: Coordination.Result
-        private let offsets: [String]?
+        /// The schedule analysis, when it ran: each account's own inferred offset.
+        private let schedule: Schedule.Result?
 
         init(_ ds: Dataset, _ run: AnalysisRun, _ r: Coordination.Result) {
             self.ds = ds
             self.r = r
-            offsets = NetworkOutput.scheduleOffsets(ds, run)
+            schedule = run.context.result(of: Schedule.self)
             names = [("handle", .string), ("role", .string), ("cluster", .integer), ("posts", .integer)]
-                + (offsets == nil ? [] : [("schedule_offset", .string)])
+                + (schedule == nil ? [] : [("schedule_offset", .string)])
         }
 
         /// The values of account `a`, XML-escaped, nil where the account has none.
         func values(_ a: Int32) -> [String?] {
             let i = Int(a)
-            let offset = offsets?[i]
             return [xml(ds.accounts.handleString(a)), r.accountRole[i]?.rawValue ?? "",
                     r.accountCluster[i] >= 0 ? String(r.accountCluster[i]) : nil, String(ds.postCount(of: a))]
-                + (offsets == nil ? [] : [offset.flatMap { $0.isEmpty ? nil : xml($0) }])
+                + (schedule.map { [$0.offsetHours(of: a).map(String.init)] } ?? [])
         }
     }
 }

@@ -7,8 +7,7 @@ enum FindingsSection: ReportSection {
 
     static func render(_ ctx: ReportContext) -> RenderedSection? {
         guard let f = ctx.run.context.result(of: Findings.self) else { return nil }
-        let ds = ctx.dataset
-        let ids = ds.accounts.key.index()
+        let ids = ctx.accountIndex
         var s = "<div class=\"figs\">"
         s += "<div class=\"fig\"><b>\(HTML.number(f.flagged))</b>flagged of \(HTML.number(f.accountsScored)) accounts</div>"
         for (role, n) in f.byRole.sorted(by: { $0.key < $1.key }) {
@@ -57,10 +56,7 @@ enum ScheduleSection: ReportSection {
         guard let sch = ctx.run.context.result(of: Schedule.self) else { return nil }
         let ds = ctx.dataset
         var groups: [(String, ScheduleFingerprint)] = [("All accounts", sch.group)]
-        if let f = ctx.run.context.result(of: Findings.self) {
-            let flagged = ds.accountsInData.filter { f.isFlagged($0) }
-            if !flagged.isEmpty { groups.append(("Flagged accounts", Schedule.fingerprint(of: flagged, in: ds))) }
-        }
+        if !ctx.flaggedAccounts.isEmpty, let g = ctx.flaggedSchedule { groups.append(("Flagged accounts", g)) }
         if let c = ctx.run.context.result(of: Coordination.self) {
             for cl in c.clusters.prefix(3) { groups.append(("Cluster \(cl.id)", Schedule.fingerprint(of: cl.memberIDs, in: ds))) }
         }

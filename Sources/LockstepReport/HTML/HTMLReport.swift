@@ -20,11 +20,21 @@ struct ReportContext {
     let run: AnalysisRun
     /// Looked up once: every account link asks whether the account is flagged.
     let findings: Findings.Result?
+    /// Flagged accounts that have posts, and their pooled schedule (the verdict and the schedule
+    /// section both show it), computed once.
+    let flaggedAccounts: [Int32]
+    let flaggedSchedule: ScheduleFingerprint?
+    /// Account id → dataset id, for the sections that link accounts named by id in results.
+    let accountIndex: [String: Int32]
 
     init(dataset: Dataset, run: AnalysisRun) {
         self.dataset = dataset
         self.run = run
         findings = run.context.result(of: Findings.self)
+        flaggedAccounts = findings.map { f in dataset.accountsInData.filter { f.isFlagged($0) } } ?? []
+        flaggedSchedule = findings == nil ? nil : Schedule.fingerprint(of: flaggedAccounts, in: dataset)
+        let linksByID = findings != nil || run.context.result(of: HijackedAccounts.self) != nil
+        accountIndex = linksByID ? dataset.accounts.key.index() : [:]
     }
 
     var offset: Int { run.context.displayOffsetSeconds }
@@ -89,8 +99,7 @@ public enum HTMLReport: ArtifactWriter {
     /// operation keeps, how its narrative moved, hijacked accounts and follower surges.
     static func verdict(_ ctx: ReportContext) -> String? {
         let c = ctx.run.context
-        guard let f = c.result(of: Findings.self) else { return nil }
-        let ds = ctx.dataset
+        guard let f = ctx.findings, let g = ctx.flaggedSchedule else { return nil }
         var parts: [String] = []
         if f.flagged == 0 {
             parts.append("No account reaches the evidence threshold (\(HTML.number(f.threshold, digits: 2))).")
@@ -103,13 +112,11 @@ public enum HTMLReport: ArtifactWriter {
                 if other > 0 { s += ", and \(HTML.number(other)) on other evidence" }
             }
             parts.append(s + ".")
-            let flagged = ds.accountsInData.filter { f.isFlagged($0) }
-            let g = Schedule.fingerprint(of: flagged, in: ds)
             if g.inference.verdict == "working-week", let h = g.inference.offsetHours {
                 var t = "The flagged accounts keep office hours at UTC\(h >= 0 ? "+" : "")\(h): \(g.workhoursShare.map { HTML.percent($0) } ?? "most") of their posts fall Monday to Friday, 09:00–18:00 local (fit \(HTML.number(g.inference.fit, digits: 2)), \(g.inference.confidence) confidence over UTC\(g.inference.runnerUpOffsetHours >= 0 ? "+" : "")\(g.inference.runnerUpOffsetHours))"
                 if let sil = g.silences.first { t += "; they fell silent \(sil.from) to \(sil.to)" }
                 parts.append(t + ".")
-            } else if !flagged.isEmpty {
+            } else if !ctx.flaggedAccounts.isEmpty {
                 parts.append("The flagged accounts keep no working-week schedule (\(g.inference.reason ?? "no fit")).")
             }
         }

@@ -161,7 +161,7 @@ enum HijackSection: ReportSection {
         guard let h = ctx.run.context.result(of: HijackedAccounts.self) else { return nil }
         let suspects = h.accounts.filter(\.suspect)
         var s = "<p>\(HTML.number(h.suspects)) suspected aged or hijacked accounts among \(HTML.number(h.dormantAccounts)) with a dormant gap of \(HTML.number(h.minGapDays)) days or more.</p>"
-        let ids = ctx.dataset.accounts.key.index()
+        let ids = ctx.accountIndex
         if !suspects.isEmpty {
             s += "<table><tr><th>account</th><th>dormant</th><th>changes</th><th>before</th><th>after</th></tr>"
             for a in suspects.prefix(100) {
