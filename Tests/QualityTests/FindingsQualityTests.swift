@@ -54,6 +54,17 @@ import Testing
         #expect(r.findings.accounts.allSatisfy { !$0.evidence.isEmpty })
     }
 
+    /// The hijack evidence of every suspect counts, not only of those in the summary's list,
+    /// which stops at `hijack.top`.
+    @Test func everyHijackSuspectIsWeighedWhateverTheListLength() throws {
+        let r = try SimulatedRun("troll-factory", seed: 13, scale: 0.15, options: AnalysisOptions(["hijack.top": "1"]))
+        let hijack = try #require(r.run.context.result(of: HijackedAccounts.self))
+        let findings = try #require(r.run.context.result(of: Findings.self))
+        #expect(hijack.suspects > 1 && hijack.accounts.count == 1)
+        let weighed = findings.accounts.filter { $0.evidence.contains { $0.code == "hijacked" } }.count
+        #expect(weighed == hijack.suspects)
+    }
+
     @Test func organicUsersAloneAreAlmostNeverFlagged() throws {
         let r = try Self.run("organic-only", seed: 17, scale: 0.15)
         let flagged = r.evaluation.flagged.falsePositives

@@ -17,7 +17,8 @@ struct SimulatedRun {
     /// accounts.csv as read back: header and rows.
     var accounts: SimpleCSV
 
-    init(_ scenario: String, seed: UInt64, scale: Double, analyses: [any Analysis.Type] = AnalysisCatalogue.all) throws {
+    init(_ scenario: String, seed: UInt64, scale: Double, analyses: [any Analysis.Type] = AnalysisCatalogue.all,
+         options: AnalysisOptions = AnalysisOptions()) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-quality-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let sim = dir.appendingPathComponent("sim"), out = dir.appendingPathComponent("results")
@@ -36,7 +37,7 @@ struct SimulatedRun {
             for e in try WatchlistReader.read(URL(fileURLWithPath: w.file)).entries { watchlist.add(e) }
         }
         context.watchlist = watchlist
-        run = try AnalysisRun.run(analyses, on: ds, options: AnalysisOptions(), context: context)
+        run = try AnalysisRun.run(analyses, on: ds, options: options, context: context)
         try ResultsWriter.write(dataset: ds, run: run, inputs: [sim.path], directory: out)
         let truthURL = sim.appendingPathComponent("truth.csv")
         evaluation = try Evaluation.run(truth: truthURL, results: out, scenario: sim.appendingPathComponent("scenario.json"))

@@ -133,9 +133,10 @@ public struct Findings: Analysis {
         let languages = context.result(of: Languages.self)
         let hijack = context.result(of: HijackedAccounts.self)
         let surges = context.result(of: FollowerSurges.self)
-        let keyIndex = (hijack != nil || surges != nil) ? ds.accounts.key.index() : [:]
+        // Every suspect, from the per-account results: the summary's list stops at `top`.
         var hijacked: [Int32: HijackedAccounts.Account] = [:]
-        for h in hijack?.accounts ?? [] where h.suspect { if let a = keyIndex[h.account] { hijacked[a] = h } }
+        for (a, h) in hijack?.perAccount ?? [:] where h.suspect { hijacked[a] = h }
+        let keyIndex = surges?.surges.isEmpty == false ? ds.accounts.key.index() : [:]
         var surgeOf: [Int32: FollowerSurges.Surge] = [:]
         for s in surges?.surges ?? [] { for m in s.freshMembers { if let a = keyIndex[m], surgeOf[a] == nil { surgeOf[a] = s } } }
 
