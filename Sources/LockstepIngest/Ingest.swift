@@ -120,6 +120,29 @@ public enum Ingest {
         return dataset
     }
 
+    /// The follower lists and watchlist an analysis run uses: the files named, then those found
+    /// in input folders (the dataset's skipped side inputs). Follower rows are added to the
+    /// dataset's accounting; nil where there is no such file.
+    public static func sideInputs(of dataset: inout Dataset, followers: [String] = [], watchlists: [String] = [],
+                                  strict: Bool = false) throws -> (followers: FollowerLists?, watchlist: Watchlist?) {
+        let skipped = dataset.accounting.skipped
+        var lists: FollowerLists?
+        let followerFiles = followers + skipped.filter { $0.kind == "followers" }.map(\.file)
+        if !followerFiles.isEmpty {
+            let (f, accounting) = try FollowersReader.read(arguments: followerFiles, strict: strict)
+            lists = f
+            dataset.accounting.merge(accounting)
+        }
+        var watchlist: Watchlist?
+        let watchlistFiles = watchlists + skipped.filter { $0.kind == "watchlist" }.map(\.file)
+        if !watchlistFiles.isEmpty {
+            var merged = Watchlist()
+            for w in watchlistFiles { for e in try WatchlistReader.read(URL(fileURLWithPath: w)).entries { merged.add(e) } }
+            watchlist = merged
+        }
+        return (lists, watchlist)
+    }
+
     /// What a file in a folder is when it is not posts or accounts, or nil when it should be read.
     static func sideInput(_ file: String) -> SkippedFile? {
         guard let sample = try? ByteSource.sample(path: file, bytes: 1 << 14) else { return nil }

@@ -80,19 +80,8 @@ struct Analyze: ParsableCommand {
             bar.finish()
             let ingestSeconds = Self.seconds(clock.now - started)
             if let tz { context.displayOffsetSeconds = DisplayZone.offsetSeconds(tz, dataset: dataset) ?? 0 }
-            let lists = followers + dataset.accounting.skipped.filter { $0.kind == "followers" }.map(\.file)
-            if !lists.isEmpty {
-                let (f, facc) = try FollowersReader.read(arguments: lists, strict: strict)
-                context.followers = f
-                dataset.accounting.merge(facc)
-            }
+            (context.followers, context.watchlist) = try Ingest.sideInputs(of: &dataset, followers: followers, watchlists: watchlist, strict: strict)
             let acc = dataset.accounting
-            let watchlists = watchlist + acc.skipped.filter { $0.kind == "watchlist" }.map(\.file)
-            if !watchlists.isEmpty {
-                var merged = Watchlist()
-                for w in watchlists { for e in try WatchlistReader.read(URL(fileURLWithPath: w)).entries { merged.add(e) } }
-                context.watchlist = merged
-            }
             if !quiet {
                 Terminal.err("read \(acc.rowsRead) rows from \(acc.files.count) file(s): \(acc.rowsUsed) used, \(acc.rejectedTotal) rejected")
                 for e in acc.examples.prefix(3) { Terminal.err("  rejected \(e)") }

@@ -26,17 +26,7 @@ struct SimulatedRun {
         _ = try Simulation.run(s, to: sim)
         var ds = try Ingest.load([sim.path])
         var context = AnalysisContext()
-        let lists = ds.accounting.skipped.filter { $0.kind == "followers" }.map(\.file)
-        if !lists.isEmpty {
-            let (f, acc) = try FollowersReader.read(arguments: lists)
-            context.followers = f
-            ds.accounting.merge(acc)
-        }
-        var watchlist = Watchlist()
-        for w in ds.accounting.skipped.filter({ $0.kind == "watchlist" }) {
-            for e in try WatchlistReader.read(URL(fileURLWithPath: w.file)).entries { watchlist.add(e) }
-        }
-        context.watchlist = watchlist
+        (context.followers, context.watchlist) = try Ingest.sideInputs(of: &ds)
         run = try AnalysisRun.run(analyses, on: ds, options: options, context: context)
         try ResultsWriter.write(dataset: ds, run: run, inputs: [sim.path], directory: out)
         let truthURL = sim.appendingPathComponent("truth.csv")
