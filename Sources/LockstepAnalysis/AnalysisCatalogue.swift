@@ -67,17 +67,17 @@ public struct AnalysisRun: Sendable {
             let ready = pending.filter { a in (a.dependencies + a.runsAfter).allSatisfy { !selected.contains($0) || done.contains($0) } }
             let wave = ready.isEmpty ? [pending[0]] : ready
             for a in wave { progress(a.name) }
-            let slots = ResultSlots(wave.count)
+            let slots = Slots<(Result<any AnalysisResult, any Error>, Double)>(wave.count)
             let snapshot = run.context
             let body: @Sendable (Int) -> Void = { k in
                 let start = ContinuousClock.now
                 let r = Result { try runOne(wave[k], dataset, options, snapshot) }
                 let d = ContinuousClock.now - start
-                slots.set(k, r, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+                slots[k] = (r, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
             }
             if wave.count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: wave.count, execute: body) }
             for (k, a) in wave.enumerated() {
-                let (result, seconds) = slots.get(k)
+                let (result, seconds) = slots[k]!
                 run.context.store(try result.get(), as: a.name)
                 run.seconds[a.name] = seconds
                 done.insert(a.name)
@@ -94,13 +94,4 @@ public struct AnalysisRun: Sendable {
     }
 
     public func result(named name: String) -> (any AnalysisResult)? { context.anyResult(named: name) }
-}
-
-/// One slot per analysis of a wave, each filled by exactly one worker.
-private final class ResultSlots: @unchecked Sendable {
-    private var values: [(Result<any AnalysisResult, any Error>, Double)?]
-    private let lock = NSLock()
-    init(_ n: Int) { values = Array(repeating: nil, count: n) }
-    func set(_ k: Int, _ r: Result<any AnalysisResult, any Error>, seconds: Double) { lock.lock(); values[k] = (r, seconds); lock.unlock() }
-    func get(_ k: Int) -> (Result<any AnalysisResult, any Error>, Double) { lock.lock(); defer { lock.unlock() }; return values[k]! }
 }

@@ -285,30 +285,6 @@ enum CSVScan {
     }
 }
 
-/// Lets worker threads write disjoint slots of one array without locks.
-final class Slots<T>: @unchecked Sendable {
-    private let buffer: UnsafeMutablePointer<T?>
-    let count: Int
-    init(_ n: Int) {
-        count = n
-        buffer = .allocate(capacity: n)
-        buffer.initialize(repeating: nil, count: n)
-    }
-    deinit {
-        buffer.deinitialize(count: count)
-        buffer.deallocate()
-    }
-    subscript(i: Int) -> T? {
-        get { buffer[i] }
-        set { buffer[i] = newValue }
-    }
-    func take(_ i: Int) -> T? {
-        let v = buffer[i]
-        buffer[i] = nil
-        return v
-    }
-}
-
 /// A raw pointer that may cross into worker threads; each worker touches only its own range.
 struct SharedBytes: @unchecked Sendable {
     let p: UnsafeMutablePointer<UInt8>

@@ -37,21 +37,12 @@ public enum ResultsWriter {
                 return ["accounts.csv"]
             },
         ] + artifactWriters.map { w in { try w.write(dataset: dataset, run: run, directory: directory) } }
-        let results = WriteSlots(jobs.count)
+        let results = Slots<Result<[String], any Error>>(jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
-            results.set(k, Result { try jobs[k]() })
+            results[k] = Result { try jobs[k]() }
         }
         var written: [String] = []
-        for k in 0..<jobs.count { written += try results.get(k).get() }
+        for k in 0..<jobs.count { written += try results[k]!.get() }
         return written
     }
-}
-
-/// One result slot per writer, each written by exactly one worker.
-private final class WriteSlots: @unchecked Sendable {
-    private var values: [Result<[String], any Error>]
-    private let lock = NSLock()
-    init(_ n: Int) { values = Array(repeating: .success([]), count: n) }
-    func set(_ k: Int, _ v: Result<[String], any Error>) { lock.lock(); values[k] = v; lock.unlock() }
-    func get(_ k: Int) -> Result<[String], any Error> { lock.lock(); defer { lock.unlock() }; return values[k] }
 }

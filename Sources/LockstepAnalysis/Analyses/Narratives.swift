@@ -380,7 +380,7 @@ extension Narratives {
         func countTerms(dayStart: [Int32], byDay: [Int32], days: Int, minDay: Int) -> GroupCounts {
             let cuts = chunkBounds(dayStart: dayStart, days: days, minDay: minDay)
             let parts = cuts.count - 1
-            let box = ChunkResults(count: parts)
+            let box = Slots<TermCounter>(parts)
             let ds = self.ds
             let work = { @Sendable (c: Int) in
                 let postsIn = Int(dayStart[cuts[c + 1]] - dayStart[cuts[c]])
@@ -412,10 +412,10 @@ extension Narratives {
                 counter.touched = touched
                 counter.closeWeek()
                 counter.finish()
-                box.store(c, counter)
+                box[c] = counter
             }
             if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
-            var chunks = (0..<parts).map { box.take($0) }
+            var chunks = (0..<parts).map { box.take($0)! }
             let (maps, totals, base, newLocals) = TermMerge.merge(&chunks)
             // Concatenate the chunks' rows in day order, local ids replaced by merged ids.
             var terms = DayCounts(), weekTerms = DayCounts()
@@ -838,25 +838,6 @@ public struct ISOWeek: Hashable, Sendable, CustomStringConvertible {
 
     /// `YYYY-Www`.
     public var description: String { "\(year)-W\(week < 10 ? "0" : "")\(week)" }
-}
-
-/// Per-chunk results written by parallel workers, each to its own index.
-private final class ChunkResults: @unchecked Sendable {
-    private var results: [TermCounter?]
-    private let lock = NSLock()
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func store(_ i: Int, _ value: TermCounter) {
-        lock.lock(); defer { lock.unlock() }
-        results[i] = value
-    }
-
-    func take(_ i: Int) -> TermCounter {
-        lock.lock(); defer { lock.unlock() }
-        defer { results[i] = nil }
-        return results[i]!
-    }
 }
 
 /// A buffer that parallel workers write at disjoint indices.

@@ -1,4 +1,5 @@
 import Foundation
+import LockstepCore
 
 /// Runs independent jobs on a fixed number of worker threads and returns their results in job order,
 /// so the output never depends on how many threads ran or which finished first.
@@ -35,7 +36,7 @@ enum Parallel {
                     var s: S?
                     while let i = next.take() {
                         if s == nil { s = make() }
-                        slots.set(i, body(&s!, i))
+                        slots[i] = body(&s!, i)
                     }
                 }
                 if workers == 1 { work(); return }
@@ -91,13 +92,4 @@ private final class JobCounter: @unchecked Sendable {
         next += 1
         return next - 1
     }
-}
-
-/// Write-once result slots shared by worker threads; each index is written by exactly one job.
-private final class Slots<T>: @unchecked Sendable {
-    private var storage: [T?]
-    private let lock = NSLock()
-    init(_ n: Int) { storage = Array(repeating: nil, count: n) }
-    func set(_ i: Int, _ v: T) { lock.lock(); storage[i] = v; lock.unlock() }
-    func values() -> [T] { storage.map { $0! } }
 }
