@@ -53,7 +53,8 @@ public struct AnalysisRun: Sendable {
         self.order = order
     }
 
-    /// Runs the analyses in order, each seeing the results of those before it.
+    /// Runs the analyses in waves: each wave holds the analyses whose dependencies (and
+    /// `runsAfter`) ran in earlier waves, runs them concurrently, and they see those results.
     public static func run(_ analyses: [any Analysis.Type], on dataset: Dataset, options: AnalysisOptions,
                            context: AnalysisContext = AnalysisContext(),
                            progress: (String) -> Void = { _ in }) throws -> AnalysisRun {

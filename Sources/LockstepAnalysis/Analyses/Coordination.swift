@@ -444,29 +444,30 @@ public struct Coordination: Analysis {
             keep[Int(e.b)] = true
         }
         let g = groups.restricted(to: keep)
-        let s = AccountSweep(g, sweep, accountCount: ds.accounts.count)
         let localOf = AccountSweep.localIDs(g.account, accountCount: ds.accounts.count)
+        let s = AccountSweep(g, sweep, accountCount: ds.accounts.count, localOf: localOf)
         var counts = [Int32](repeating: 0, count: s.accountCount + 1)
         for e in edges { counts[Int(localOf[Int(e.a)]) + 1] += 1 }
         for x in 0..<s.accountCount { counts[x + 1] += counts[x] }
         let edgeFirst = counts
         let partner = edges.map { localOf[Int($0.b)] }
         let ranges = s.accountRanges(threads * 4)
-        let edgeCount = edges.count
         // (edge, group, action of a, action of b) for up to five groups per edge, in group order.
         let found: [[(Int32, Int32, Int32, Int32)]] = Parallel.map(ranges.count, threads: threads,
                                                                    state: { PartnerSlots(accounts: s.accountCount) }) { work, r in
             var out: [(Int32, Int32, Int32, Int32)] = []
             let slot = work.slot.p
-            var taken = [Int8](repeating: 0, count: edgeCount)
+            // Examples taken per edge, for this job's accounts' edges only (they are contiguous).
+            let base = Int(edgeFirst[ranges[r].lowerBound])
+            var taken = [Int8](repeating: 0, count: Int(edgeFirst[ranges[r].upperBound]) - base)
             for x in ranges[r] {
                 let mine = Int(edgeFirst[x])..<Int(edgeFirst[x + 1])
                 if mine.isEmpty { continue }
                 for e in mine { slot[Int(partner[e])] = Int32(e) }
                 s.partners(of: x, work.scratch, wants: { slot[Int($0)] >= 0 }) { grp, b, i, j in
                     let e = Int(slot[Int(b)])
-                    guard taken[e] < 5 else { return }
-                    taken[e] += 1
+                    guard taken[e - base] < 5 else { return }
+                    taken[e - base] += 1
                     // i and j are actions of x (the edge's a) and b in some order.
                     let (ia, ib) = s.local[i] == Int32(x) ? (i, j) : (j, i)
                     out.append((Int32(e), Int32(grp), Int32(ia), Int32(ib)))

@@ -10,8 +10,9 @@
 /// `x`'s pairs fit in arrays indexed by `b`, and come out sorted by `(x, b)` with no hashing or
 /// sorting of pairs. Accounts are independent, so ranges of them run on separate threads.
 ///
-/// The results are those of the item-by-item sweep: for each pair and item, the co-action reported
-/// is the one that sweep would meet first (earliest later action, then the nearest earlier one).
+/// For each pair and item, the co-action reported is the one with the earliest later action, then
+/// the nearest earlier one: what a sweep through each item's actions in time order meets first
+/// (`AccountSweepTests` checks the two agree).
 struct AccountSweep: Sendable {
     let window: Int64
     let maxPartners: Int
@@ -143,8 +144,8 @@ struct AccountSweep: Sendable {
     }
 
     /// For local account `x`: every partner `b > x` for which `wants(b)`, once per group in which
-    /// the pair co-acts, with the co-action `(i, j)` (earlier, later action index) the item-by-item
-    /// sweep meets first there. Groups come in ascending order.
+    /// the pair co-acts, with the co-action `(i, j)` (earlier, later action index) chosen as the type
+    /// comment says. Groups come in ascending order.
     @inline(__always)
     func partners(of x: Int, _ s: Scratch, wants: (Int32) -> Bool,
                   _ body: (_ group: Int, _ b: Int32, _ i: Int, _ j: Int) -> Void) {
@@ -159,7 +160,7 @@ struct AccountSweep: Sendable {
         local.withUnsafeBufferPointer { L in
         time.withUnsafeBufferPointer { T in
         entries.withUnsafeBufferPointer { E in
-            // `order`: rank of a visit in the item-by-item sweep (lower comes first).
+            // `order`: rank of a visit in a time-ordered sweep of the item (lower comes first).
             @inline(__always) func note(_ b: Int32, _ order: UInt64) {
                 if stamp[Int(b)] != run {
                     stamp[Int(b)] = run

@@ -58,7 +58,7 @@ enum ClusterLinkKind: Sendable {
 /// not be clustered: in a large operation, amplifiers that each retweet a small share of the core's
 /// posts share too few posts pairwise to reach `min_weight` with any one of them, and form no
 /// community of their own. Three
-/// rules, applied once each, in this order:
+/// rules, in this order (2 and 3 repeat for a few rounds, as each can enable the other):
 ///
 /// 1. **Clusters amplified together are one.** For each network amplifier, the clusters it is tied
 ///    to are its own and every cluster whose members it reposts at least `minWeight` times. Two

@@ -20,7 +20,8 @@ struct ActionGroups: Sendable {
     var actionCount: Int { time.count }
     @inline(__always) func range(_ g: Int) -> Range<Int> { Int(start[g])..<Int(start[g + 1]) }
 
-    /// Groups raw actions by a counting sort on item, then sorts each group by (time, account, post).
+    /// Groups raw actions by a counting sort on item, then sorts each group by time, ties kept in
+    /// input order (``sortGroups(_:start:time:)``).
     /// `itemOrigin`, when given, holds each item's own moment (``noTime`` when unknown).
     init(items: [Int32], itemCount: Int, time t: [Int64], account a: [Int32], post p: [Int32], origin o: [Bool],
          itemOrigin: [Int64]? = nil, minGroup: Int = 2) {
@@ -153,10 +154,12 @@ struct ActionGroups: Sendable {
     }
 }
 
-/// The sliding window over one item's actions, with a cap on partners per action.
+/// The parameters of the co-action window: how far apart two actions on one item may be, and a
+/// cap on partners per action (``AccountSweep`` applies them).
 ///
 /// Each action pairs with the actions of *other* accounts that precede it by at most `window`
-/// seconds, but only with the `maxPartners` nearest of them. The cap keeps the work linear: an item
+/// seconds, but only within the `maxPartners` actions nearest it on the item (its own account's
+/// actions count towards the cap). The cap keeps the work linear: an item
 /// with n actions costs at most n × maxPartners pair visits however bursty it is, so one post with
 /// 200,000 retweets in an hour costs at most 200,000 × 32 visits instead of 2 × 10^10 pairs. The price:
 /// in a burst denser than the cap, two accounts more than `maxPartners` actions apart are not paired
