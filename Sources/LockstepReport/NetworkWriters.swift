@@ -53,12 +53,11 @@ enum NetworkOutput {
         var index: [UInt64: Int] = [:]
         var pairs: [(a: Int32, b: Int32, fused: Double, perTrace: [String: Int])] = []
         var nodes = Set<Int32>()
-        let fusion = Dictionary(uniqueKeysWithValues: CoActionTrace.all.map { ($0.name, $0.fusionWeight) })
         for e in r.edgeList {
             let k = UInt64(UInt32(e.a)) << 32 | UInt64(UInt32(e.b))
             let i: Int
             if let j = index[k] { i = j } else { i = pairs.count; index[k] = i; pairs.append((e.a, e.b, 0, [:])) }
-            pairs[i].fused += Double(e.weight) * (fusion[e.trace] ?? 1)
+            pairs[i].fused += e.fusedWeight
             pairs[i].perTrace[e.trace, default: 0] += e.weight
             nodes.insert(e.a); nodes.insert(e.b)
         }

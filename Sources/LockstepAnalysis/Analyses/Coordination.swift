@@ -145,6 +145,8 @@ public struct Coordination: Analysis {
         public var trace: String
         /// Distinct items both acted on within the window (whole-period mode: items shared).
         public var weight: Int
+        /// The weight as it counts in the fused network (times the trace's fusion weight).
+        public var fusedWeight: Double { Double(weight) * (CoActionTrace.fusionWeights[trace] ?? 1) }
         /// whole_period mode: TF-IDF cosine similarity.
         public var similarity: Double?
         /// Mean null-model weight, z-score and p-value (window mode with null rounds).
@@ -301,11 +303,13 @@ public struct Coordination: Analysis {
         let rtGroups = TraceActions.groups(ds, coRetweet, features)
         let estimate = WindowEstimate.estimate(rtGroups, trace: coRetweet.name)
         let global = window ?? estimate.map { max(1, $0.seconds) } ?? 60
+        /// A trace's window: set for it, else its own default, else the global one.
+        @Sendable func windowOf(_ t: TraceDefinition) -> Int64 { traceWindows[t.name] ?? t.defaultWindow ?? global }
         let outputs: [TraceOutput] = Parallel.map(traces.count, threads: threads) { i in
             let t = traces[i]
             let groups = mode == .wholePeriod ? TraceActions.groups(ds, t, features, minGroup: 1)
                 : t == coRetweet ? rtGroups : TraceActions.groups(ds, t, features)
-            let w = traceWindows[t.name] ?? t.defaultWindow ?? global
+            let w = windowOf(t)
             return runTrace(ds, t, groups: groups, window: w, features: features)
         }
         // Pair, then trace-table order; outputs are already in trace order, so a stable sort on the pair suffices.
@@ -319,11 +323,10 @@ public struct Coordination: Analysis {
         // Fusion: one weighted graph over accounts with kept edges.
         var fused = PairTable(capacity: edges.count)
         var fusedWeight: [Double] = []
-        let fusionWeight = Dictionary(uniqueKeysWithValues: CoActionTrace.all.map { ($0.name, $0.fusionWeight) })
         for e in edges {
             let k = fused.insert(PairTable.key(e.a, e.b))
             if k == fusedWeight.count { fusedWeight.append(0) }
-            fusedWeight[k] += Double(e.weight) * (fusionWeight[e.trace] ?? 1)
+            fusedWeight[k] += e.fusedWeight
         }
         var nodeOf = [Int32](repeating: -1, count: ds.accounts.count)
         var nodes: [Int32] = []
@@ -342,7 +345,7 @@ public struct Coordination: Analysis {
 
         let links = RepostLinks(ds, postAuthorByKey: features.postAuthorByKey)
         let linkRules = ClusterLinks(minWeight: filter.minWeight, share: amplifierShare, retweets: rtGroups,
-                                     window: traceWindows[coRetweet.name] ?? global, authorByKey: features.postAuthorByKey)
+                                     window: windowOf(coRetweet), authorByKey: features.postAuthorByKey)
         let anchored = linkRules.anchored(ds, nodes: nodes, community: community, links: links)
         var byCommunity: [Int32: [Int32]] = [:]
         for (i, c) in graph.corroborated(community, minTies: minTies, anchored: anchored).enumerated() where c >= 0 {
@@ -496,13 +499,12 @@ public struct Coordination: Analysis {
         let offsetColumn = context.anyResult(named: "schedule")?.accountColumns(ds).first { $0.name == "utc_offset_hours" }
         var perCluster = [(traces: [String: Int], edges: Int, weight: Double, first: Int64, last: Int64)](
             repeating: ([:], 0, 0, .max, .min), count: groups.count)
-        let fusionWeight = Dictionary(uniqueKeysWithValues: CoActionTrace.all.map { ($0.name, $0.fusionWeight) })
         for e in edges {
             let c = Int(cluster[Int(e.a)])
             guard c > 0, cluster[Int(e.b)] == Int32(c) else { continue }
             perCluster[c - 1].traces[e.trace, default: 0] += 1
             perCluster[c - 1].edges += 1
-            perCluster[c - 1].weight += Double(e.weight) * (fusionWeight[e.trace] ?? 1)
+            perCluster[c - 1].weight += e.fusedWeight
             if let f = e.firstCoaction { perCluster[c - 1].first = min(perCluster[c - 1].first, f) }
             if let l = e.lastCoaction { perCluster[c - 1].last = max(perCluster[c - 1].last, l) }
         }

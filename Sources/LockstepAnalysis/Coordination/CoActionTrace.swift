@@ -108,6 +108,9 @@ public enum CoActionTrace {
 
     /// The trace with this name.
     public static func named(_ name: String) -> TraceDefinition? { all.first { $0.name == name } }
+
+    /// Each trace's weight in the fused network, by name.
+    public static let fusionWeights = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.fusionWeight) })
     /// Every trace name, in table order.
     public static var names: [String] { all.map(\.name) }
 }
