@@ -10,8 +10,9 @@ public final class ByteSource {
     public let path: String
     private let handle: FileHandle
     private var gz: UnsafeMutablePointer<z_stream>?
-    private var gzInput: [UInt8] = []
+    /// Compressed input waits in `scratch[gzInputPos..<gzInputCount]`.
     private var gzInputPos = 0
+    private var gzInputCount = 0
     private var gzEnded = false
     private var rawEOF = false
     /// Bytes read from disk so far (compressed size for gzip files).
@@ -52,49 +53,50 @@ public final class ByteSource {
         try? handle.close()
     }
 
-    /// Reads straight from the descriptor into a reused scratch buffer: `FileHandle.read` would
-    /// allocate (and the kernel zero) a fresh `Data` for every block.
+    /// Used only by the array-appending ``read(into:max:)``; block readers read in place.
     private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
-    private func readRawChunk(max: Int) throws -> UnsafeRawBufferPointer {
-        guard !rawEOF else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        let want = Swift.min(max, scratch.count)
+    /// Reads up to `max` raw (possibly compressed) bytes straight from the descriptor into `dst`.
+    private func readRaw(into dst: UnsafeMutableRawPointer, max: Int) throws -> Int {
+        guard !rawEOF, max > 0 else { return 0 }
         var n: Int
-        repeat { n = Glibc.read(handle.fileDescriptor, scratch.baseAddress!, want) } while n < 0 && errno == EINTR
+        repeat { n = Glibc.read(handle.fileDescriptor, dst, max) } while n < 0 && errno == EINTR
         if n < 0 { throw IngestError.unreadable(path, String(cString: strerror(errno))) }
         if n == 0 { rawEOF = true }
         rawBytesRead += n
-        return UnsafeRawBufferPointer(start: scratch.baseAddress!, count: n)
+        return n
     }
 
-    private func readRaw(max: Int) throws -> [UInt8] {
-        [UInt8](try readRawChunk(max: max))
-    }
-
-    /// Appends up to `max` bytes to `buffer`; returns how many were appended (0 at the end).
-    public func read(into buffer: inout [UInt8], max: Int) throws -> Int {
+    /// Fills `dst` with up to `max` bytes of content (inflated for gzip); returns how many were
+    /// written, fewer than `max` only at the end of the content.
+    ///
+    /// The bytes go straight to their destination, with no intermediate buffer: the CSV reader
+    /// hands the block it parses next, so plain files cost one copy (the kernel's) and no fresh
+    /// pages per block.
+    ///
+    /// Not an overload of `read(into:max:)`: Swift would convert `&array` to a raw pointer and
+    /// pick this one.
+    public func fill(_ dst: UnsafeMutableRawPointer, max: Int) throws -> Int {
         guard let s = gz else {
             var total = 0
             while total < max {
-                let chunk = try readRawChunk(max: max - total)
-                if chunk.isEmpty { break }
-                buffer.append(contentsOf: chunk)
-                total += chunk.count
+                let n = try readRaw(into: dst + total, max: max - total)
+                if n == 0 { break }
+                total += n
             }
             return total
         }
         if gzEnded { return 0 }
-        var out = [UInt8](repeating: 0, count: max)
         var produced = 0
         while produced < max && !gzEnded {
-            if gzInputPos >= gzInput.count {
+            if gzInputPos >= gzInputCount {
                 if rawEOF {
                     // Input ran out inside a member: the file was cut short.
                     if !streamFinished { throw IngestError.unreadable(path, "gzip stream is truncated") }
                     gzEnded = true
                     break
                 }
-                gzInput = try readRaw(max: 1 << 20)
+                gzInputCount = try readRaw(into: scratch.baseAddress!, max: scratch.count)
                 gzInputPos = 0
                 continue
             }
@@ -103,26 +105,36 @@ public final class ByteSource {
                 inflateReset(s)
                 streamFinished = false
             }
-            let status: Int32 = gzInput.withUnsafeMutableBufferPointer { inp in
-                out.withUnsafeMutableBufferPointer { o in
-                    s.pointee.next_in = inp.baseAddress! + gzInputPos
-                    s.pointee.avail_in = UInt32(inp.count - gzInputPos)
-                    s.pointee.next_out = o.baseAddress! + produced
-                    s.pointee.avail_out = UInt32(max - produced)
-                    let r = inflate(s, Z_NO_FLUSH)
-                    produced = max - Int(s.pointee.avail_out)
-                    gzInputPos = inp.count - Int(s.pointee.avail_in)
-                    return r
-                }
-            }
+            s.pointee.next_in = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + gzInputPos
+            s.pointee.avail_in = UInt32(gzInputCount - gzInputPos)
+            // zlib counts output in 32 bits: hand it at most 1 GiB at a time.
+            let room = Swift.min(max - produced, 1 << 30)
+            s.pointee.next_out = (dst + produced).assumingMemoryBound(to: UInt8.self)
+            s.pointee.avail_out = UInt32(room)
+            let status = inflate(s, Z_NO_FLUSH)
+            produced += room - Int(s.pointee.avail_out)
+            gzInputPos = gzInputCount - Int(s.pointee.avail_in)
             switch status {
             case Z_STREAM_END: streamFinished = true
             case Z_OK, Z_BUF_ERROR: break
             default: throw IngestError.unreadable(path, "gzip data is corrupt (zlib status \(status))")
             }
         }
-        buffer.append(contentsOf: out[0..<produced])
         return produced
+    }
+
+    /// Appends up to `max` bytes to `buffer`; returns how many were appended (0 at the end).
+    public func read(into buffer: inout [UInt8], max: Int) throws -> Int {
+        var total = 0
+        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.min(max, 1 << 20), alignment: 16)
+        defer { out.deallocate() }
+        while total < max {
+            let n = try fill(out.baseAddress!, max: Swift.min(max - total, out.count))
+            if n == 0 { break }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[..<n]))
+            total += n
+        }
+        return total
     }
 
     private var streamFinished = false

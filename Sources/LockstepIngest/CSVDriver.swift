@@ -27,22 +27,24 @@ public enum CSVDriver {
 
     /// Reads the header row: the field names, with a UTF-8 byte-order mark dropped.
     static func header(_ buf: inout [UInt8], delimiter: UInt8 = 44) -> (names: [String], end: Int, lines: Int)? {
+        buf.withUnsafeMutableBufferPointer { header($0, delimiter: delimiter) }
+    }
+
+    static func header(_ b: UnsafeMutableBufferPointer<UInt8>, delimiter: UInt8 = 44) -> (names: [String], end: Int, lines: Int)? {
         var start = 0
-        if buf.count >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { start = 3 }
-        return buf.withUnsafeMutableBufferPointer { b -> ([String], Int, Int)? in
-            guard let p = b.baseAddress, b.count > start else { return nil }
-            var fields = FieldBuffer()
-            defer { fields.free() }
-            var pos = start
-            guard case .ok = CSVScan.parseRow(p, &pos, b.count, &fields, delimiter) else { return nil }
-            let nl = CSVScan.countByte(p + start, pos - start, 10)
-            var names: [String] = []
-            for i in 0..<fields.count {
-                names.append(String(decoding: UnsafeRawBufferPointer(start: p + fields.starts[i], count: fields.ends[i] - fields.starts[i]), as: UTF8.self)
-                    .trimmingCharacters(in: .whitespaces))
-            }
-            return (names, pos, nl)
+        if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { start = 3 }
+        guard let p = b.baseAddress, b.count > start else { return nil }
+        var fields = FieldBuffer()
+        defer { fields.free() }
+        var pos = start
+        guard case .ok = CSVScan.parseRow(p, &pos, b.count, &fields, delimiter) else { return nil }
+        let nl = CSVScan.countByte(p + start, pos - start, 10)
+        var names: [String] = []
+        for i in 0..<fields.count {
+            names.append(String(decoding: UnsafeRawBufferPointer(start: p + fields.starts[i], count: fields.ends[i] - fields.starts[i]), as: UTF8.self)
+                .trimmingCharacters(in: .whitespaces))
         }
+        return (names, pos, nl)
     }
 
     /// Parses the whole file behind `source` with a handler made from its header.
@@ -52,30 +54,31 @@ public enum CSVDriver {
         makeHandler: ([String]) throws -> H
     ) throws -> Outcome {
         var outcome = Outcome(log: RejectionLog(file: file, strict: options.strict))
-        var buf: [UInt8] = []
+        // Two blocks take turns: one is parsed while the other is read, and both are reused for
+        // the whole file, so reading costs no fresh pages after the first two blocks.
+        var buf = InputBlock(capacity: options.blockSize)
+        var spare = InputBlock(capacity: options.blockSize)
         var eof = false
         var blockSize = options.blockSize
         func fill() throws {
-            while !eof && buf.count < blockSize {
-                if try source.read(into: &buf, max: blockSize - buf.count) == 0 { eof = true }
-            }
+            if !eof && buf.count < blockSize { eof = try buf.fill(from: source, upTo: blockSize) }
         }
         try fill()
         // The header must be complete in the buffer: grow it for absurdly long headers.
-        while !eof && CSVScan.hasNoLineBreak(buf) { blockSize *= 2; try fill() }
-        guard let (names, headerEnd, headerLines) = header(&buf, delimiter: options.delimiter) else {
+        while !eof && CSVScan.hasNoLineBreak(buf.bytes) { blockSize *= 2; try fill() }
+        guard let (names, headerEnd, headerLines) = header(buf.bytes, delimiter: options.delimiter) else {
             throw IngestError.emptyInput("\(file) is empty")
         }
         let handlerPrototype = try makeHandler(names)
-        buf.removeFirst(headerEnd)
+        buf.dropFirst(headerEnd)
         var lineBase = 1 + max(headerLines, 1)
 
         // Columns sized once from the file's size and the first block's line density, so a
         // multi-gigabyte file is not copied again each time its columns outgrow their capacity.
         // Overestimates cost address space only: untouched pages are never resident.
         let plainSize = source.plainSize
-        if let size = plainSize, !buf.isEmpty {
-            let lines = buf.withUnsafeBufferPointer { CSVScan.countByte($0.baseAddress!, $0.count, 10) }
+        if let size = plainSize, buf.count > 0 {
+            let lines = CSVScan.countByte(buf.base, buf.count, 10)
             let rows = Int(Double(size) / Double(buf.count) * Double(max(lines, 1)) * 1.02)
             builder.reserve(posts: builder.postCount + rows, textBytes: builder.textBytes + size)
             // Post ids: each post's own, and about half as many again that posts point to.
@@ -84,7 +87,6 @@ public enum CSVDriver {
         // Each chunk writes its posts' text straight into the part of the dataset's text that
         // matches its bytes in the file, so merging moves no text (plain files, whose size is known).
         let window = plainSize.flatMap { builder.openTextWindow(count: $0) }
-        var spare: [UInt8] = []
         // Absorbing chunk builders into the dataset is sequential; it runs on its own queue so
         // that it overlaps the parsing of the next block instead of idling the workers.
         let merger = Merger(builder)
@@ -97,9 +99,9 @@ public enum CSVDriver {
         var consumed = 0
         while true {
             try fill()
-            if buf.isEmpty { break }
+            if buf.count == 0 { break }
             let parts0 = max(1, min(options.workers * 2, buf.count / (256 << 10)))
-            guard let cuts = CSVScan.cut(buf, parts: parts0, atEnd: eof, workers: options.workers) else {
+            guard let cuts = CSVScan.cut(UnsafeBufferPointer(buf.bytes), parts: parts0, atEnd: eof, workers: options.workers) else {
                 // One row longer than the block: read more before cutting.
                 blockSize *= 2
                 continue
@@ -107,10 +109,8 @@ public enum CSVDriver {
             let regionEnd = cuts.last!
             // The next block is read while this one is parsed: it starts with this block's
             // unparsed tail, and a reader thread tops it up from the file meanwhile.
-            spare.removeAll(keepingCapacity: true)
-            spare.append(contentsOf: buf[regionEnd...])
-            let prefetch = Prefetch(source: source, buffer: spare, size: blockSize, atEnd: eof)
-            spare = []
+            spare.replaceContents(with: buf, from: regionEnd)
+            let prefetch = Prefetch(source: source, block: spare, size: blockSize, atEnd: eof)
             defer { prefetch.wait() }
             let parts = cuts.count - 1
             let results = Slots<ChunkResult>(parts)
@@ -118,22 +118,20 @@ public enum CSVDriver {
             let strict = options.strict
             let atEnd = eof
             let delimiter = options.delimiter
-            buf.withUnsafeMutableBufferPointer { b in
-                let shared = SharedBytes(p: b.baseAddress!)
-                let blockStart = consumed
-                let body: @Sendable (Int) -> Void = { k in
-                    var handler = prototype
-                    let textWindow = window?.slice(at: blockStart + cuts[k], count: cuts[k + 1] - cuts[k])
-                    let last = atEnd && k == parts - 1
-                    // Two specialisations: the comma one compiles to the scanner with a constant delimiter.
-                    results[k] = delimiter == 44
-                        ? parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
-                                     textWindow: textWindow, separator: CommaSeparator())
-                        : parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
-                                     textWindow: textWindow, separator: ByteSeparator(byte: delimiter))
-                }
-                if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+            let shared = SharedBytes(p: buf.base)
+            let blockStart = consumed
+            let body: @Sendable (Int) -> Void = { k in
+                var handler = prototype
+                let textWindow = window?.slice(at: blockStart + cuts[k], count: cuts[k + 1] - cuts[k])
+                let last = atEnd && k == parts - 1
+                // Two specialisations: the comma one compiles to the scanner with a constant delimiter.
+                results[k] = delimiter == 44
+                    ? parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
+                                 textWindow: textWindow, separator: CommaSeparator())
+                    : parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
+                                 textWindow: textWindow, separator: ByteSeparator(byte: delimiter))
             }
+            if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
             var finished: [DatasetBuilder] = []
             for k in 0..<parts {
                 var r = results.take(k)!
@@ -154,34 +152,80 @@ public enum CSVDriver {
             progress?(outcome.bytes, outcome.rowsRead)
             prefetch.wait()
             if let e = prefetch.error { throw e }
-            spare = buf
-            buf = prefetch.buffer
+            swap(&buf, &spare)
             eof = prefetch.atEnd
-            if eof && buf.isEmpty { break }
+            if eof && buf.count == 0 { break }
         }
         return outcome
+    }
+
+    /// A block of input bytes in memory of its own, reused from block to block (an array would
+    /// be grown by appends, each growth fresh pages to fault in and the old bytes copied).
+    final class InputBlock: @unchecked Sendable {
+        private(set) var base: UnsafeMutablePointer<UInt8>
+        private(set) var capacity: Int
+        private(set) var count = 0
+
+        init(capacity: Int) {
+            self.capacity = max(capacity, 1)
+            guard let p = malloc(self.capacity) else { fatalError("out of memory allocating a \(capacity)-byte input block") }
+            base = p.assumingMemoryBound(to: UInt8.self)
+        }
+
+        deinit { free(base) }
+
+        var bytes: UnsafeMutableBufferPointer<UInt8> { UnsafeMutableBufferPointer(start: base, count: count) }
+
+        /// Reads from `source` until the block holds `size` bytes; true when the source ran out.
+        func fill(from source: ByteSource, upTo size: Int) throws -> Bool {
+            if size > capacity {
+                guard let p = realloc(base, size) else { fatalError("out of memory growing an input block to \(size) bytes") }
+                base = p.assumingMemoryBound(to: UInt8.self)
+                capacity = size
+            }
+            let n = try source.fill(base + count, max: size - count)
+            count += n
+            return count < size
+        }
+
+        /// Drops the first `n` bytes (the header row).
+        func dropFirst(_ n: Int) {
+            memmove(base, base + n, count - n)
+            count -= n
+        }
+
+        /// Makes this block hold `other`'s bytes from `start` on (the unparsed tail of a block).
+        func replaceContents(with other: InputBlock, from start: Int) {
+            count = 0
+            let n = other.count - start
+            if n > capacity {
+                guard let p = realloc(base, n) else { fatalError("out of memory growing an input block to \(n) bytes") }
+                base = p.assumingMemoryBound(to: UInt8.self)
+                capacity = n
+            }
+            memcpy(base, other.base + start, n)
+            count = n
+        }
     }
 
     /// Reads the next block on another thread while the current one is parsed.
     final class Prefetch: @unchecked Sendable {
         private let source: ByteSource
-        private(set) var buffer: [UInt8]
+        private let block: InputBlock
         private(set) var atEnd: Bool
         private(set) var error: Error?
         private let group = DispatchGroup()
         private static let queue = DispatchQueue(label: "lockstep.csv.read")
 
-        /// Starts topping `buffer` up to `size` bytes unless the source is already exhausted.
-        init(source: ByteSource, buffer: [UInt8], size: Int, atEnd: Bool) {
+        /// Starts topping `block` up to `size` bytes unless the source is already exhausted.
+        init(source: ByteSource, block: InputBlock, size: Int, atEnd: Bool) {
             self.source = source
-            self.buffer = buffer
+            self.block = block
             self.atEnd = atEnd
             if atEnd { return }
             Self.queue.async(group: group) {
                 do {
-                    while !self.atEnd && self.buffer.count < size {
-                        if try self.source.read(into: &self.buffer, max: size - self.buffer.count) == 0 { self.atEnd = true }
-                    }
+                    self.atEnd = try self.block.fill(from: self.source, upTo: size)
                 } catch {
                     self.error = error
                 }
@@ -293,10 +337,10 @@ extension CSVScan {
     /// buffer's end at end of input) and each cut starts a row. Quotes are counted once, in
     /// parallel slices; prefix sums give the quote parity at each slice start, and each cut is the
     /// first line break at even parity after its slice start. Nil when no row ends in the block.
-    static func cut(_ buf: [UInt8], parts: Int, atEnd: Bool, workers: Int) -> [Int]? {
-        let n = buf.count
+    static func cut(_ b: UnsafeBufferPointer<UInt8>, parts: Int, atEnd: Bool, workers: Int) -> [Int]? {
+        let n = b.count
         guard n > 0 else { return nil }
-        return buf.withUnsafeBufferPointer { b -> [Int]? in
+        do {
             let p = b.baseAddress!
             let slices = max(parts, 1)
             let len = (n + slices - 1) / slices
@@ -343,8 +387,8 @@ extension CSVScan {
         }
     }
 
-    static func hasNoLineBreak(_ buf: [UInt8]) -> Bool {
-        buf.withUnsafeBytes { memchr($0.baseAddress!, 10, $0.count) == nil }
+    static func hasNoLineBreak(_ b: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        b.count == 0 || memchr(b.baseAddress!, 10, b.count) == nil
     }
 }
 
