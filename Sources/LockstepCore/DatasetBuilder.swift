@@ -27,6 +27,17 @@ public struct DatasetBuilder: Sendable {
     private var urls = ByteInterner()
     private var categories = ByteInterner()
     private var profiled: [Bool] = []
+    /// Per account: the first handle a reference gave, and the profile's handle; merging needs
+    /// them apart to apply the precedence ``describe(_:_:)`` states.
+    private var referenceHandle: [StrRef] = []
+    private var profileHandle: [StrRef] = []
+    /// Set on a worker's chunk builder: the worker's accounts; rows below are for ids from `memoBase` on.
+    private var memo: AccountMemo?
+    private var memoBase = 0
+    private var late = LateAccounts()
+    /// For each worker memo whose chunks were merged here: the memo (kept alive so that its
+    /// identity is not reused) and the dataset id of each of its ids.
+    private var memoMaps: [ObjectIdentifier: (memo: AccountMemo, map: [Int32])] = [:]
     private var scratch: [UInt8] = []
     /// Where this builder writes post text when it fills part of another builder's arena.
     private var textWindow: TextWindow?
@@ -46,6 +57,15 @@ public struct DatasetBuilder: Sendable {
     /// The account with this id as given, created (as merely referenced) if new.
     @inline(__always)
     public mutating func account(id: UnsafeRawBufferPointer) -> Int32 {
+        if let m = memo {
+            let (a, isNew) = m.intern(id)
+            if isNew {
+                m.add(origin: .referenced, referenceHandle: false)
+                _ = accountKeys.intern(id)
+                appendBlankAccount(origin: .referenced)
+            }
+            return a
+        }
         let a = accountKeys.intern(id)
         if Int(a) == ds.accounts.origin.count { appendBlankAccount(origin: .referenced) }
         return a
@@ -62,10 +82,21 @@ public struct DatasetBuilder: Sendable {
         scratch.removeAll(keepingCapacity: true)
         scratch.append(64)  // "@"
         for c in handle { scratch.append(c >= 65 && c <= 90 ? c + 32 : c) }
+        let origin: AccountOrigin = [.referenced, .handleOnly]
+        if let m = memo {
+            let (a, isNew) = scratch.withUnsafeBytes { m.intern($0) }
+            if isNew {
+                m.add(origin: origin, referenceHandle: !handle.isEmpty)
+                _ = scratch.withUnsafeBytes { accountKeys.intern($0) }
+                appendBlankAccount(origin: origin)
+                setReferenceHandle(row: ds.accounts.origin.count - 1, handle)
+            }
+            return a
+        }
         let a = scratch.withUnsafeBytes { accountKeys.intern($0) }
         if Int(a) == ds.accounts.origin.count {
-            appendBlankAccount(origin: [.referenced, .handleOnly])
-            ds.accounts.handle[Int(a)] = ds.accounts.profileArena.append(handle)
+            appendBlankAccount(origin: origin)
+            setReferenceHandle(row: Int(a), handle)
         }
         return a
     }
@@ -83,37 +114,131 @@ public struct DatasetBuilder: Sendable {
         ds.accounts.category.append(noID)
         ds.accounts.origin.append(origin)
         profiled.append(false)
+        referenceHandle.append(.empty)
+        profileHandle.append(.empty)
     }
 
-    public mutating func markOrigin(_ a: Int32, _ origin: AccountOrigin) {
-        ds.accounts.origin[Int(a)].formUnion(origin)
+    /// Starts loading what looking up this account id will read (a row ahead of the lookup).
+    @inline(__always)
+    public func prefetchAccount(id: UnsafeRawBufferPointer) { memo?.prefetch(id) }
+
+    /// Makes this (chunk) builder remember accounts in `memo`, its worker's, across chunks; ids
+    /// it hands out are then the worker's. Call before the first row.
+    public mutating func remember(in memo: AccountMemo) {
+        precondition(ds.accounts.count == 0 && ds.posts.count == 0, "a memo is attached before the first row")
+        memo.startChunk()
+        self.memo = memo
+        memoBase = memo.count
+    }
+
+    /// The late row of a known account `a` (one met in an earlier chunk), made on first use.
+    private mutating func lateRow(_ a: Int32) -> Int {
+        let m = memo!
+        let r = m.lateRow[Int(a)]
+        if r >= 0 { return Int(r) }
+        let n = late.count
+        late.append(a)
+        m.lateRow[Int(a)] = Int32(n)
+        m.lateTouched.append(a)
+        return n
+    }
+
+    public mutating func markOrigin(_ a: Int32, _ origin: AccountOrigin) { addOrigin(a, origin) }
+
+    @inline(__always)
+    private mutating func addOrigin(_ a: Int32, _ origin: AccountOrigin) {
+        guard let m = memo else {
+            ds.accounts.origin[Int(a)].formUnion(origin)
+            return
+        }
+        if m.reported[Int(a)].isSuperset(of: origin) { return }
+        m.reported[Int(a)].formUnion(origin)
+        let i = Int(a) - memoBase
+        if i >= 0 { ds.accounts.origin[i].formUnion(origin) } else { late.origin[lateRow(a)].formUnion(origin) }
     }
 
     /// Whether the profile of `a` has been filled; readers skip re-parsing profile columns then.
-    @inline(__always) public func isProfiled(_ a: Int32) -> Bool { profiled[Int(a)] }
-
-    /// Fills an account's profile the first time it is seen; later rows do not overwrite it.
-    public mutating func describe(_ a: Int32, _ p: ProfileBytes) {
-        let i = Int(a)
-        if profiled[i] { return }
-        profiled[i] = true
-        if !p.handle.isEmpty { ds.accounts.handle[i] = ds.accounts.profileArena.append(p.handle) }
-        ds.accounts.displayName[i] = ds.accounts.profileArena.append(p.displayName)
-        ds.accounts.description[i] = ds.accounts.profileArena.append(p.description)
-        ds.accounts.location[i] = ds.accounts.profileArena.append(p.location)
-        ds.accounts.profileURL[i] = ds.accounts.profileArena.append(p.profileURL)
-        ds.accounts.created[i] = p.created
-        ds.accounts.followers[i] = p.followers
-        ds.accounts.following[i] = p.following
-        ds.accounts.language[i] = p.language.isEmpty ? noID : languages.intern(p.language)
-        ds.accounts.category[i] = p.category.isEmpty ? noID : categories.intern(p.category)
+    @inline(__always) public func isProfiled(_ a: Int32) -> Bool {
+        if let m = memo { return m.profiled[Int(a)] }
+        return profiled[Int(a)]
     }
 
-    /// Sets the handle of an account that has none yet (a reference that carried one).
-    public mutating func setHandleIfMissing(_ a: Int32, _ handle: UnsafeRawBufferPointer) {
-        if ds.accounts.handle[Int(a)].isEmpty && !handle.isEmpty {
-            ds.accounts.handle[Int(a)] = ds.accounts.profileArena.append(handle)
+    /// Fills an account's profile the first time it is seen; later rows do not overwrite it.
+    ///
+    /// The account's handle is its first profile's, when that has one, or else the first handle a
+    /// reference gave (``setHandleIfMissing(_:_:)``), whatever the order they come in.
+    public mutating func describe(_ a: Int32, _ p: ProfileBytes) {
+        if let m = memo {
+            if m.profiled[Int(a)] { return }
+            m.profiled[Int(a)] = true
+            let i = Int(a) - memoBase
+            if i >= 0 {
+                describeRow(i, p)
+            } else {
+                let r = lateRow(a)
+                late.profiled[r] = true
+                late.profile[r] = storeProfile(p)
+            }
+            return
         }
+        describeRow(Int(a), p)
+    }
+
+    private mutating func describeRow(_ i: Int, _ p: ProfileBytes) {
+        if profiled[i] { return }
+        profiled[i] = true
+        let r = storeProfile(p)
+        if !r.handle.isEmpty { ds.accounts.handle[i] = r.handle }
+        profileHandle[i] = r.handle
+        ds.accounts.displayName[i] = r.displayName
+        ds.accounts.description[i] = r.description
+        ds.accounts.location[i] = r.location
+        ds.accounts.profileURL[i] = r.profileURL
+        ds.accounts.created[i] = r.created
+        ds.accounts.followers[i] = r.followers
+        ds.accounts.following[i] = r.following
+        ds.accounts.language[i] = r.language
+        ds.accounts.category[i] = r.category
+    }
+
+    private mutating func storeProfile(_ p: ProfileBytes) -> ProfileRefs {
+        var r = ProfileRefs()
+        r.handle = ds.accounts.profileArena.append(p.handle)
+        r.displayName = ds.accounts.profileArena.append(p.displayName)
+        r.description = ds.accounts.profileArena.append(p.description)
+        r.location = ds.accounts.profileArena.append(p.location)
+        r.profileURL = ds.accounts.profileArena.append(p.profileURL)
+        r.created = p.created
+        r.followers = p.followers
+        r.following = p.following
+        r.language = p.language.isEmpty ? noID : languages.intern(p.language)
+        r.category = p.category.isEmpty ? noID : categories.intern(p.category)
+        return r
+    }
+
+    /// Gives an account a handle from a reference (an `RT @handle:` prefix, a reply's or a
+    /// mention's screen name) unless it has one; a profile's own handle takes precedence.
+    public mutating func setHandleIfMissing(_ a: Int32, _ handle: UnsafeRawBufferPointer) {
+        if handle.isEmpty { return }
+        guard let m = memo else {
+            setReferenceHandle(row: Int(a), handle)
+            return
+        }
+        if m.referenceHandle[Int(a)] { return }
+        m.referenceHandle[Int(a)] = true
+        let i = Int(a) - memoBase
+        if i >= 0 {
+            setReferenceHandle(row: i, handle)
+        } else {
+            late.referenceHandle[lateRow(a)] = ds.accounts.profileArena.append(handle)
+        }
+    }
+
+    private mutating func setReferenceHandle(row i: Int, _ handle: UnsafeRawBufferPointer) {
+        guard !handle.isEmpty, referenceHandle[i].isEmpty else { return }
+        let ref = ds.accounts.profileArena.append(handle)
+        referenceHandle[i] = ref
+        if ds.accounts.handle[i].isEmpty { ds.accounts.handle[i] = ref }
     }
 
     // MARK: Posts
@@ -136,7 +261,7 @@ public struct DatasetBuilder: Sendable {
         ds.posts.quoteOf.append(noID)
         ds.posts.replyTo.append(noID)
         ds.posts.replyAccount.append(noID)
-        ds.accounts.origin[Int(account)].insert(.author)
+        addOrigin(account, .author)
         return ds.posts.count - 1
     }
 
@@ -229,7 +354,7 @@ public struct DatasetBuilder: Sendable {
 
     public mutating func addMention(_ account: Int32) {
         ds.posts.mentions.values.append(account)
-        ds.accounts.origin[Int(account)].insert(.referenced)
+        addOrigin(account, .referenced)
     }
 
     /// Removes the open post (a reader found it invalid after starting it).
@@ -277,6 +402,7 @@ public struct DatasetBuilder: Sendable {
         ds.accounts.followers.reserveCapacity(n); ds.accounts.following.reserveCapacity(n)
         ds.accounts.language.reserveCapacity(n); ds.accounts.category.reserveCapacity(n)
         ds.accounts.origin.reserveCapacity(n); profiled.reserveCapacity(n)
+        referenceHandle.reserveCapacity(n); profileHandle.reserveCapacity(n)
         ds.accounts.profileArena.reserveCapacity(profileBytes)
         accountKeys.reserve(n)
     }
@@ -320,37 +446,38 @@ public struct DatasetBuilder: Sendable {
         let categoryMap = remap(other.categories, into: &categories)
         let o = other.ds
         // New accounts get dense ids in the order of `i`, so each is appended when first met.
-        let accountMap = remap(other.accountKeys, into: &accountKeys)
+        let rowMap = remap(other.accountKeys, into: &accountKeys)
         for i in 0..<o.accounts.origin.count {
-            let a = accountMap[i]
-            let j = Int(a)
+            let j = Int(rowMap[i])
             if j == ds.accounts.origin.count { appendBlankAccount(origin: []) }
             ds.accounts.origin[j].formUnion(o.accounts.origin[i])
-            if ds.accounts.handle[j].isEmpty && !o.accounts.handle[i].isEmpty {
-                ds.accounts.handle[j] = o.accounts.profileArena.withBytes(o.accounts.handle[i]) { ds.accounts.profileArena.append($0) }
+            var p = ProfileRefs()
+            if other.profiled[i] {
+                p.handle = other.profileHandle[i]
+                p.displayName = o.accounts.displayName[i]; p.description = o.accounts.description[i]
+                p.location = o.accounts.location[i]; p.profileURL = o.accounts.profileURL[i]
+                p.created = o.accounts.created[i]; p.followers = o.accounts.followers[i]; p.following = o.accounts.following[i]
+                p.language = o.accounts.language[i]; p.category = o.accounts.category[i]
             }
-            if other.profiled[i] && !profiled[j] {
-                var p = ProfileBytes()
-                p.created = o.accounts.created[i]
-                p.followers = o.accounts.followers[i]
-                p.following = o.accounts.following[i]
-                let arena = o.accounts.profileArena
-                arena.withUnsafeBytes { raw in
-                    func slice(_ r: StrRef) -> UnsafeRawBufferPointer {
-                        UnsafeRawBufferPointer(rebasing: raw[r.offset..<(r.offset + r.count)])
-                    }
-                    p.handle = slice(o.accounts.handle[i])
-                    p.displayName = slice(o.accounts.displayName[i])
-                    p.description = slice(o.accounts.description[i])
-                    p.location = slice(o.accounts.location[i])
-                    p.profileURL = slice(o.accounts.profileURL[i])
-                    describe(a, p)
-                }
-                let l = o.accounts.language[i]
-                ds.accounts.language[j] = l == noID ? noID : langMap[Int(l)]
-                let c = o.accounts.category[i]
-                ds.accounts.category[j] = c == noID ? noID : categoryMap[Int(c)]
+            mergeAccount(j, referenceHandle: other.referenceHandle[i], profile: other.profiled[i] ? p : nil,
+                         from: o.accounts.profileArena, languages: langMap, categories: categoryMap)
+        }
+        // A worker's chunk names accounts by the worker's ids: those it met before map through
+        // the array kept for its memo, and what it learnt about them comes in late rows.
+        var accountMap = rowMap
+        if let m = other.memo {
+            let key = ObjectIdentifier(m)
+            var map = memoMaps.removeValue(forKey: key)?.map ?? []  // unshared: appends do not copy
+            precondition(map.count == other.memoBase, "a worker's chunks are merged in the order it parsed them")
+            map.append(contentsOf: rowMap)
+            for r in 0..<other.late.count {
+                let j = Int(map[Int(other.late.account[r])])
+                ds.accounts.origin[j].formUnion(other.late.origin[r])
+                mergeAccount(j, referenceHandle: other.late.referenceHandle[r], profile: other.late.profiled[r] ? other.late.profile[r] : nil,
+                             from: o.accounts.profileArena, languages: langMap, categories: categoryMap)
             }
+            accountMap = map
+            memoMaps[key] = (m, map)
         }
         // Text written in place is already where it belongs; what overflowed the window (never,
         // for rows no longer than their bytes) is in the chunk's own arena and is moved.
@@ -392,6 +519,36 @@ public struct DatasetBuilder: Sendable {
         appendList(&ds.posts.urls, o.posts.urls, urlMap)
         appendList(&ds.posts.mentions, o.posts.mentions, accountMap)
     }
+
+    /// Brings what a chunk holds about account `j` into this builder: a reference's handle if it
+    /// has none, and the profile if it has none (strings in `arena`, ids to translate).
+    private mutating func mergeAccount(_ j: Int, referenceHandle ref: StrRef, profile: ProfileRefs?, from arena: ByteArena,
+                                       languages langMap: [Int32], categories categoryMap: [Int32]) {
+        if !ref.isEmpty && referenceHandle[j].isEmpty {
+            let r = arena.withBytes(ref) { ds.accounts.profileArena.append($0) }
+            referenceHandle[j] = r
+            if ds.accounts.handle[j].isEmpty { ds.accounts.handle[j] = r }
+        }
+        guard let q = profile, !profiled[j] else { return }
+        var p = ProfileBytes()
+        arena.withUnsafeBytes { raw in
+            func slice(_ r: StrRef) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: raw[r.offset..<(r.offset + r.count)]) }
+            p.handle = slice(q.handle)
+            p.displayName = slice(q.displayName)
+            p.description = slice(q.description)
+            p.location = slice(q.location)
+            p.profileURL = slice(q.profileURL)
+            p.created = q.created
+            p.followers = q.followers
+            p.following = q.following
+            describeRow(j, p)
+        }
+        ds.accounts.language[j] = q.language == noID ? noID : langMap[Int(q.language)]
+        ds.accounts.category[j] = q.category == noID ? noID : categoryMap[Int(q.category)]
+    }
+
+    /// Drops the id maps kept for workers' memos (their file is read).
+    public mutating func forgetMemos() { memoMaps = [:] }
 
     /// Appends `src` to `dst` with every id translated through `map` (`noID` stays `noID`).
     private static func appendMapped(_ dst: inout [Int32], _ src: [Int32], _ map: [Int32]) {

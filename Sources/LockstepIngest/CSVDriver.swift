@@ -13,6 +13,8 @@ public enum CSVDriver {
         public var strict = false
         public var workers = ProcessInfo.processInfo.activeProcessorCount
         public var blockSize = 16 << 20
+        /// A block is cut into parts no smaller than this (tests make it small to get many parts).
+        public var minChunk = 256 << 10
         /// Field delimiter (`,` by default; `\t` or `;` for mapped files).
         public var delimiter: UInt8 = 44
         public init() {}
@@ -87,6 +89,7 @@ public enum CSVDriver {
         // Each chunk writes its posts' text straight into the part of the dataset's text that
         // matches its bytes in the file, so merging moves no text (plain files, whose size is known).
         let window = plainSize.flatMap { builder.openTextWindow(count: $0) }
+        let memos = (0..<max(options.workers, 1)).map { _ in AccountMemo() }
         // Absorbing chunk builders into the dataset is sequential; it runs on its own queue so
         // that it overlaps the parsing of the next block instead of idling the workers.
         let merger = Merger(builder)
@@ -94,13 +97,14 @@ public enum CSVDriver {
         defer {
             merger.group.wait()
             builder = merger.builder
+            builder.forgetMemos()
             if window != nil { builder.settleWindowText() }
         }
         var consumed = 0
         while true {
             try fill()
             if buf.count == 0 { break }
-            let parts0 = max(1, min(options.workers * 2, buf.count / (256 << 10)))
+            let parts0 = max(1, min(options.workers * 2, buf.count / max(options.minChunk, 1)))
             guard let cuts = CSVScan.cut(UnsafeBufferPointer(buf.bytes), parts: parts0, atEnd: eof, workers: options.workers) else {
                 // One row longer than the block: read more before cutting.
                 blockSize *= 2
@@ -120,18 +124,25 @@ public enum CSVDriver {
             let delimiter = options.delimiter
             let shared = SharedBytes(p: buf.base)
             let blockStart = consumed
-            let body: @Sendable (Int) -> Void = { k in
+            let next = ChunkCounter()
+            let parse: @Sendable (Int, AccountMemo) -> Void = { k, memo in
                 var handler = prototype
                 let textWindow = window?.slice(at: blockStart + cuts[k], count: cuts[k + 1] - cuts[k])
                 let last = atEnd && k == parts - 1
                 // Two specialisations: the comma one compiles to the scanner with a constant delimiter.
                 results[k] = delimiter == 44
                     ? parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
-                                 textWindow: textWindow, separator: CommaSeparator())
+                                 textWindow: textWindow, memo: memo, separator: CommaSeparator())
                     : parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
-                                 textWindow: textWindow, separator: ByteSeparator(byte: delimiter))
+                                 textWindow: textWindow, memo: memo, separator: ByteSeparator(byte: delimiter))
             }
-            if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+            // Each worker takes the next chunk in file order and keeps its own memo of accounts
+            // across chunks and blocks (see `AccountMemo`: both orders matter).
+            let workers = min(memos.count, parts)
+            let body: @Sendable (Int) -> Void = { w in
+                while let k = next.take(below: parts) { parse(k, memos[w]) }
+            }
+            if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
             var finished: [DatasetBuilder] = []
             for k in 0..<parts {
                 var r = results.take(k)!
@@ -235,6 +246,20 @@ public enum CSVDriver {
         func wait() { group.wait() }
     }
 
+    /// Hands out chunk numbers in increasing order to the workers that ask.
+    final class ChunkCounter: @unchecked Sendable {
+        private var next = 0
+        private let lock = NSLock()
+
+        func take(below n: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < n else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
     /// Owns the growing dataset while background absorbs run; `group` tracks them.
     final class Merger: @unchecked Sendable {
         var builder: DatasetBuilder
@@ -261,34 +286,59 @@ public enum CSVDriver {
     /// Parses rows in `[start, end)`; line numbers in the result are relative to the chunk start.
     static func parseChunk<H: CSVRowHandler, S: FieldSeparator>(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, isLast: Bool,
                                                                 handler: inout H, file: String, strict: Bool, textWindow: TextWindow? = nil,
-                                                                separator: S) -> ChunkResult {
+                                                                memo: AccountMemo? = nil, separator: S) -> ChunkResult {
         var r = ChunkResult(log: RejectionLog(file: file, strict: strict))
         r.builder.writeText(into: textWindow)
+        if let memo { r.builder.remember(in: memo) }
         r.builder.recordPostKeys()
-        var fields = FieldBuffer()
-        defer { fields.free() }
+        var fields = FieldBuffer(), ahead = FieldBuffer()
+        defer { fields.free(); ahead.free() }
         var pos = start
         // Counted before parsing, while the bytes are as read (unescaping moves bytes), and used
         // to size the chunk's columns so that they never grow by copying: a chunk has at most one
         // row per line, and no more text than bytes.
         let newlines = CSVScan.countByte(p + start, end - start, 10)
         r.builder.reserve(posts: newlines + 1, textBytes: textWindow == nil ? end - start : 0)
-        r.builder.reserve(accounts: newlines + 1, profileBytes: end - start)
+        // With a memo, most rows name accounts the worker has met: rows grow from a small start.
+        if memo == nil { r.builder.reserve(accounts: newlines + 1, profileBytes: end - start) }
         r.builder.reserve(postKeys: 2 * (newlines + 1))
         // Checked here, before unescaping moves bytes; only a chunk that fails is checked field by field.
         let checkFields = !CSVScan.isValidUTF8(p + start, end - start)
         let counter = UnsafeMutablePointer<LineCounter>.allocate(capacity: 1)
         counter.initialize(to: LineCounter(base: UnsafePointer(p), start: start))
         defer { counter.deinitialize(count: 1); counter.deallocate() }
-        do {
+        /// Parses the next row that is not blank into `f`; nil at the chunk's end. After a
+        /// malformed row, `pos` moves on to the next line, where parsing picks up again.
+        func next(into f: inout FieldBuffer) -> (start: Int, status: RowStatus)? {
             while pos < end {
                 let rowStart = pos
-                let status = CSVScan.parseRow(p, &pos, end, &fields, separator.byte)
-                var rowLine: Int { counter.pointee.lines(upTo: rowStart) }
-                // Blank lines are not rows.
-                if fields.count == 1 && fields.ends[0] == fields.starts[0] {
-                    if case .ok = status { continue }
+                let status = CSVScan.parseRow(p, &pos, end, &f, separator.byte)
+                switch status {
+                case .ok:
+                    // Blank lines are not rows.
+                    if f.count == 1 && f.ends[0] == f.starts[0] { continue }
+                case .unbalancedQuote, .junkAfterQuote:
+                    pos = CSVScan.nextLine(p, from: rowStart, end: end)
                 }
+                return (rowStart, status)
+            }
+            return nil
+        }
+        // Rows are parsed one ahead of being added, so that what adding the next one looks up
+        // (its account, in a table larger than the cache) is loading while this one is added.
+        var current = next(into: &fields)
+        do {
+            while let (rowStart, status) = current {
+                let upcoming = next(into: &ahead)
+                if let u = upcoming, case .ok = u.status, ahead.count == handler.fieldCount {
+                    handler.prefetch(CSVRow(base: p, starts: ahead.starts, ends: ahead.ends, count: ahead.count, lines: counter, rowStart: u.start),
+                                     builder: r.builder)
+                }
+                defer {
+                    current = upcoming
+                    swap(&fields, &ahead)
+                }
+                var rowLine: Int { counter.pointee.lines(upTo: rowStart) }
                 r.rowsRead += 1
                 switch status {
                 case .ok:
@@ -315,11 +365,9 @@ public enum CSVDriver {
                 case .unbalancedQuote(let col):
                     try r.log.reject(line: rowLine, column: col, .unbalancedQuote,
                                      "found a quoted field that never closes (\(isLast ? "the file ends" : "the block ends") inside it), expected a closing quote")
-                    pos = CSVScan.nextLine(p, from: rowStart, end: end)
                 case .junkAfterQuote(let col, let c):
                     try r.log.reject(line: rowLine, column: col, .unbalancedQuote,
                                      "found '\(Character(Unicode.Scalar(c)))' after a closing quote, expected a comma or a line break (is a quote inside the field not doubled?)")
-                    pos = CSVScan.nextLine(p, from: rowStart, end: end)
                 }
             }
         } catch let e as Rejection {

@@ -58,6 +58,13 @@ public protocol CSVRowHandler: Sendable {
     var fieldCount: Int { get }
     /// Adds the row to `builder`; returns false after rejecting it through `log`.
     mutating func row(_ row: CSVRow, builder: inout DatasetBuilder, log: inout RejectionLog) throws -> Bool
+    /// Called with the next row while `row` is not yet called for it: starts loading what adding
+    /// it will look up (see ``DatasetBuilder/prefetchAccount(id:)``). A hint only; may do nothing.
+    func prefetch(_ row: CSVRow, builder: borrowing DatasetBuilder)
+}
+
+extension CSVRowHandler {
+    public func prefetch(_ row: CSVRow, builder: borrowing DatasetBuilder) {}
 }
 
 /// Growable scratch arrays of field boundaries, reused across rows.

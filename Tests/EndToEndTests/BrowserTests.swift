@@ -14,7 +14,7 @@ func runChromium(_ args: [String]) throws -> String {
     p.standardOutput = out
     p.standardError = FileHandle.nullDevice
     try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
+    let data = readAll(out.fileHandleForReading)
     p.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
 }

@@ -31,10 +31,42 @@ enum Binary {
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        // Both pipes at once: a child that fills one while we wait on the other would hang.
+        let e = PipeReader(err.fileHandleForReading)
+        let o = readAll(out.fileHandleForReading)
         p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e.wait(), as: UTF8.self))
+    }
+}
+
+/// Reads a pipe to its end. Not `readDataToEndOfFile()`: it traps on EINTR, which a child exiting
+/// (SIGCHLD) while tests run in parallel can cause.
+func readAll(_ h: FileHandle) -> Data {
+    var data = Data()
+    var buf = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(h.fileDescriptor, $0.baseAddress!, $0.count) }
+        if n > 0 { data.append(contentsOf: buf[0..<n]); continue }
+        if n < 0 && errno == EINTR { continue }
+        return data
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+final class PipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ h: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = readAll(h)
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }
 

@@ -218,3 +218,91 @@ func digest(_ d: Dataset) -> [String] {
         return "\(key) \(d.accountID(of: d.posts.account[p])) \(d.posts.time[p]) \(d.posts.kind[p].name) \(d.text(ofPost: p)) \(rt) \(tags)"
     }
 }
+
+/// Workers remember the accounts of the chunks they parsed (`AccountMemo`); the dataset must be
+/// the same as one chunk read alone, for accounts met in every way: first as a retweet's or a
+/// mention's target and later as authors, by handle only, with profile handles that differ from
+/// what references call them, or none.
+@Suite struct AccountMemoTests {
+    static func tangledTweets(_ n: Int, seed: UInt64) -> String {
+        var g = SeededGenerator(seed: seed)
+        var s = ioTweetsHeader + "\n"
+        for i in 0..<n {
+            // Later rows bring in more accounts, so that chunks keep meeting new ones.
+            let u = Int(g.next() % UInt64(20 + i / 10))
+            let v = Int(g.next() % UInt64(40 + i / 5))
+            let kind = g.next() % 6
+            let handle = u % 7 == 0 ? "" : (u % 5 == 0 ? "Other\(u)" : "user\(u)")
+            var text = "post \(i) 香港"
+            var rtUser = "", rtTweet = "", replyUser = "", replyTweet = "", mentions = "[]"
+            switch kind {
+            case 0, 1:
+                // Retweets name their source by id, or only by the RT @handle prefix.
+                text = "RT @User\(v): " + text
+                rtUser = kind == 0 ? "u\(v)" : ""
+                rtTweet = String(1_000_000 + Int(g.next() % UInt64(max(i, 1))))
+            case 2:
+                replyUser = "u\(v)"
+                replyTweet = String(1_000_000 + Int(g.next() % UInt64(max(i, 1))))
+            case 3:
+                mentions = "[u\(v), u\((v + 3) % 50)]"
+            default:
+                break
+            }
+            s += ioRow(id: String(1_000_000 + i), user: "u\(u)", handle: handle, followers: String(g.next() % 1000),
+                       text: text, time: String(format: "2020-02-%02d %02d:%02d", 1 + i % 28, Int(g.next() % 24), Int(g.next() % 60)),
+                       isRetweet: kind <= 1, rtUser: rtUser, rtTweet: rtTweet, replyTweet: replyTweet, replyUser: replyUser,
+                       mentions: mentions) + "\n"
+        }
+        return s
+    }
+
+    func read(_ path: String, workers: Int, blockSize: Int, minChunk: Int) throws -> Dataset {
+        var builder = DatasetBuilder()
+        var o = CSVDriver.Options()
+        o.workers = workers
+        o.blockSize = blockSize
+        o.minChunk = minChunk
+        let out = try CSVDriver.read(source: ByteSource(path: path), file: path, options: o, builder: &builder) {
+            try IOArchiveTweets(header: HeaderMap($0), file: path)
+        }
+        #expect(out.log.total == 0)
+        return builder.finish(accounting: IngestAccounting())
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func manyChunksGiveTheDatasetOfOne(workers: Int) throws {
+        let dir = tempDir()
+        let path = write(Self.tangledTweets(3000, seed: 5), "tangled.csv", in: dir)
+        let whole = try read(path, workers: 1, blockSize: 64 << 20, minChunk: 64 << 20)
+        let cut = try read(path, workers: workers, blockSize: 16 << 10, minChunk: 2 << 10)
+        #expect(whole.posts.count == 3000)
+        let a = DatasetText(whole), b = DatasetText(cut)
+        // The first difference only: the whole lists would bury it.
+        #expect(a.posts.count == b.posts.count && a.accounts.count == b.accounts.count)
+        if let i = a.posts.indices.first(where: { $0 < b.posts.count && a.posts[$0] != b.posts[$0] }) { Issue.record("post \(i): \(a.posts[i]) vs \(b.posts[i])") }
+        if let i = a.accounts.indices.first(where: { $0 < b.accounts.count && a.accounts[$0] != b.accounts[$0] }) { Issue.record("account \(i): \(a.accounts[i]) vs \(b.accounts[i])") }
+    }
+
+    /// A profile's handle wins over what references called the account; without one, the first
+    /// reference's handle is kept, wherever the file is cut.
+    @Test func handlesFollowOneRuleWhereverTheFileIsCut() throws {
+        var text = ioTweetsHeader + "\n"
+        // u1 is retweeted as @Alias first, then posts with its own handle "real1".
+        text += ioRow(id: "1", user: "u0", handle: "zero", text: "RT @Alias: x", isRetweet: true, rtUser: "u1", rtTweet: "9") + "\n"
+        // u2 is retweeted as @First, then as @Second, then posts with an empty handle.
+        text += ioRow(id: "2", user: "u0", handle: "zero", text: "RT @First: x", isRetweet: true, rtUser: "u2", rtTweet: "9") + "\n"
+        for i in 0..<200 { text += ioRow(id: "\(100 + i)", user: "u\(10 + i % 40)", handle: "n\(i % 40)", text: "filler \(i)") + "\n" }
+        text += ioRow(id: "3", user: "u0", handle: "zero", text: "RT @Second: x", isRetweet: true, rtUser: "u2", rtTweet: "9") + "\n"
+        text += ioRow(id: "4", user: "u1", handle: "real1") + "\n"
+        text += ioRow(id: "5", user: "u2", handle: "") + "\n"
+        let dir = tempDir()
+        let path = write(text, "handles.csv", in: dir)
+        for (workers, block) in [(1, 64 << 20), (2, 4 << 10), (3, 2 << 10)] {
+            let d = try read(path, workers: workers, blockSize: block, minChunk: 1 << 10)
+            let h = d.accounts.key.index()
+            #expect(d.handle(of: h["u1"]!) == "real1", "\(workers) workers")
+            #expect(d.handle(of: h["u2"]!) == "First", "\(workers) workers")
+        }
+    }
+}

@@ -31,6 +31,11 @@ struct IOArchiveTweets: CSVRowHandler {
 
     @inline(__always) func f(_ row: CSVRow, _ i: Int) -> UnsafeRawBufferPointer { i < 0 ? FieldParse.empty : row[i] }
 
+    func prefetch(_ row: CSVRow, builder: borrowing DatasetBuilder) {
+        builder.prefetchAccount(id: FieldParse.trim(row[userid]))
+        if retweetUser >= 0 { builder.prefetchAccount(id: FieldParse.trim(row[retweetUser])) }
+    }
+
     mutating func row(_ row: CSVRow, builder: inout DatasetBuilder, log: inout RejectionLog) throws -> Bool {
         let idBytes = FieldParse.trim(row[userid])
         if idBytes.isEmpty {
