@@ -19,8 +19,9 @@ import Testing
     @Test func utf8CheckAgreesWithStringDecoding() {
         var g = SeededGenerator(seed: 11)
         var valid = 0
-        for round in 0..<4000 {
-            var bytes = randomBytes(Int.random(in: 0..<70, using: &g), &g)
+        for round in 0..<6000 {
+            // Up to a few 16-byte blocks: the whole-chunk check works a block at a time.
+            var bytes = randomBytes(Int.random(in: 0..<(round % 3 == 0 ? 300 : 70), using: &g), &g)
             // Half the cases are valid text with a multi-byte tail, so both answers are exercised.
             if round % 2 == 0 { bytes = Array(String(decoding: bytes, as: UTF8.self).utf8) + Array("香港".utf8.prefix(round % 7)) }
             let expected = String(validating: bytes, as: UTF8.self) != nil
@@ -30,7 +31,29 @@ import Testing
             #expect((first == nil) == expected)
             if expected { valid += 1 }
         }
-        #expect(valid > 500 && valid < 3500)  // both answers well represented
+        #expect(valid > 800 && valid < 5200)  // both answers well represented
+    }
+
+    /// Long valid text, Chinese and English, with one byte changed: every kind of damage, at every
+    /// offset within a 16-byte block and across block edges, must be found.
+    @Test func utf8CheckFindsOneDamagedByte() {
+        var g = SeededGenerator(seed: 13)
+        let words = ["香港", "police", "示威", "😀", "é", "a", "𝄞", "防疫 news"]
+        let replacements: [UInt8] = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xE0, 0xED, 0xF0, 0xF4, 0xF5, 0xFF, 0x41, 0xA0, 0x9F, 0x90, 0x8F]
+        var checked = 0
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1..<60, using: &g) { text += words.randomElement(using: &g)! + " " }
+            var bytes = Array(text.utf8)
+            #expect(bytes.withUnsafeBufferPointer { CSVScan.isValidUTF8($0.baseAddress!, $0.count) })
+            let at = Int.random(in: 0..<bytes.count, using: &g)
+            bytes[at] = replacements.randomElement(using: &g)!
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            let got = bytes.withUnsafeBufferPointer { CSVScan.isValidUTF8($0.baseAddress!, $0.count) }
+            #expect(got == expected, "byte \(at) of \(bytes.count): \(bytes.map { String($0, radix: 16) })")
+            if !expected { checked += 1 }
+        }
+        #expect(checked > 1500)
     }
 
     @Test func byteCountsAgreeWithCountingOneByOne() {
