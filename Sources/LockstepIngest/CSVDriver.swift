@@ -61,7 +61,9 @@ public enum CSVDriver {
         var buf = InputBlock(capacity: options.blockSize)
         var spare = InputBlock(capacity: options.blockSize)
         var eof = false
-        var blockSize = options.blockSize
+        // The first block is small and the next ones double up to the full size, so that the
+        // workers start after a few milliseconds of reading instead of a whole block's worth.
+        var blockSize = min(options.blockSize, 2 << 20)
         func fill() throws {
             if !eof && buf.count < blockSize { eof = try buf.fill(from: source, upTo: blockSize) }
         }
@@ -79,12 +81,12 @@ public enum CSVDriver {
         // multi-gigabyte file is not copied again each time its columns outgrow their capacity.
         // Overestimates cost address space only: untouched pages are never resident.
         let plainSize = source.plainSize
+        var rows = 0
         if let size = plainSize, buf.count > 0 {
             let lines = CSVScan.countByte(buf.base, buf.count, 10)
-            let rows = Int(Double(size) / Double(buf.count) * Double(max(lines, 1)) * 1.02)
-            builder.reserve(posts: builder.postCount + rows, textBytes: builder.textBytes + size)
-            // Post ids: each post's own, and about half as many again that posts point to.
-            builder.reserve(postKeys: builder.postKeyCount + rows + rows / 2)
+            rows = Int(Double(size) / Double(buf.count) * Double(max(lines, 1)) * 1.02)
+            // Text now (address space only; the text window below needs it), the rest in the merger.
+            builder.reserve(posts: 0, textBytes: builder.textBytes + size)
         }
         // Each chunk writes its posts' text straight into the part of the dataset's text that
         // matches its bytes in the file, so merging moves no text (plain files, whose size is known).
@@ -94,6 +96,16 @@ public enum CSVDriver {
         // that it overlaps the parsing of the next block instead of idling the workers.
         let merger = Merger(builder)
         builder = DatasetBuilder()
+        if rows > 0 {
+            let rows = rows
+            // The id index is zeroed when reserved (tens of megabytes for a million rows): on the
+            // merger's queue it overlaps the first block's parsing instead of delaying it.
+            merger.run { b in
+                b.reserve(posts: b.postCount + rows, textBytes: 0)
+                // Post ids: each post's own, and about half as many again that posts point to.
+                b.reserve(postKeys: b.postKeyCount + rows + rows / 2)
+            }
+        }
         defer {
             merger.group.wait()
             builder = merger.builder
@@ -111,6 +123,7 @@ public enum CSVDriver {
                 continue
             }
             let regionEnd = cuts.last!
+            if blockSize < options.blockSize { blockSize = min(blockSize * 2, options.blockSize) }
             // The next block is read while this one is parsed: it starts with this block's
             // unparsed tail, and a reader thread tops it up from the file meanwhile.
             spare.replaceContents(with: buf, from: regionEnd)
@@ -266,6 +279,10 @@ public enum CSVDriver {
         let group = DispatchGroup()
         private let queue = DispatchQueue(label: "lockstep.csv.merge")
         init(_ b: DatasetBuilder) { builder = b }
+
+        func run(_ job: @escaping @Sendable (inout DatasetBuilder) -> Void) {
+            queue.async(group: group) { job(&self.builder) }
+        }
 
         func absorb(_ parts: [DatasetBuilder]) {
             queue.async(group: group) {
