@@ -56,10 +56,9 @@ public enum CSVDriver {
         makeHandler: ([String]) throws -> H
     ) throws -> Outcome {
         var outcome = Outcome(log: RejectionLog(file: file, strict: options.strict))
-        // Two blocks take turns: one is parsed while the other is read, and both are reused for
-        // the whole file, so reading costs no fresh pages after the first two blocks.
+        // Three blocks take turns (see the loop below) and are reused for the whole file, so
+        // reading costs no fresh pages after the first three.
         var buf = InputBlock(capacity: options.blockSize)
-        var spare = InputBlock(capacity: options.blockSize)
         var eof = false
         // The first block is small and the next ones double up to the full size, so that the
         // workers start after a few milliseconds of reading instead of a whole block's worth.
@@ -112,53 +111,33 @@ public enum CSVDriver {
             builder.forgetMemos()
             if window != nil { builder.settleWindowText() }
         }
+        // Workers take chunks from a queue that runs across blocks, so that none waits at a
+        // block's end for the others: while they parse one block, this thread reads the next
+        // into another and queues its chunks, and collects the results of the one before in
+        // file order. Three blocks are enough for that.
+        let prototype = handlerPrototype
+        let strict = options.strict
+        let delimiter = options.delimiter
+        let pipeline = ChunkPipeline(workers: memos.count) { job, w in
+            var handler = prototype
+            // Two specialisations: the comma one compiles to the scanner with a constant delimiter.
+            return delimiter == 44
+                ? parseChunk(job.base.p, job.start, job.end, isLast: job.isLast, handler: &handler, file: file, strict: strict,
+                             textWindow: job.textWindow, memo: memos[w], separator: CommaSeparator())
+                : parseChunk(job.base.p, job.start, job.end, isLast: job.isLast, handler: &handler, file: file, strict: strict,
+                             textWindow: job.textWindow, memo: memos[w], separator: ByteSeparator(byte: delimiter))
+        }
+        defer { pipeline.finish() }
+        var free = [InputBlock(capacity: options.blockSize), InputBlock(capacity: options.blockSize)]
+        var queued: [(block: InputBlock, first: Int, count: Int, bytes: Int)] = []
+        var nextChunk = 0
         var consumed = 0
-        while true {
-            try fill()
-            if buf.count == 0 { break }
-            let parts0 = max(1, min(options.workers * 2, buf.count / max(options.minChunk, 1)))
-            guard let cuts = CSVScan.cut(UnsafeBufferPointer(buf.bytes), parts: parts0, atEnd: eof, workers: options.workers) else {
-                // One row longer than the block: read more before cutting.
-                blockSize *= 2
-                continue
-            }
-            let regionEnd = cuts.last!
-            if blockSize < options.blockSize { blockSize = min(blockSize * 2, options.blockSize) }
-            // The next block is read while this one is parsed: it starts with this block's
-            // unparsed tail, and a reader thread tops it up from the file meanwhile.
-            spare.replaceContents(with: buf, from: regionEnd)
-            let prefetch = Prefetch(source: source, block: spare, size: blockSize, atEnd: eof)
-            defer { prefetch.wait() }
-            let parts = cuts.count - 1
-            let results = Slots<ChunkResult>(parts)
-            let prototype = handlerPrototype
-            let strict = options.strict
-            let atEnd = eof
-            let delimiter = options.delimiter
-            let shared = SharedBytes(p: buf.base)
-            let blockStart = consumed
-            let next = ChunkCounter()
-            let parse: @Sendable (Int, AccountMemo) -> Void = { k, memo in
-                var handler = prototype
-                let textWindow = window?.slice(at: blockStart + cuts[k], count: cuts[k + 1] - cuts[k])
-                let last = atEnd && k == parts - 1
-                // Two specialisations: the comma one compiles to the scanner with a constant delimiter.
-                results[k] = delimiter == 44
-                    ? parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
-                                 textWindow: textWindow, memo: memo, separator: CommaSeparator())
-                    : parseChunk(shared.p, cuts[k], cuts[k + 1], isLast: last, handler: &handler, file: file, strict: strict,
-                                 textWindow: textWindow, memo: memo, separator: ByteSeparator(byte: delimiter))
-            }
-            // Each worker takes the next chunk in file order and keeps its own memo of accounts
-            // across chunks and blocks (see `AccountMemo`: both orders matter).
-            let workers = min(memos.count, parts)
-            let body: @Sendable (Int) -> Void = { w in
-                while let k = next.take(below: parts) { parse(k, memos[w]) }
-            }
-            if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
+        /// Takes the results of the oldest queued block in order and hands them to the merger.
+        func collectOldest() throws {
+            let q = queued.removeFirst()
             var finished: [DatasetBuilder] = []
-            for k in 0..<parts {
-                var r = results.take(k)!
+            for k in q.first..<(q.first + q.count) {
+                var r = pipeline.result(k)
                 if var e = r.error {
                     e.line += lineBase
                     throw e
@@ -171,16 +150,129 @@ public enum CSVDriver {
                 lineBase += r.newlines
             }
             merger.absorb(finished)
-            outcome.bytes += regionEnd
-            consumed += regionEnd
+            outcome.bytes += q.bytes
             progress?(outcome.bytes, outcome.rowsRead)
-            prefetch.wait()
-            if let e = prefetch.error { throw e }
-            swap(&buf, &spare)
-            eof = prefetch.atEnd
-            if eof && buf.count == 0 { break }
+            free.append(q.block)
         }
+        while true {
+            try fill()
+            if buf.count == 0 { break }
+            let parts0 = max(1, min(options.workers * 2, buf.count / max(options.minChunk, 1)))
+            // Quotes are counted on all cores only while the workers have nothing queued (the first
+            // block); later on this thread alone, as the workers are busy with the blocks before.
+            let idle = queued.isEmpty
+            guard let cuts = CSVScan.cut(UnsafeBufferPointer(buf.bytes), parts: parts0, atEnd: eof, workers: idle ? options.workers : 1) else {
+                // One row longer than the block: read more before cutting (at once up to the
+                // full block size, if the first, small block was too short).
+                blockSize = max(blockSize * 2, options.blockSize)
+                continue
+            }
+            let regionEnd = cuts.last!
+            let parts = cuts.count - 1
+            let shared = SharedBytes(p: buf.base)
+            for k in 0..<parts {
+                pipeline.submit(ChunkJob(index: nextChunk + k, base: shared, start: cuts[k], end: cuts[k + 1], isLast: eof && k == parts - 1,
+                                         textWindow: window?.slice(at: consumed + cuts[k], count: cuts[k + 1] - cuts[k])))
+            }
+            queued.append((buf, nextChunk, parts, regionEnd))
+            nextChunk += parts
+            consumed += regionEnd
+            if eof && regionEnd == buf.count { break }
+            if blockSize < options.blockSize { blockSize = min(blockSize * 2, options.blockSize) }
+            // Results ready are merged at once (the merger then overlaps the parsing); a block is
+            // waited for only when its memory is needed for the next.
+            while let q = queued.first, q.block !== buf, pipeline.ready(q.first..<(q.first + q.count)) { try collectOldest() }
+            if free.isEmpty { try collectOldest() }
+            // The next block starts with this one's unparsed tail.
+            let next = free.removeLast()
+            next.replaceContents(with: buf, from: regionEnd)
+            buf = next
+        }
+        while !queued.isEmpty { try collectOldest() }
         return outcome
+    }
+
+    /// One chunk of a block for a worker: rows in `start..<end` of the bytes at `base`.
+    struct ChunkJob: Sendable {
+        let index: Int
+        let base: SharedBytes
+        let start: Int, end: Int
+        let isLast: Bool
+        let textWindow: TextWindow?
+    }
+
+    /// Worker threads that parse queued chunks, and their results by chunk number.
+    ///
+    /// Threads of its own, not Dispatch's pool: they block on a condition variable, which the pool
+    /// does not see, and the merger's queue must never wait for a pool thread they hold.
+    final class ChunkPipeline: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var jobs: [ChunkJob] = []
+        private var head = 0
+        private var closed = false
+        private var results: [Int: ChunkResult] = [:]
+        private let done = DispatchGroup()
+
+        /// Starts `workers` threads; worker `w` runs `parse(job, w)` on the chunks it takes, which
+        /// it takes in file order.
+        init(workers: Int, parse: @escaping @Sendable (ChunkJob, Int) -> ChunkResult) {
+            for w in 0..<max(workers, 1) {
+                done.enter()
+                let t = Thread { [self] in
+                    while let job = take() {
+                        let r = parse(job, w)
+                        condition.lock()
+                        results[job.index] = r
+                        condition.broadcast()
+                        condition.unlock()
+                    }
+                    done.leave()
+                }
+                t.stackSize = 1 << 20
+                t.start()
+            }
+        }
+
+        func submit(_ job: ChunkJob) {
+            condition.lock()
+            jobs.append(job)
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        private func take() -> ChunkJob? {
+            condition.lock()
+            defer { condition.unlock() }
+            while head == jobs.count && !closed { condition.wait() }
+            guard head < jobs.count else { return nil }
+            head += 1
+            return jobs[head - 1]
+        }
+
+        /// Whether every chunk in `range` is parsed.
+        func ready(_ range: Range<Int>) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            return range.allSatisfy { results[$0] != nil }
+        }
+
+        /// The result of chunk `k`, waiting for it if a worker is still on it.
+        func result(_ k: Int) -> ChunkResult {
+            condition.lock()
+            defer { condition.unlock() }
+            while results[k] == nil { condition.wait() }
+            return results.removeValue(forKey: k)!
+        }
+
+        /// Lets the workers finish the chunks they hold, drops the rest, and waits for them.
+        func finish() {
+            condition.lock()
+            closed = true
+            head = jobs.count
+            condition.broadcast()
+            condition.unlock()
+            done.wait()
+        }
     }
 
     /// A block of input bytes in memory of its own, reused from block to block (an array would
@@ -229,47 +321,6 @@ public enum CSVDriver {
             }
             memcpy(base, other.base + start, n)
             count = n
-        }
-    }
-
-    /// Reads the next block on another thread while the current one is parsed.
-    final class Prefetch: @unchecked Sendable {
-        private let source: ByteSource
-        private let block: InputBlock
-        private(set) var atEnd: Bool
-        private(set) var error: Error?
-        private let group = DispatchGroup()
-        private static let queue = DispatchQueue(label: "lockstep.csv.read")
-
-        /// Starts topping `block` up to `size` bytes unless the source is already exhausted.
-        init(source: ByteSource, block: InputBlock, size: Int, atEnd: Bool) {
-            self.source = source
-            self.block = block
-            self.atEnd = atEnd
-            if atEnd { return }
-            Self.queue.async(group: group) {
-                do {
-                    self.atEnd = try self.block.fill(from: self.source, upTo: size)
-                } catch {
-                    self.error = error
-                }
-            }
-        }
-
-        func wait() { group.wait() }
-    }
-
-    /// Hands out chunk numbers in increasing order to the workers that ask.
-    final class ChunkCounter: @unchecked Sendable {
-        private var next = 0
-        private let lock = NSLock()
-
-        func take(below n: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard next < n else { return nil }
-            next += 1
-            return next - 1
         }
     }
 
