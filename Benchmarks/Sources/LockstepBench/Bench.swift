@@ -49,10 +49,42 @@ struct IngestBench: ParsableCommand {
     @OptionGroup var common: Common
     @Option(help: "Worker threads (default: all cores).")
     var workers: Int?
+    @Option(help: "Also time this many loads, each in a fresh process (what a user's run costs: no memory the allocator kept from an earlier load).")
+    var coldRuns = 0
+    @Flag(help: .hidden)
+    var printSeconds = false
 
     func run() throws {
         let (path, rows) = try common.input()
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if coldRuns > 0 && !printSeconds {
+            var cold: [Double] = []
+            var peaks: [Int] = []
+            for _ in 0..<coldRuns {
+                var args = ["ingest", "--rows", String(common.rows), "--cache", common.cache, "--repeats", "1", "--print-seconds"]
+                if let f = common.file { args += ["--file", f] }
+                if let workers { args += ["--workers", String(workers)] }
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+                p.arguments = args
+                let out = Pipe()
+                p.standardOutput = out
+                try p.run()
+                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                p.waitUntilExit()
+                let parts = text.split(separator: " ")
+                guard p.terminationStatus == 0, parts.count == 2, let t = Double(parts[0]), let m = Int(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                    throw ValidationError("a cold run failed: \(text)")
+                }
+                cold.append(t)
+                peaks.append(m)
+            }
+            let sorted = cold.sorted()
+            print(String(format: "ingest, %d fresh processes: best %.3f s (%.0f MB/s), median %.3f s (%.0f MB/s), worst %.3f s; peak RSS %.0f–%.0f MB (%.2f–%.2fx file)",
+                         coldRuns, sorted[0], Double(size) / sorted[0] / 1e6, sorted[sorted.count / 2], Double(size) / sorted[sorted.count / 2] / 1e6,
+                         sorted.last!, Double(peaks.min()!) / 1e6, Double(peaks.max()!) / 1e6,
+                         Double(peaks.min()!) / Double(max(size, 1)), Double(peaks.max()!) / Double(max(size, 1))))
+        }
         var times: [Double] = []
         var posts = 0
         var firstPeak = 0
@@ -68,6 +100,10 @@ struct IngestBench: ParsableCommand {
                 throw ValidationError("wrong result: read \(d.accounting.rowsRead), rejected \(d.accounting.rejectedTotal), posts \(posts); expected \(rows)")
             }
             if repeatIndex == 0 { firstPeak = peakRSS() }
+        }
+        if printSeconds {
+            print("\(times[0]) \(firstPeak)")
+            return
         }
         report("ingest", size: size, rows: posts, times: times, firstPeak: firstPeak)
     }
