@@ -12,7 +12,13 @@ public enum CSVDriver {
     public struct Options: Sendable {
         public var strict = false
         public var workers = ProcessInfo.processInfo.activeProcessorCount
-        public var blockSize = 16 << 20
+        /// Bytes read at a time. Small enough that three blocks cost little memory and few page
+        /// faults (measured on the 1M-row benchmark: 4 MB read 4% faster than 16 MB, 32 MB slower
+        /// still); rows longer than a block make it grow.
+        public var blockSize = 4 << 20
+        /// JSON inputs are still parsed block by block, all workers on one block: larger blocks
+        /// make the wait at each block's end rarer.
+        public var jsonBlockSize = 16 << 20
         /// A block is cut into parts no smaller than this (tests make it small to get many parts).
         public var minChunk = 256 << 10
         /// Field delimiter (`,` by default; `\t` or `;` for mapped files).
@@ -61,8 +67,8 @@ public enum CSVDriver {
         var buf = InputBlock(capacity: options.blockSize)
         var eof = false
         // The first block is small and the next ones double up to the full size, so that the
-        // workers start after a few milliseconds of reading instead of a whole block's worth.
-        var blockSize = min(options.blockSize, 2 << 20)
+        // workers start after a millisecond of reading instead of a whole block's worth.
+        var blockSize = min(options.blockSize, 1 << 20)
         func fill() throws {
             if !eof && buf.count < blockSize { eof = try buf.fill(from: source, upTo: blockSize) }
         }

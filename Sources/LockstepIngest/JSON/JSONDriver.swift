@@ -46,7 +46,7 @@ enum JSONDriver {
         var outcome = CSVDriver.Outcome(log: RejectionLog(file: file, strict: options.strict))
         var buf: [UInt8] = []
         var eof = false
-        var blockSize = options.blockSize
+        var blockSize = options.jsonBlockSize
         func fill() throws {
             while !eof && buf.count < blockSize {
                 if try source.read(into: &buf, max: blockSize - buf.count) == 0 { eof = true }
