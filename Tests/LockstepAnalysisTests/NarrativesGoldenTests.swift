@@ -68,8 +68,9 @@ import Testing
         var c = AnalysisContext()
         c.displayOffsetSeconds = offset
         let n = ds.accounts.count
-        c.store(FakeColumns(columns: [AccountColumn(name: "flagged", values: (0..<n).map { $0 % 4 == 0 ? "true" : "false" }),
-                                      AccountColumn(name: "cluster", values: (0..<n).map { $0 % 5 == 0 ? "" : "c\($0 % 3)" })]),
+        // Each column from the analysis that writes it in a real run.
+        c.store(FakeColumns(columns: [AccountColumn(name: "flagged", values: (0..<n).map { $0 % 4 == 0 ? "true" : "false" })]), as: "findings")
+        c.store(FakeColumns(columns: [AccountColumn(name: "cluster", values: (0..<n).map { $0 % 5 == 0 ? "" : "c\($0 % 3)" })]),
                 as: "coordination")
         c.store(FakeColumns(columns: [AccountColumn(name: "hijack_suspect", values: (0..<n).map { $0 % 11 == 3 ? "true" : "" })]),
                 as: "hijack")

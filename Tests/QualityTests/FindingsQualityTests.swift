@@ -14,12 +14,14 @@ import Testing
     struct Run {
         var evaluation: Evaluation
         var findings: Findings.Result
+        var narratives: Narratives.Result
         var truth: [String: String]
     }
 
     static func run(_ scenario: String, seed: UInt64, scale: Double) throws -> Run {
         let r = try SimulatedRun(scenario, seed: seed, scale: scale)
-        return Run(evaluation: r.evaluation, findings: try #require(r.run.context.result(of: Findings.self)), truth: r.truth)
+        return Run(evaluation: r.evaluation, findings: try #require(r.run.context.result(of: Findings.self)),
+                   narratives: try #require(r.run.context.result(of: Narratives.self)), truth: r.truth)
     }
 
     @Test(arguments: [
@@ -52,6 +54,9 @@ import Testing
         for f in r.evaluation.facts { #expect(f.status == "found", "\(f.name): \(f.status) — \(f.detail)") }
         // Every flag carries its evidence.
         #expect(r.findings.accounts.allSatisfy { !$0.evidence.isEmpty })
+        // What the flagged accounts talk about has its own timeline.
+        let flagged = try #require(r.narratives.groups.first { $0.group == "flagged" }, "no narratives group of flagged accounts")
+        #expect(flagged.accounts > 0 && flagged.accounts <= r.findings.accounts.count)
     }
 
     /// The hijack evidence of every suspect counts, not only of those in the summary's list,

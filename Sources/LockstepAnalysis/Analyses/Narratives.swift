@@ -227,8 +227,9 @@ public struct Narratives: Analysis {
         return out
     }
 
-    /// Results whose `accounts.csv` columns define groups, and the columns read from them.
-    static let groupSources = ["coordination", "hijack"]
+    /// Results whose `accounts.csv` columns define groups: `flagged` comes from findings, `cluster`
+    /// from coordination, `hijack_suspect` from hijack.
+    static let groupSources = ["findings", "coordination", "hijack"]
 
     /// Groups from earlier results: accounts with `flagged` or `hijack_suspect` set, and the largest `cluster`s.
     static func accountGroups(_ ds: Dataset, _ context: AnalysisContext, clusters: Int) -> [(String, [Int32])] {
