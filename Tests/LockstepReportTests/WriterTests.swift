@@ -53,6 +53,38 @@ import LockstepCore
             + "42,\"evil,\"\"handle\"\"\n<script>\",0,,7,,,,,,c1,,,zero_followers;office_hours_utc+8,0.5\n")
     }
 
+    /// Personas and hijack both write `age_at_first_post_days`; its cells must not depend on
+    /// which of them ran (hijack used to write whole days, personas tenths).
+    @Test func ageAtFirstPostIsTheSameWhicheverAnalysisWroteIt() throws {
+        var b = DatasetBuilder()
+        let created = CivilTime.seconds(year: 2019, month: 3, day: 1)
+        for (k, delay) in [(0, 90_000), (1, 3 * 86_400 + 43_200), (2, 400 * 86_400 + 7_000)] {
+            var id = "a\(k)"
+            let a = id.withUTF8 { b.account(id: UnsafeRawBufferPointer($0)) }
+            var p = ProfileBytes()
+            p.created = created
+            b.describe(a, p)
+            for j in 0..<3 {
+                let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+                b.addPost(key: empty, account: a, time: created + Int64(delay + j * 3_600), kind: .original, text: empty, language: empty, client: empty)
+            }
+        }
+        let d = b.finish(accounting: IngestAccounting())
+        func column(_ names: [String]) throws -> [String] {
+            let run = try AnalysisRun.run(AnalysisCatalogue.resolve(names), on: d, options: AnalysisOptions())
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("accounts-\(UUID()).csv")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try AccountsTable.write(dataset: d, run: run, to: url)
+            let csv = try SimpleCSV.read(url)
+            let i = try #require(csv.header.firstIndex(of: "age_at_first_post_days"))
+            return csv.rows.map { $0[i] }
+        }
+        let personas = try column(["personas"])
+        #expect(personas == ["1", "3.5", "400.1"])
+        #expect(try column(["hijack"]) == personas)
+        #expect(try column(["personas", "hijack"]) == personas)
+    }
+
     @Test func summaryIsDeterministicJSONWithTheInputAccounting() throws {
         var acc = IngestAccounting()
         acc.files = [.init(file: "f.csv", format: "io-tweets", bytes: 10, rowsRead: 3, rowsUsed: 2, rejected: ["bad_time": 1])]

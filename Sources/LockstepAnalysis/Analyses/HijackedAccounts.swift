@@ -163,7 +163,9 @@ public struct HijackedAccounts: Analysis {
         /// Per account id, for `accounts.csv`.
         var perAccount: [Int32: Account] = [:]
         var oldOther: [Int32: OldAccount] = [:]
-        var ageAtFirstPost: [Int32: Int] = [:]
+        /// Days from creation to first post, as personas computes and writes them (both analyses
+        /// write the column, so it must not depend on which of them ran).
+        var ageAtFirstPost: [Int32: Double] = [:]
 
         enum CodingKeys: String, CodingKey { case minGapDays, minPoints, accountsWithPosts, dormantAccounts, suspects, accounts, profileSignals }
 
@@ -177,7 +179,7 @@ public struct HijackedAccounts: Analysis {
                 if r.suspect { suspect[i] = "true" }
                 from[i] = r.dormantFrom; to[i] = r.dormantTo; days[i] = String(r.dormantDays); points[i] = String(r.points)
             }
-            for (a, d) in ageAtFirstPost { age[Int(a)] = String(d) }
+            for (a, d) in ageAtFirstPost { age[Int(a)] = CellFormat.decimal(d, 1) }
             for a in oldOther.keys { old[Int(a)] = "true" }
             return [AccountColumn(name: "hijack_suspect", values: suspect), AccountColumn(name: "dormant_from", values: from),
                     AccountColumn(name: "dormant_to", values: to), AccountColumn(name: "dormant_days", values: days),
@@ -199,6 +201,7 @@ public struct HijackedAccounts: Analysis {
         var tokenizer = Tokenizer()
         var perAccount: [Int32: Account] = [:]
         var ages: [Int32: Int] = [:]
+        var ageDays: [Int32: Double] = [:]
         var withPosts = 0
         let inData = ds.accountsInData
         for a in inData {
@@ -207,7 +210,10 @@ public struct HijackedAccounts: Analysis {
             withPosts += 1
             let first = ds.posts.time[Int(ds.postsByAccount[range.lowerBound])]
             let created = ds.accounts.created[Int(a)]
-            if created != noTime { ages[a] = Int((first - created) / 86_400) }
+            if created != noTime {
+                ages[a] = Int((first - created) / 86_400)
+                ageDays[a] = Double(first - created) / 86_400
+            }
             guard range.count >= 2 else { continue }
             // Longest gap between consecutive posts (posts are in time order).
             var gap: Int64 = -1, at = 0
@@ -232,7 +238,7 @@ public struct HijackedAccounts: Analysis {
         return Result(minGapDays: Double(minGap) / 86_400, minPoints: minPoints, accountsWithPosts: withPosts,
                       dormantAccounts: perAccount.count, suspects: perAccount.values.filter(\.suspect).count,
                       accounts: Array(ranked.prefix(top)), profileSignals: signals,
-                      perAccount: perAccount, oldOther: oldOther, ageAtFirstPost: ages)
+                      perAccount: perAccount, oldOther: oldOther, ageAtFirstPost: ageDays)
     }
 
     // MARK: Across the gap
