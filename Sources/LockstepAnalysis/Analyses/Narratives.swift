@@ -415,7 +415,7 @@ extension Narratives {
                 counter.finish()
                 box[c] = counter
             }
-            if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+            if parts == 1 { work(0) } else { Parallel.forEach(parts, work) }
             var chunks = (0..<parts).map { box.take($0)! }
             let (maps, totals, base, newLocals) = TermMerge.merge(&chunks)
             // Concatenate the chunks' rows in day order, local ids replaced by merged ids.
@@ -578,7 +578,7 @@ extension Narratives {
             let blocks = min(16, last - w + 1)
             let distances = SharedBuffer<Double>(repeating: -1, count: days)
             let minTokens = Double(settings.minTokens)
-            DispatchQueue.concurrentPerform(iterations: blocks) { b in
+            Parallel.forEach(blocks) { b in
                 let from = w + (last - w + 1) * b / blocks, to = w + (last - w + 1) * (b + 1) / blocks
                 // Sliding windows: left = [d-w, d), right = [d, d+w).
                 var left = [Double](repeating: 0, count: vn), right = left
@@ -869,7 +869,7 @@ enum TermMerge {
         let entryTotals = (0..<P).map { _ in Box<[Int]>([]) }
         // Partition of each local id: the top bits of its hash.
         let order = (0..<parts).map { _ in Box<([Int32], [Int])>(([], [])) }
-        DispatchQueue.concurrentPerform(iterations: parts) { c in
+        Parallel.forEach(parts) { c in
             let hashes = frozen[c].hashes
             var starts = [Int](repeating: 0, count: P + 1)
             for l in stop..<hashes.count { starts[Int(hashes[l] >> 60) + 1] += 1 }
@@ -883,7 +883,7 @@ enum TermMerge {
             }
             order[c].value = (ids, starts)
         }
-        DispatchQueue.concurrentPerform(iterations: P) { p in
+        Parallel.forEach(P) { p in
             var n = 0
             for c in 0..<parts { n += order[c].value.1[p + 1] - order[c].value.1[p] }
             var size = 16
@@ -931,7 +931,7 @@ enum TermMerge {
         let newLocals = (0..<parts).map { _ in Box<[Int32]>([]) }
         let bases = base
         // Merged ids of each chunk's new terms, in its local (first-seen) order.
-        DispatchQueue.concurrentPerform(iterations: parts) { c in
+        Parallel.forEach(parts) { c in
             var next = bases[c]
             var locals: [Int32] = []
             let h = handles[c].p
@@ -947,7 +947,7 @@ enum TermMerge {
             newLocals[c].value = locals
         }
         let maps = (0..<parts).map { _ in Box<[Int32]>([]) }
-        DispatchQueue.concurrentPerform(iterations: parts) { c in
+        Parallel.forEach(parts) { c in
             let h = handles[c].p
             var map = [Int32](repeating: -1, count: frozen[c].count)
             frozen[c].hashes.withUnsafeBufferPointer { hashes in
