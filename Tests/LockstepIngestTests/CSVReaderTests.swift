@@ -306,3 +306,62 @@ func digest(_ d: Dataset) -> [String] {
         }
     }
 }
+
+/// Rejections in a file cut into many blocks and chunks, parsed by workers that run ahead of the
+/// thread collecting their results: counts and line numbers as in one chunk, and `--strict`
+/// stops at the first bad row in file order whichever worker met a bad row first.
+@Suite struct ManyBlocksRejectionTests {
+    static func text() -> (String, [Int]) {
+        var g = SeededGenerator(seed: 17)
+        var s = ioTweetsHeader + "\n"
+        var line = 2
+        var bad: [Int] = []
+        for i in 0..<1500 {
+            let kind = g.next() % 40
+            let text = i % 7 == 0 ? "two\nlines" : "row \(i)"
+            switch kind {
+            case 0: s += ioRow(id: "\(i)", user: "u\(i % 30)", time: "yesterday") + "\n"; bad.append(line)
+            case 1: s += "\"\(i)\",\"too\",\"few\"\n"; bad.append(line)
+            default: s += ioRow(id: "\(i)", user: "u\(i % 30)", text: text) + "\n"
+            }
+            line += kind >= 2 && i % 7 == 0 ? 2 : 1
+        }
+        return (s, bad)
+    }
+
+    func read(_ path: String, workers: Int, blockSize: Int, strict: Bool = false) throws -> CSVDriver.Outcome {
+        var builder = DatasetBuilder()
+        var o = CSVDriver.Options()
+        o.workers = workers
+        o.blockSize = blockSize
+        o.minChunk = 1 << 10
+        o.strict = strict
+        return try CSVDriver.read(source: ByteSource(path: path), file: path, options: o, builder: &builder) {
+            try IOArchiveTweets(header: HeaderMap($0), file: path)
+        }
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func linesAndCountsMatchOneChunk(workers: Int) throws {
+        let (text, bad) = Self.text()
+        let path = write(text, "many.csv", in: tempDir())
+        let whole = try read(path, workers: 1, blockSize: 64 << 20)
+        let cut = try read(path, workers: workers, blockSize: 8 << 10)
+        #expect(whole.log.total == bad.count && cut.log.total == bad.count)
+        #expect(cut.rowsRead == whole.rowsRead && cut.rowsUsed == whole.rowsUsed)
+        #expect(cut.log.examples.map(\.line) == Array(bad.prefix(cut.log.examples.count)))
+        #expect(cut.log.countsByCode == whole.log.countsByCode)
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func strictStopsAtTheFirstBadRowInFileOrder(workers: Int) throws {
+        let (text, bad) = Self.text()
+        let path = write(text, "strict.csv", in: tempDir())
+        do {
+            _ = try read(path, workers: workers, blockSize: 8 << 10, strict: true)
+            Issue.record("no error")
+        } catch let e as Rejection {
+            #expect(e.line == bad[0])
+        }
+    }
+}
