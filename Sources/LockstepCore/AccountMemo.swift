@@ -94,7 +94,7 @@ public final class AccountMemo: @unchecked Sendable {
         }
     }
 
-    /// Adds an account met for the first time; returns its id.
+    /// Records an account met for the first time (its id is the memo's count before the call).
     func add(origin: AccountOrigin, referenceHandle hasHandle: Bool) {
         profiled.append(false)
         referenceHandle.append(hasHandle)

@@ -50,10 +50,11 @@ public final class ByteSource {
     deinit {
         if let s = gz { inflateEnd(s); s.deinitialize(count: 1); s.deallocate() }
         scratch.deallocate()
+        arrayScratch?.deallocate()
         try? handle.close()
     }
 
-    /// Used only by the array-appending ``read(into:max:)``; block readers read in place.
+    /// Compressed input waiting to be inflated (gzip files only).
     private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
     /// Reads up to `max` raw (possibly compressed) bytes straight from the descriptor into `dst`.
@@ -125,9 +126,9 @@ public final class ByteSource {
 
     /// Appends up to `max` bytes to `buffer`; returns how many were appended (0 at the end).
     public func read(into buffer: inout [UInt8], max: Int) throws -> Int {
+        if arrayScratch == nil { arrayScratch = .allocate(byteCount: 1 << 20, alignment: 16) }
+        let out = arrayScratch!
         var total = 0
-        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.min(max, 1 << 20), alignment: 16)
-        defer { out.deallocate() }
         while total < max {
             let n = try fill(out.baseAddress!, max: Swift.min(max - total, out.count))
             if n == 0 { break }
@@ -136,6 +137,10 @@ public final class ByteSource {
         }
         return total
     }
+
+    /// Where ``read(into:max:)`` reads before appending (an array cannot be filled in place),
+    /// made on first use and kept.
+    private var arrayScratch: UnsafeMutableRawBufferPointer?
 
     private var streamFinished = false
 

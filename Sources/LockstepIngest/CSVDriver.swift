@@ -128,9 +128,9 @@ public enum CSVDriver {
             var handler = prototype
             // Two specialisations: the comma one compiles to the scanner with a constant delimiter.
             return delimiter == 44
-                ? parseChunk(job.base.p, job.start, job.end, isLast: job.isLast, handler: &handler, file: file, strict: strict,
+                ? parseChunk(job.block.base, job.start, job.end, isLast: job.isLast, handler: &handler, file: file, strict: strict,
                              textWindow: job.textWindow, memo: memos[w], separator: CommaSeparator())
-                : parseChunk(job.base.p, job.start, job.end, isLast: job.isLast, handler: &handler, file: file, strict: strict,
+                : parseChunk(job.block.base, job.start, job.end, isLast: job.isLast, handler: &handler, file: file, strict: strict,
                              textWindow: job.textWindow, memo: memos[w], separator: ByteSeparator(byte: delimiter))
         }
         defer { pipeline.finish() }
@@ -175,9 +175,8 @@ public enum CSVDriver {
             }
             let regionEnd = cuts.last!
             let parts = cuts.count - 1
-            let shared = SharedBytes(p: buf.base)
             for k in 0..<parts {
-                pipeline.submit(ChunkJob(index: nextChunk + k, base: shared, start: cuts[k], end: cuts[k + 1], isLast: eof && k == parts - 1,
+                pipeline.submit(ChunkJob(index: nextChunk + k, block: buf, start: cuts[k], end: cuts[k + 1], isLast: eof && k == parts - 1,
                                          textWindow: window?.slice(at: consumed + cuts[k], count: cuts[k + 1] - cuts[k])))
             }
             queued.append((buf, nextChunk, parts, regionEnd))
@@ -198,10 +197,12 @@ public enum CSVDriver {
         return outcome
     }
 
-    /// One chunk of a block for a worker: rows in `start..<end` of the bytes at `base`.
+    /// One chunk of a block for a worker: rows in `start..<end` of `block`. The job holds the
+    /// block, so that it outlives every worker still on it, also when reading stops at an error
+    /// with chunks of the block in flight.
     struct ChunkJob: Sendable {
         let index: Int
-        let base: SharedBytes
+        let block: InputBlock
         let start: Int, end: Int
         let isLast: Bool
         let textWindow: TextWindow?
@@ -252,7 +253,10 @@ public enum CSVDriver {
             while head == jobs.count && !closed { condition.wait() }
             guard head < jobs.count else { return nil }
             head += 1
-            return jobs[head - 1]
+            let job = jobs[head - 1]
+            // Taken jobs are dropped now and then, so the queue does not keep every block's jobs.
+            if head >= 256 { jobs.removeFirst(head); head = 0 }
+            return job
         }
 
         /// Whether every chunk in `range` is parsed.
@@ -274,7 +278,8 @@ public enum CSVDriver {
         func finish() {
             condition.lock()
             closed = true
-            head = jobs.count
+            jobs.removeAll()
+            head = 0
             condition.broadcast()
             condition.unlock()
             done.wait()
@@ -373,7 +378,7 @@ public enum CSVDriver {
         // row per line, and no more text than bytes.
         let newlines = CSVScan.countByte(p + start, end - start, 10)
         r.builder.reserve(posts: newlines + 1, textBytes: textWindow == nil ? end - start : 0)
-        // With a memo, most rows name accounts the worker has met: rows grow from a small start.
+        // With a memo, most rows name accounts the worker has met: account rows grow from a small start.
         if memo == nil { r.builder.reserve(accounts: newlines + 1, profileBytes: end - start) }
         r.builder.reserve(postKeys: 2 * (newlines + 1))
         // Checked here, before unescaping moves bytes; only a chunk that fails is checked field by field.
@@ -381,6 +386,11 @@ public enum CSVDriver {
         let counter = UnsafeMutablePointer<LineCounter>.allocate(capacity: 1)
         counter.initialize(to: LineCounter(base: UnsafePointer(p), start: start))
         defer { counter.deinitialize(count: 1); counter.deallocate() }
+        // A row handed to `prefetch` counts lines with a counter of its own: the chunk's counter
+        // only moves forward, and must not pass the row being added.
+        let aheadCounter = UnsafeMutablePointer<LineCounter>.allocate(capacity: 1)
+        aheadCounter.initialize(to: LineCounter(base: UnsafePointer(p), start: start))
+        defer { aheadCounter.deinitialize(count: 1); aheadCounter.deallocate() }
         /// Parses the next row that is not blank into `f`; nil at the chunk's end. After a
         /// malformed row, `pos` moves on to the next line, where parsing picks up again.
         func next(into f: inout FieldBuffer) -> (start: Int, status: RowStatus)? {
@@ -405,7 +415,7 @@ public enum CSVDriver {
             while let (rowStart, status) = current {
                 let upcoming = next(into: &ahead)
                 if let u = upcoming, case .ok = u.status, ahead.count == handler.fieldCount {
-                    handler.prefetch(CSVRow(base: p, starts: ahead.starts, ends: ahead.ends, count: ahead.count, lines: counter, rowStart: u.start),
+                    handler.prefetch(CSVRow(base: p, starts: ahead.starts, ends: ahead.ends, count: ahead.count, lines: aheadCounter, rowStart: u.start),
                                      builder: r.builder)
                 }
                 defer {
@@ -462,51 +472,49 @@ extension CSVScan {
     static func cut(_ b: UnsafeBufferPointer<UInt8>, parts: Int, atEnd: Bool, workers: Int) -> [Int]? {
         let n = b.count
         guard n > 0 else { return nil }
-        do {
-            let p = b.baseAddress!
-            let slices = max(parts, 1)
-            let len = (n + slices - 1) / slices
-            let counts = Slots<Int>(slices)
-            let shared = SharedConstBytes(p: p)
-            let body: @Sendable (Int) -> Void = { k in
-                let lo = min(k * len, n), hi = min(lo + len, n)
-                counts[k] = countByte(shared.p + lo, hi - lo, 34)
-            }
-            if slices == 1 || workers < 2 { for k in 0..<slices { body(k) } } else { DispatchQueue.concurrentPerform(iterations: slices, execute: body) }
-            var before = [Int](repeating: 0, count: slices + 1)
-            for k in 0..<slices { before[k + 1] = before[k] + counts[k]! }
-            var end = n
-            if !atEnd {
-                // Walk back from the end to the last line break preceded by an even number of quotes.
-                var quotesAfter = 0
-                var i = n - 1
-                var found = -1
-                while i >= 0 {
-                    let c = p[i]
-                    if c == 34 { quotesAfter += 1 } else if c == 10 && (before[slices] - quotesAfter) % 2 == 0 { found = i + 1; break }
-                    i -= 1
-                }
-                guard found > 0 else { return nil }
-                end = found
-            }
-            var cuts = [0]
-            for k in 1..<slices {
-                let start = k * len
-                if start >= end { break }
-                var parity = before[k] % 2
-                var i = start
-                var found = -1
-                while i < end {
-                    let c = p[i]
-                    if c == 34 { parity ^= 1 } else if c == 10 && parity == 0 { found = i + 1; break }
-                    i += 1
-                }
-                if found < 0 || found >= end { break }
-                if found > cuts.last! { cuts.append(found) }
-            }
-            cuts.append(end)
-            return cuts
+        let p = b.baseAddress!
+        let slices = max(parts, 1)
+        let len = (n + slices - 1) / slices
+        let counts = Slots<Int>(slices)
+        let shared = SharedConstBytes(p: p)
+        let body: @Sendable (Int) -> Void = { k in
+            let lo = min(k * len, n), hi = min(lo + len, n)
+            counts[k] = countByte(shared.p + lo, hi - lo, 34)
         }
+        if slices == 1 || workers < 2 { for k in 0..<slices { body(k) } } else { DispatchQueue.concurrentPerform(iterations: slices, execute: body) }
+        var before = [Int](repeating: 0, count: slices + 1)
+        for k in 0..<slices { before[k + 1] = before[k] + counts[k]! }
+        var end = n
+        if !atEnd {
+            // Walk back from the end to the last line break preceded by an even number of quotes.
+            var quotesAfter = 0
+            var i = n - 1
+            var found = -1
+            while i >= 0 {
+                let c = p[i]
+                if c == 34 { quotesAfter += 1 } else if c == 10 && (before[slices] - quotesAfter) % 2 == 0 { found = i + 1; break }
+                i -= 1
+            }
+            guard found > 0 else { return nil }
+            end = found
+        }
+        var cuts = [0]
+        for k in 1..<slices {
+            let start = k * len
+            if start >= end { break }
+            var parity = before[k] % 2
+            var i = start
+            var found = -1
+            while i < end {
+                let c = p[i]
+                if c == 34 { parity ^= 1 } else if c == 10 && parity == 0 { found = i + 1; break }
+                i += 1
+            }
+            if found < 0 || found >= end { break }
+            if found > cuts.last! { cuts.append(found) }
+        }
+        cuts.append(end)
+        return cuts
     }
 
     static func hasNoLineBreak(_ b: UnsafeMutableBufferPointer<UInt8>) -> Bool {

@@ -190,6 +190,10 @@ enum CSVScan {
                         r = q + 2
                         continue
                     }
+                    // Unescaping left a stale copy of the field's last bytes before the closing
+                    // quote; blanked, so that a line break in it is not counted twice when the row's
+                    // line number is worked out.
+                    if w != q { (p + w).update(repeating: 32, count: q - w) }
                     fields.append(fstart, w)
                     i = q + 1
                     break

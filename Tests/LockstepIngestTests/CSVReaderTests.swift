@@ -86,6 +86,19 @@ import LockstepCore
         #expect(acc.examples.map(\.line) == [3, 4, 5, 6])
     }
 
+    /// A doubled quote just before a line break at a field's end: unescaping moves the line break
+    /// back, and the row numbers after it must still count it once.
+    @Test func linesAfterAnEscapedQuoteBeforeALineBreakAreRight() throws {
+        var text = ioTweetsHeader + "\n"
+        text += ioRow(id: "1", user: "9", text: "a\"\n") + "\n"              // lines 2-3
+        text += ioRow(id: "2", user: "9", text: "b\"\"\n\n") + "\n"         // lines 4-6
+        text += ioRow(id: "3", user: "9", time: "yesterday") + "\n"           // line 7: bad time
+        let d = try load(text)
+        #expect(d.posts.count == 2)
+        #expect(d.text(ofPost: 0) == "a\"\n" && d.text(ofPost: 1) == "b\"\"\n\n")
+        #expect(d.accounting.examples.map(\.line) == [7])
+    }
+
     /// Whether a row with a malformed count is rejected must not depend on where the file is cut
     /// for the workers: every later row of an account gets the same check as its first.
     @Test func badCountsAreRejectedWhereverTheFileIsCut() throws {
