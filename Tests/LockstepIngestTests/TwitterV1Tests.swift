@@ -117,6 +117,37 @@ private func lines(_ items: [String]) -> String { items.joined(separator: "\n") 
         #expect(d.accountsInData.allSatisfy { d.accounts.origin[Int($0)].contains(.listed) })
     }
 
+    /// Chunks of a few kilobytes over many blocks, each worker remembering its accounts across
+    /// them (`AccountMemo`), give the dataset of the file read as one chunk.
+    @Test(arguments: [1, 2, 3])
+    func manySmallChunksGiveTheDatasetOfOne(workers: Int) throws {
+        var rows: [String] = []
+        for k in 0..<600 {
+            // Accounts vary from row to row, so that one is replied to in one chunk and writes in a
+            // later one, and its follower count differs between its rows (the first profile wins).
+            rows.append(statuses[k % statuses.count]
+                .replacingOccurrences(of: "\"id_str\": \"1050", with: "\"id_str\": \"\(k)1050")
+                .replacingOccurrences(of: "6253282", with: String(6_253_282 + (k * 7) % 50))
+                .replacingOccurrences(of: "783214", with: String(783_214 + (k * 3) % 40))
+                .replacingOccurrences(of: "6133636", with: String(k)))
+        }
+        let path = try TestData.temp(lines(rows))
+        func read(blockSize: Int, minChunk: Int, workers: Int) throws -> Dataset {
+            var builder = DatasetBuilder()
+            var o = CSVDriver.Options()
+            o.workers = workers
+            o.blockSize = blockSize
+            o.minChunk = minChunk
+            let out = try JSONDriver.read(source: ByteSource(path: path), file: path, options: o, builder: &builder, handler: TwitterV1())
+            #expect(out.rowsRead == 600)
+            return builder.finish(accounting: IngestAccounting())
+        }
+        let one = DatasetText(try read(blockSize: 64 << 20, minChunk: 64 << 20, workers: 1))
+        let many = DatasetText(try read(blockSize: 16 << 10, minChunk: 2 << 10, workers: workers))
+        #expect(one.posts == many.posts)
+        #expect(one.accounts == many.accounts)
+    }
+
     @Test func resultsDoNotDependOnWorkers() throws {
         // ~3 MB of distinct statuses, so the reader cuts several parts.
         var rows: [String] = []

@@ -33,8 +33,8 @@ protocol JSONRecordHandler: Sendable {
 /// Reads JSON inputs on all cores, like ``CSVDriver`` does for CSV.
 ///
 /// JSON Lines (one value per line; JSON strings cannot hold a raw line break, so every line break
-/// ends a record) are read block by block and each block is cut at line breaks into one part per
-/// worker. A document that spans lines (a pretty-printed array or page) is read whole and cut into
+/// ends a record) are read as CSV is (``readLines``): blocks cut at line breaks into chunks that the
+/// workers take from one queue across blocks, remembering the accounts they met. A document that spans lines (a pretty-printed array or page) is read whole and cut into
 /// its top-level values, or the elements of a top-level array. Each part fills its own
 /// `DatasetBuilder`; parts are absorbed in input order, so the dataset is the same for any number of
 /// workers. A response page on one huge line is one unit of work.
@@ -46,7 +46,7 @@ enum JSONDriver {
         var outcome = CSVDriver.Outcome(log: RejectionLog(file: file, strict: options.strict))
         var buf: [UInt8] = []
         var eof = false
-        var blockSize = options.jsonBlockSize
+        var blockSize = max(options.blockSize, 1)
         func fill() throws {
             while !eof && buf.count < blockSize {
                 if try source.read(into: &buf, max: blockSize - buf.count) == 0 { eof = true }
@@ -63,41 +63,91 @@ enum JSONDriver {
             return outcome
         }
 
+        return try readLines(initial: buf, eof: eof, source: source, file: file, options: options, builder: &builder,
+                             outcome: outcome, progress: progress, handler: handler)
+    }
+
+    /// JSON Lines, as ``CSVDriver`` reads CSV: blocks cut at line breaks into chunks that workers
+    /// take from one queue across blocks, each worker keeping the accounts it met (``AccountMemo``),
+    /// results merged in file order while the next blocks are parsed.
+    static func readLines<H: JSONRecordHandler>(
+        initial: [UInt8], eof atStart: Bool, source: ByteSource, file: String, options: CSVDriver.Options,
+        builder: inout DatasetBuilder, outcome start: CSVDriver.Outcome,
+        progress: ((_ bytes: Int, _ rows: Int) -> Void)?, handler: H
+    ) throws -> CSVDriver.Outcome {
+        var outcome = start
+        var eof = atStart
+        var blockSize = max(options.blockSize, 1)
+        var buf = InputBlock(capacity: max(blockSize, initial.count))
+        initial.withUnsafeBytes { buf.append($0) }
+        let memos = (0..<max(options.workers, 1)).map { _ in AccountMemo() }
+        let merger = Merger(builder)
+        builder = DatasetBuilder()
+        defer {
+            merger.group.wait()
+            builder = merger.builder
+            builder.forgetMemos()
+        }
+        let strict = options.strict
+        let pipeline = ChunkPipeline(workers: memos.count) { job, w in
+            parseLines(job.block.base, job.start, job.end, handler: handler, file: file, strict: strict, memo: memos[w])
+        }
+        defer { pipeline.finish() }
+        var free = [InputBlock(capacity: blockSize), InputBlock(capacity: blockSize)]
+        var queued: [(block: InputBlock, first: Int, count: Int, bytes: Int)] = []
+        var nextChunk = 0
         var lineBase = 1
+        func collectOldest() throws {
+            let q = queued.removeFirst()
+            var finished: [DatasetBuilder] = []
+            for k in q.first..<(q.first + q.count) {
+                var r = pipeline.result(k)
+                if var e = r.error {
+                    e.line += lineBase
+                    throw e
+                }
+                r.log.shiftLines(by: lineBase)
+                outcome.log.absorb(r.log)
+                outcome.rowsRead += r.counts.read
+                outcome.rowsUsed += r.counts.used
+                finished.append(r.builder)
+                lineBase += r.lines
+            }
+            merger.absorb(finished)
+            outcome.bytes += q.bytes
+            progress?(outcome.bytes, outcome.rowsRead)
+            free.append(q.block)
+        }
         while true {
-            try fill()
-            if buf.isEmpty { break }
+            if !eof && buf.count < blockSize { eof = try buf.fill(from: source, upTo: blockSize) }
+            if buf.count == 0 { break }
             var regionEnd = buf.count
             if !eof {
                 var nl = buf.count - 1
-                while nl >= 0 && buf[nl] != 10 { nl -= 1 }
+                while nl >= 0 && buf.base[nl] != 10 { nl -= 1 }
                 guard nl >= 0 else {
-                    blockSize *= 2  // one line longer than the block: read more first
+                    // One line longer than the block (a response page on one line): read more first.
+                    blockSize *= 2
                     continue
                 }
                 regionEnd = nl + 1
             }
-            let cuts = lineCuts(buf, end: regionEnd, parts: max(1, min(options.workers * 2, regionEnd / (256 << 10))))
+            let cuts = lineCuts(UnsafeRawPointer(buf.base), end: regionEnd,
+                                parts: max(1, min(options.workers * 2, regionEnd / max(options.minChunk, 1))))
             let parts = cuts.count - 1
-            let results = Slots<Part>(parts)
-            let strict = options.strict
-            buf.withUnsafeMutableBufferPointer { b in
-                let shared = SharedBytes(p: b.baseAddress!)
-                let body: @Sendable (Int) -> Void = { k in
-                    results[k] = parseLines(shared.p, cuts[k], cuts[k + 1], handler: handler, file: file, strict: strict)
-                }
-                if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
-            }
             for k in 0..<parts {
-                let r = results.take(k)!
-                try absorb(r, lineBase: lineBase, into: &builder, outcome: &outcome, file: file)
-                lineBase += r.lines
+                pipeline.submit(ChunkJob(index: nextChunk + k, block: buf, start: cuts[k], end: cuts[k + 1], isLast: false, textWindow: nil))
             }
-            outcome.bytes += regionEnd
-            progress?(outcome.bytes, outcome.rowsRead)
-            if regionEnd == buf.count { buf.removeAll(keepingCapacity: true) } else { buf.removeFirst(regionEnd) }
-            if eof && buf.isEmpty { break }
+            queued.append((buf, nextChunk, parts, regionEnd))
+            nextChunk += parts
+            if eof && regionEnd == buf.count { break }
+            while let q = queued.first, q.block !== buf, pipeline.ready(q.first..<(q.first + q.count)) { try collectOldest() }
+            if free.isEmpty { try collectOldest() }
+            let next = free.removeLast()
+            next.replaceContents(with: buf, from: regionEnd)
+            buf = next
         }
+        while !queued.isEmpty { try collectOldest() }
         return outcome
     }
 
@@ -142,28 +192,29 @@ enum JSONDriver {
         }
     }
 
-    /// Cuts `[0, end)` into about `parts` runs of whole lines.
-    static func lineCuts(_ buf: [UInt8], end: Int, parts: Int) -> [Int] {
+    /// Cuts `[0, end)` of the bytes at `p` into about `parts` runs of whole lines.
+    static func lineCuts(_ p: UnsafeRawPointer, end: Int, parts: Int) -> [Int] {
         guard parts > 1 else { return [0, end] }
-        return buf.withUnsafeBytes { raw -> [Int] in
-            let p = raw.baseAddress!
-            var cuts = [0]
-            for k in 1..<parts {
-                let target = max(end * k / parts, cuts.last!)
-                guard target < end, let nl = memchr(p + target, 10, end - target) else { break }
-                let cut = p.distance(to: UnsafeRawPointer(nl)) + 1
-                if cut >= end { break }
-                if cut > cuts.last! { cuts.append(cut) }
-            }
-            cuts.append(end)
-            return cuts
+        var cuts = [0]
+        for k in 1..<parts {
+            let target = max(end * k / parts, cuts.last!)
+            guard target < end, let nl = memchr(p + target, 10, end - target) else { break }
+            let cut = p.distance(to: UnsafeRawPointer(nl)) + 1
+            if cut >= end { break }
+            if cut > cuts.last! { cuts.append(cut) }
         }
+        cuts.append(end)
+        return cuts
     }
 
     /// Parses each line of `[start, end)` as one unit.
     static func parseLines<H: JSONRecordHandler>(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int,
-                                                 handler: H, file: String, strict: Bool) -> Part {
+                                                 handler: H, file: String, strict: Bool, memo: AccountMemo? = nil) -> Part {
         var part = Part(log: RejectionLog(file: file, strict: strict))
+        if let memo { part.builder.remember(in: memo) }
+        // The whole chunk at once, sixteen bytes at a time; lines are checked one by one (to name
+        // the line and column) only in a chunk that fails.
+        let checkUTF8 = !CSVScan.isValidUTF8(p + start, end - start)
         var handler = handler
         var tape = JSONTape()
         var pos = start
@@ -173,7 +224,7 @@ enum JSONDriver {
                 var lineEnd = end
                 if let nl = memchr(p + pos, 10, end - pos) { lineEnd = p.distance(to: nl.assumingMemoryBound(to: UInt8.self)) }
                 let next = lineEnd + 1
-                try unit(p, pos, lineEnd, line: line, tape: &tape, handler: &handler, part: &part)
+                try unit(p, pos, lineEnd, line: line, checkUTF8: checkUTF8, tape: &tape, handler: &handler, part: &part)
                 line += 1
                 pos = next
             }
@@ -188,11 +239,11 @@ enum JSONDriver {
 
     /// Parses one unit and hands it to the format, rejecting it whole when it is not valid JSON.
     @inline(__always)
-    static func unit<H: JSONRecordHandler>(_ p: UnsafeMutablePointer<UInt8>, _ s: Int, _ e: Int, line: Int,
+    static func unit<H: JSONRecordHandler>(_ p: UnsafeMutablePointer<UInt8>, _ s: Int, _ e: Int, line: Int, checkUTF8: Bool = true,
                                            tape: inout JSONTape, handler: inout H, part: inout Part) throws {
         if JSONTape.skipSpace(p, s, e) == e { return }  // blank lines are not records
         let at = JSONUnit(base: p, start: s, line: line)
-        if let bad = CSVScan.firstInvalidUTF8(p + s, e - s) {
+        if checkUTF8, let bad = CSVScan.firstInvalidUTF8(p + s, e - s) {
             part.counts.read += 1
             let (l, c) = at.position(bad)
             try part.log.reject(line: l, column: c, .invalidUTF8,

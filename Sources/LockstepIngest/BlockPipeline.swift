@@ -1,0 +1,177 @@
+import Foundation
+import LockstepCore
+
+// The machinery the CSV and JSON Lines readers share: input blocks reused from block to block,
+// worker threads that take chunks of blocks from one queue, and the merger that absorbs the
+// chunks' partial datasets in file order.
+
+/// One chunk of a block for a worker: rows in `start..<end` of `block`. The job holds the
+/// block, so that it outlives every worker still on it, also when reading stops at an error
+/// with chunks of the block in flight.
+struct ChunkJob: Sendable {
+    let index: Int
+    let block: InputBlock
+    let start: Int, end: Int
+    let isLast: Bool
+    let textWindow: TextWindow?
+}
+
+/// Worker threads that parse queued chunks, and their results by chunk number.
+///
+/// Workers take chunks in the order they were queued, across blocks, so that none waits at a
+/// block's end for the others; each worker is numbered, so that a reader can keep per-worker
+/// state across its chunks (``AccountMemo``).
+///
+/// Threads of its own, not Dispatch's pool: they block on a condition variable, which the pool
+/// does not see, and the merger's queue must never wait for a pool thread they hold.
+final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [ChunkJob] = []
+    private var head = 0
+    private var closed = false
+    private var results: [Int: Result] = [:]
+    private let done = DispatchGroup()
+
+    /// Starts `workers` threads; worker `w` runs `parse(job, w)` on the chunks it takes, which
+    /// it takes in file order.
+    init(workers: Int, parse: @escaping @Sendable (ChunkJob, Int) -> Result) {
+        for w in 0..<max(workers, 1) {
+            done.enter()
+            let t = Thread { [self] in
+                while let job = take() {
+                    let r = parse(job, w)
+                    condition.lock()
+                    results[job.index] = r
+                    condition.broadcast()
+                    condition.unlock()
+                }
+                done.leave()
+            }
+            t.stackSize = 1 << 20
+            t.start()
+        }
+    }
+
+    func submit(_ job: ChunkJob) {
+        condition.lock()
+        jobs.append(job)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func take() -> ChunkJob? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == jobs.count && !closed { condition.wait() }
+        guard head < jobs.count else { return nil }
+        head += 1
+        let job = jobs[head - 1]
+        // Taken jobs are dropped now and then, so the queue does not keep every block's jobs.
+        if head >= 256 { jobs.removeFirst(head); head = 0 }
+        return job
+    }
+
+    /// Whether every chunk in `range` is parsed.
+    func ready(_ range: Range<Int>) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return range.allSatisfy { results[$0] != nil }
+    }
+
+    /// The result of chunk `k`, waiting for it if a worker is still on it.
+    func result(_ k: Int) -> Result {
+        condition.lock()
+        defer { condition.unlock() }
+        while results[k] == nil { condition.wait() }
+        return results.removeValue(forKey: k)!
+    }
+
+    /// Lets the workers finish the chunks they hold, drops the rest, and waits for them.
+    func finish() {
+        condition.lock()
+        closed = true
+        jobs.removeAll()
+        head = 0
+        condition.broadcast()
+        condition.unlock()
+        done.wait()
+    }
+}
+
+/// A block of input bytes in memory of its own, reused from block to block (an array would
+/// be grown by appends, each growth fresh pages to fault in and the old bytes copied).
+final class InputBlock: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        guard let p = malloc(self.capacity) else { fatalError("out of memory allocating a \(capacity)-byte input block") }
+        base = p.assumingMemoryBound(to: UInt8.self)
+    }
+
+    deinit { free(base) }
+
+    var bytes: UnsafeMutableBufferPointer<UInt8> { UnsafeMutableBufferPointer(start: base, count: count) }
+
+    /// Reads from `source` until the block holds `size` bytes; true when the source ran out.
+    func fill(from source: ByteSource, upTo size: Int) throws -> Bool {
+        if size > capacity {
+            guard let p = realloc(base, size) else { fatalError("out of memory growing an input block to \(size) bytes") }
+            base = p.assumingMemoryBound(to: UInt8.self)
+            capacity = size
+        }
+        let n = try source.fill(base + count, max: size - count)
+        count += n
+        return count < size
+    }
+
+    /// Appends bytes read before the block existed (the start of a file, read to detect its shape).
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        if count + bytes.count > capacity {
+            guard let p = realloc(base, count + bytes.count) else { fatalError("out of memory growing an input block to \(count + bytes.count) bytes") }
+            base = p.assumingMemoryBound(to: UInt8.self)
+            capacity = count + bytes.count
+        }
+        if let src = bytes.baseAddress { memcpy(base + count, src, bytes.count) }
+        count += bytes.count
+    }
+
+    /// Drops the first `n` bytes (the header row).
+    func dropFirst(_ n: Int) {
+        memmove(base, base + n, count - n)
+        count -= n
+    }
+
+    /// Makes this block hold `other`'s bytes from `start` on (the unparsed tail of a block).
+    func replaceContents(with other: InputBlock, from start: Int) {
+        count = 0
+        let n = other.count - start
+        if n > capacity {
+            guard let p = realloc(base, n) else { fatalError("out of memory growing an input block to \(n) bytes") }
+            base = p.assumingMemoryBound(to: UInt8.self)
+            capacity = n
+        }
+        memcpy(base, other.base + start, n)
+        count = n
+    }
+}
+
+/// Owns the growing dataset while background absorbs run; `group` tracks them.
+final class Merger: @unchecked Sendable {
+    var builder: DatasetBuilder
+    let group = DispatchGroup()
+    private let queue = DispatchQueue(label: "lockstep.csv.merge")
+    init(_ b: DatasetBuilder) { builder = b }
+
+    func run(_ job: @escaping @Sendable (inout DatasetBuilder) -> Void) {
+        queue.async(group: group) { job(&self.builder) }
+    }
+
+    func absorb(_ parts: [DatasetBuilder]) {
+        queue.async(group: group) {
+            for p in parts { self.builder.absorb(p) }
+        }
+    }
+}
