@@ -198,18 +198,18 @@ public struct Narratives: Analysis {
 
     /// Runs the analysis on a dataset.
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
-        var engine = Engine(ds: ds, settings: self, offset: context.displayOffsetSeconds)
-        var groups: [GroupTimeline] = []
-        var rows: [Row] = []
-        let all = Array(0..<Int32(ds.posts.count))
-        let (g, r) = engine.timeline(group: "all", posts: all, accounts: ds.accountsInData.count)
-        groups.append(g)
-        rows += r
-        for (name, accounts) in Self.accountGroups(ds, context, clusters: clusters) {
-            let (g2, r2) = engine.timeline(group: name, posts: Self.posts(of: accounts, ds), accounts: accounts.count)
-            groups.append(g2)
-            rows += r2
+        let named = [("all", ds.accountsInData)] + Self.accountGroups(ds, context, clusters: clusters)
+        // Groups are independent: they run side by side (each one's steps were parallel only in
+        // part, so one group at a time left a core idle most of the time), results in group order.
+        let offset = context.displayOffsetSeconds
+        let settings = self
+        let timelines = Parallel.map(named.count, threads: ProcessInfo.processInfo.activeProcessorCount) { k in
+            var engine = Engine(ds: ds, settings: settings, offset: offset)
+            let posts = k == 0 ? Array(0..<Int32(ds.posts.count)) : Self.posts(of: named[k].1, ds)
+            return engine.timeline(group: named[k].0, posts: posts, accounts: named[k].1.count)
         }
+        let groups = timelines.map(\.0)
+        let rows = timelines.flatMap(\.1)
         return Result(windowDays: windowDays, dayBoundaryOffsetSeconds: context.displayOffsetSeconds,
                       changePoints: groups[0].changePoints, emerging: groups[0].emerging, groups: groups, rows: rows)
     }
