@@ -148,6 +148,33 @@ private func lines(_ items: [String]) -> String { items.joined(separator: "\n") 
         #expect(one.accounts == many.accounts)
     }
 
+    /// Damaged lines through the block queue on 1–3 workers: nothing crashes, and each damaged
+    /// line is rejected on its own while the rest are read.
+    @Test(arguments: [1, 2, 3])
+    func damagedLinesAreRejectedOneByOne(workers: Int) throws {
+        var g = SeededGenerator(seed: 31 + UInt64(workers))
+        var rows: [String] = []
+        for k in 0..<400 {
+            rows.append(statuses[k % statuses.count].replacingOccurrences(of: "\"id_str\": \"1050", with: "\"id_str\": \"\(k)1050"))
+        }
+        var bytes = Array(lines(rows).utf8)
+        let noise: [UInt8] = [34, 123, 125, 44, 0xC3, 0xFF, 0x80, 58, 92]
+        for _ in 0..<30 {
+            let at = Int(g.next() % UInt64(bytes.count))
+            if bytes[at] != 10 { bytes[at] = noise[Int(g.next() % UInt64(noise.count))] }
+        }
+        let path = try TestData.temp(bytes, name: "damaged.jsonl")
+        var builder = DatasetBuilder()
+        var o = CSVDriver.Options()
+        o.workers = workers
+        o.blockSize = 8 << 10
+        o.minChunk = 1 << 10
+        let out = try JSONDriver.read(source: ByteSource(path: path), file: path, options: o, builder: &builder, handler: TwitterV1())
+        #expect(out.log.total > 0 && out.log.total <= 30)
+        #expect(out.rowsUsed > 300, "\(out.rowsUsed) used")
+        _ = builder.finish(accounting: IngestAccounting())
+    }
+
     @Test func resultsDoNotDependOnWorkers() throws {
         // ~3 MB of distinct statuses, so the reader cuts several parts.
         var rows: [String] = []
