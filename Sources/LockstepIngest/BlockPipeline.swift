@@ -47,7 +47,7 @@ final class ChunkPipeline<Result: Sendable>: @unchecked Sendable {
                 }
                 done.leave()
             }
-            t.stackSize = 1 << 20
+            t.stackSize = 8 << 20  // as the main thread's: readers walk nested JSON; untouched pages cost nothing
             t.start()
         }
     }
