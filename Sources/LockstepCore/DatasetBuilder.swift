@@ -27,8 +27,9 @@ public struct DatasetBuilder: Sendable {
     private var urls = ByteInterner()
     private var categories = ByteInterner()
     private var profiled: [Bool] = []
-    /// Per account: the first handle a reference gave, and the profile's handle; merging needs
-    /// them apart to apply the precedence ``describe(_:_:)`` states.
+    /// Per account: the first handle a reference gave, and the profile's handle. Merging needs
+    /// them apart; the dataset's `handle` column follows from them in ``finish(accounting:)``,
+    /// by the precedence ``describe(_:_:)`` states.
     private var referenceHandle: [StrRef] = []
     private var profileHandle: [StrRef] = []
     /// Set on a worker's chunk builder: the worker's accounts; rows below are for ids from `memoBase` on.
@@ -188,7 +189,6 @@ public struct DatasetBuilder: Sendable {
         if profiled[i] { return }
         profiled[i] = true
         let r = storeProfile(p)
-        if !r.handle.isEmpty { ds.accounts.handle[i] = r.handle }
         profileHandle[i] = r.handle
         ds.accounts.displayName[i] = r.displayName
         ds.accounts.description[i] = r.description
@@ -236,9 +236,7 @@ public struct DatasetBuilder: Sendable {
 
     private mutating func setReferenceHandle(row i: Int, _ handle: UnsafeRawBufferPointer) {
         guard !handle.isEmpty, referenceHandle[i].isEmpty else { return }
-        let ref = ds.accounts.profileArena.append(handle)
-        referenceHandle[i] = ref
-        if ds.accounts.handle[i].isEmpty { ds.accounts.handle[i] = ref }
+        referenceHandle[i] = ds.accounts.profileArena.append(handle)
     }
 
     // MARK: Posts
@@ -524,11 +522,7 @@ public struct DatasetBuilder: Sendable {
     /// has none, and the profile if it has none (strings in `arena`, ids to translate).
     private mutating func mergeAccount(_ j: Int, referenceHandle ref: StrRef, profile: ProfileRefs?, from arena: ByteArena,
                                        languages langMap: [Int32], categories categoryMap: [Int32]) {
-        if !ref.isEmpty && referenceHandle[j].isEmpty {
-            let r = arena.withBytes(ref) { ds.accounts.profileArena.append($0) }
-            referenceHandle[j] = r
-            if ds.accounts.handle[j].isEmpty { ds.accounts.handle[j] = r }
-        }
+        if !ref.isEmpty { arena.withBytes(ref) { setReferenceHandle(row: j, $0) } }
         guard let q = profile, !profiled[j] else { return }
         var p = ProfileBytes()
         arena.withUnsafeBytes { raw in
@@ -573,6 +567,9 @@ public struct DatasetBuilder: Sendable {
         ds.urls = urls.table
         ds.categories = categories.table
         ds.accounts.key = accountKeys.table
+        for i in 0..<ds.accounts.count {
+            ds.accounts.handle[i] = profileHandle[i].isEmpty ? referenceHandle[i] : profileHandle[i]
+        }
         resolveHandles()
         ds.accounting = accounting
         ds.buildAccountIndex()
