@@ -175,3 +175,89 @@ final class Merger: @unchecked Sendable {
         }
     }
 }
+
+/// What parsing a chunk gives back: its partial dataset, its rejections (lines relative to the
+/// chunk's first line) and how many line breaks it spans, for the next chunk's line numbers.
+protocol ChunkOutcome: Sendable {
+    var builder: DatasetBuilder { get }
+    var log: RejectionLog { get set }
+    var error: Rejection? { get set }
+    var rowsRead: Int { get }
+    var rowsUsed: Int { get }
+    var lines: Int { get }
+}
+
+/// The reading loop of the CSV and JSON Lines readers.
+///
+/// This thread reads a block into one of three buffers, cuts it (`cut`, which returns chunk
+/// boundaries ending at the last complete record, or nil when no record ends in the block), queues
+/// its chunks to `pipeline`'s workers and, while they parse, takes the results of earlier blocks in
+/// file order and hands their datasets to `merger`. A block is waited for only when its buffer is
+/// needed for the next one.
+enum BlockLoop {
+    static func run<R: ChunkOutcome>(
+        first: InputBlock, atEnd: Bool, source: ByteSource, blockSize start: Int, fullBlockSize: Int,
+        lineBase firstLine: Int, pipeline: ChunkPipeline<R>, merger: Merger, window: TextWindow?,
+        outcome: inout CSVDriver.Outcome, progress: ((_ bytes: Int, _ rows: Int) -> Void)?,
+        cut: (_ block: UnsafeBufferPointer<UInt8>, _ atEnd: Bool, _ workersIdle: Bool) -> [Int]?
+    ) throws {
+        var buf = first
+        var eof = atEnd
+        var blockSize = start
+        var lineBase = firstLine
+        var free = [InputBlock(capacity: fullBlockSize), InputBlock(capacity: fullBlockSize)]
+        var queued: [(block: InputBlock, first: Int, count: Int, bytes: Int)] = []
+        var nextChunk = 0
+        var consumed = 0
+        func collectOldest() throws {
+            let q = queued.removeFirst()
+            var finished: [DatasetBuilder] = []
+            for k in q.first..<(q.first + q.count) {
+                var r = pipeline.result(k)
+                if var e = r.error {
+                    e.line += lineBase
+                    throw e
+                }
+                r.log.shiftLines(by: lineBase)
+                outcome.log.absorb(r.log)
+                outcome.rowsRead += r.rowsRead
+                outcome.rowsUsed += r.rowsUsed
+                finished.append(r.builder)
+                lineBase += r.lines
+            }
+            merger.absorb(finished)
+            outcome.bytes += q.bytes
+            progress?(outcome.bytes, outcome.rowsRead)
+            free.append(q.block)
+        }
+        while true {
+            if !eof && buf.count < blockSize { eof = try buf.fill(from: source, upTo: blockSize) }
+            if buf.count == 0 { break }
+            guard let cuts = cut(UnsafeBufferPointer(buf.bytes), eof, queued.isEmpty) else {
+                // One record longer than the block: read more first (at once up to the full block
+                // size, if a small first block was too short).
+                blockSize = max(blockSize * 2, fullBlockSize)
+                continue
+            }
+            let regionEnd = cuts.last!
+            let parts = cuts.count - 1
+            for k in 0..<parts {
+                pipeline.submit(ChunkJob(index: nextChunk + k, block: buf, start: cuts[k], end: cuts[k + 1], isLast: eof && k == parts - 1,
+                                         textWindow: window?.slice(at: consumed + cuts[k], count: cuts[k + 1] - cuts[k])))
+            }
+            queued.append((buf, nextChunk, parts, regionEnd))
+            nextChunk += parts
+            consumed += regionEnd
+            if eof && regionEnd == buf.count { break }
+            if blockSize < fullBlockSize { blockSize = min(blockSize * 2, fullBlockSize) }
+            // Results ready are merged at once (the merger then overlaps the parsing).
+            while let q = queued.first, q.block !== buf, pipeline.ready(q.first..<(q.first + q.count)) { try collectOldest() }
+            if free.isEmpty { try collectOldest() }
+            // The next block starts with this one's unparsed tail.
+            let next = free.removeLast()
+            next.replaceContents(with: buf, from: regionEnd)
+            buf = next
+        }
+        while !queued.isEmpty { try collectOldest() }
+    }
+}

@@ -61,7 +61,7 @@ public enum CSVDriver {
         var outcome = Outcome(log: RejectionLog(file: file, strict: options.strict))
         // Three blocks take turns (see the loop below) and are reused for the whole file, so
         // reading costs no fresh pages after the first three.
-        var buf = InputBlock(capacity: options.blockSize)
+        let buf = InputBlock(capacity: options.blockSize)
         var eof = false
         // The first block is small and the next ones double up to the full size, so that the
         // workers start after a millisecond of reading instead of a whole block's worth.
@@ -77,7 +77,7 @@ public enum CSVDriver {
         }
         let handlerPrototype = try makeHandler(names)
         buf.dropFirst(headerEnd)
-        var lineBase = 1 + max(headerLines, 1)
+        let lineBase = 1 + max(headerLines, 1)
 
         // Columns sized once from the file's size and the first block's line density, so a
         // multi-gigabyte file is not copied again each time its columns outgrow their capacity.
@@ -131,75 +131,23 @@ public enum CSVDriver {
                              textWindow: job.textWindow, memo: memos[w], separator: ByteSeparator(byte: delimiter))
         }
         defer { pipeline.finish() }
-        var free = [InputBlock(capacity: options.blockSize), InputBlock(capacity: options.blockSize)]
-        var queued: [(block: InputBlock, first: Int, count: Int, bytes: Int)] = []
-        var nextChunk = 0
-        var consumed = 0
-        /// Takes the results of the oldest queued block in order and hands them to the merger.
-        func collectOldest() throws {
-            let q = queued.removeFirst()
-            var finished: [DatasetBuilder] = []
-            for k in q.first..<(q.first + q.count) {
-                var r = pipeline.result(k)
-                if var e = r.error {
-                    e.line += lineBase
-                    throw e
-                }
-                r.log.shiftLines(by: lineBase)
-                outcome.log.absorb(r.log)
-                outcome.rowsRead += r.rowsRead
-                outcome.rowsUsed += r.rowsUsed
-                finished.append(r.builder)
-                lineBase += r.newlines
-            }
-            merger.absorb(finished)
-            outcome.bytes += q.bytes
-            progress?(outcome.bytes, outcome.rowsRead)
-            free.append(q.block)
+        let workers = options.workers, minChunk = max(options.minChunk, 1)
+        try BlockLoop.run(first: buf, atEnd: eof, source: source, blockSize: blockSize, fullBlockSize: options.blockSize,
+                          lineBase: lineBase, pipeline: pipeline, merger: merger, window: window,
+                          outcome: &outcome, progress: progress) { block, atEnd, idle in
+            // Quotes are counted on all cores only while the workers have nothing queued (the
+            // first block); later on this thread alone, as the workers are busy with earlier blocks.
+            CSVScan.cut(block, parts: max(1, min(workers * 2, block.count / minChunk)), atEnd: atEnd, workers: idle ? workers : 1)
         }
-        while true {
-            try fill()
-            if buf.count == 0 { break }
-            let parts0 = max(1, min(options.workers * 2, buf.count / max(options.minChunk, 1)))
-            // Quotes are counted on all cores only while the workers have nothing queued (the first
-            // block); later on this thread alone, as the workers are busy with the blocks before.
-            let idle = queued.isEmpty
-            guard let cuts = CSVScan.cut(UnsafeBufferPointer(buf.bytes), parts: parts0, atEnd: eof, workers: idle ? options.workers : 1) else {
-                // One row longer than the block: read more before cutting (at once up to the
-                // full block size, if the first, small block was too short).
-                blockSize = max(blockSize * 2, options.blockSize)
-                continue
-            }
-            let regionEnd = cuts.last!
-            let parts = cuts.count - 1
-            for k in 0..<parts {
-                pipeline.submit(ChunkJob(index: nextChunk + k, block: buf, start: cuts[k], end: cuts[k + 1], isLast: eof && k == parts - 1,
-                                         textWindow: window?.slice(at: consumed + cuts[k], count: cuts[k + 1] - cuts[k])))
-            }
-            queued.append((buf, nextChunk, parts, regionEnd))
-            nextChunk += parts
-            consumed += regionEnd
-            if eof && regionEnd == buf.count { break }
-            if blockSize < options.blockSize { blockSize = min(blockSize * 2, options.blockSize) }
-            // Results ready are merged at once (the merger then overlaps the parsing); a block is
-            // waited for only when its memory is needed for the next.
-            while let q = queued.first, q.block !== buf, pipeline.ready(q.first..<(q.first + q.count)) { try collectOldest() }
-            if free.isEmpty { try collectOldest() }
-            // The next block starts with this one's unparsed tail.
-            let next = free.removeLast()
-            next.replaceContents(with: buf, from: regionEnd)
-            buf = next
-        }
-        while !queued.isEmpty { try collectOldest() }
         return outcome
     }
 
-    struct ChunkResult {
+    struct ChunkResult: ChunkOutcome {
         var builder = DatasetBuilder()
         var log: RejectionLog
         var rowsRead = 0
         var rowsUsed = 0
-        var newlines = 0
+        var lines = 0
         var error: Rejection?
     }
 
@@ -300,7 +248,7 @@ public enum CSVDriver {
         } catch {
             r.error = Rejection(file: file, line: 0, reason: .missingValue, detail: "\(error)")
         }
-        r.newlines = newlines
+        r.lines = newlines
         return r
     }
 }

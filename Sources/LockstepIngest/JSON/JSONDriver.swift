@@ -76,9 +76,8 @@ enum JSONDriver {
         progress: ((_ bytes: Int, _ rows: Int) -> Void)?, handler: H
     ) throws -> CSVDriver.Outcome {
         var outcome = start
-        var eof = atStart
-        var blockSize = max(options.blockSize, 1)
-        var buf = InputBlock(capacity: max(blockSize, initial.count))
+        let blockSize = max(options.blockSize, 1)
+        let buf = InputBlock(capacity: max(blockSize, initial.count))
         initial.withUnsafeBytes { buf.append($0) }
         let memos = (0..<max(options.workers, 1)).map { _ in AccountMemo() }
         let merger = Merger(builder)
@@ -93,71 +92,31 @@ enum JSONDriver {
             parseLines(job.block.base, job.start, job.end, handler: handler, file: file, strict: strict, memo: memos[w])
         }
         defer { pipeline.finish() }
-        var free = [InputBlock(capacity: blockSize), InputBlock(capacity: blockSize)]
-        var queued: [(block: InputBlock, first: Int, count: Int, bytes: Int)] = []
-        var nextChunk = 0
-        var lineBase = 1
-        func collectOldest() throws {
-            let q = queued.removeFirst()
-            var finished: [DatasetBuilder] = []
-            for k in q.first..<(q.first + q.count) {
-                var r = pipeline.result(k)
-                if var e = r.error {
-                    e.line += lineBase
-                    throw e
-                }
-                r.log.shiftLines(by: lineBase)
-                outcome.log.absorb(r.log)
-                outcome.rowsRead += r.counts.read
-                outcome.rowsUsed += r.counts.used
-                finished.append(r.builder)
-                lineBase += r.lines
-            }
-            merger.absorb(finished)
-            outcome.bytes += q.bytes
-            progress?(outcome.bytes, outcome.rowsRead)
-            free.append(q.block)
-        }
-        while true {
-            if !eof && buf.count < blockSize { eof = try buf.fill(from: source, upTo: blockSize) }
-            if buf.count == 0 { break }
-            var regionEnd = buf.count
-            if !eof {
-                var nl = buf.count - 1
-                while nl >= 0 && buf.base[nl] != 10 { nl -= 1 }
-                guard nl >= 0 else {
-                    // One line longer than the block (a response page on one line): read more first.
-                    blockSize *= 2
-                    continue
-                }
+        let workers = options.workers, minChunk = max(options.minChunk, 1)
+        try BlockLoop.run(first: buf, atEnd: atStart, source: source, blockSize: blockSize, fullBlockSize: blockSize,
+                          lineBase: 1, pipeline: pipeline, merger: merger, window: nil,
+                          outcome: &outcome, progress: progress) { block, atEnd, _ in
+            var regionEnd = block.count
+            if !atEnd {
+                var nl = block.count - 1
+                while nl >= 0 && block[nl] != 10 { nl -= 1 }
+                guard nl >= 0 else { return nil }  // a line longer than the block (a response page on one line)
                 regionEnd = nl + 1
             }
-            let cuts = lineCuts(UnsafeRawPointer(buf.base), end: regionEnd,
-                                parts: max(1, min(options.workers * 2, regionEnd / max(options.minChunk, 1))))
-            let parts = cuts.count - 1
-            for k in 0..<parts {
-                pipeline.submit(ChunkJob(index: nextChunk + k, block: buf, start: cuts[k], end: cuts[k + 1], isLast: false, textWindow: nil))
-            }
-            queued.append((buf, nextChunk, parts, regionEnd))
-            nextChunk += parts
-            if eof && regionEnd == buf.count { break }
-            while let q = queued.first, q.block !== buf, pipeline.ready(q.first..<(q.first + q.count)) { try collectOldest() }
-            if free.isEmpty { try collectOldest() }
-            let next = free.removeLast()
-            next.replaceContents(with: buf, from: regionEnd)
-            buf = next
+            return lineCuts(UnsafeRawPointer(block.baseAddress!), end: regionEnd, parts: max(1, min(workers * 2, regionEnd / minChunk)))
         }
-        while !queued.isEmpty { try collectOldest() }
         return outcome
     }
 
     /// A worker's share: its own builder, log and counts, with lines relative to its first line.
-    struct Part {
+    struct Part: ChunkOutcome {
         var builder = DatasetBuilder()
         var log: RejectionLog
         var counts = JSONRowCounts()
         var lines = 0
         var error: Rejection?
+        var rowsRead: Int { counts.read }
+        var rowsUsed: Int { counts.used }
     }
 
     static func absorb(_ part: Part, lineBase: Int, into builder: inout DatasetBuilder,
