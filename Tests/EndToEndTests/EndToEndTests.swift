@@ -138,6 +138,24 @@ func row(_ id: Int, user: String, time: String, text: String = "hi", followers: 
         }
     }
 
+    /// Every output file, the report included, on real data whose client categories tie: orders
+    /// must not come from hashing, which differs from run to run.
+    @Test(.enabled(if: sharedData != nil, "../shared/data is absent: real-data test skipped"))
+    func everyOutputIsTheSameFromRunToRun() throws {
+        let d = tempDir()
+        let input = sharedData!.appendingPathComponent("twarc2-samples").path
+        let runs = ["a", "b", "c", "d"]
+        for o in runs { _ = try Binary.run(["analyze", input, "--out", d.appendingPathComponent(o).path, "-q"]) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: d.appendingPathComponent("a").path).sorted()
+        #expect(files.contains("report.html"))
+        for f in files {
+            let first = try Data(contentsOf: d.appendingPathComponent("a/\(f)"))
+            for o in runs.dropFirst() {
+                #expect(try Data(contentsOf: d.appendingPathComponent("\(o)/\(f)")) == first, "\(f) differs between runs a and \(o)")
+            }
+        }
+    }
+
     @Test func strictReportsFileLineAndColumn() throws {
         let d = tempDir()
         let input = d.appendingPathComponent("bad.csv")

@@ -117,7 +117,7 @@ enum FingerprintSection: ReportSection {
             s += SVGChart.bars(cad.labels.sorted { $0.key < $1.key }.map { ($0.key, Double($0.value)) }, title: "Accounts by posting cadence")
         }
         if let cl = c.result(of: Clients.self) {
-            s += SVGChart.bars(cl.postsByCategory.sorted { $0.value > $1.value }.map { ($0.key, $0.value * 100) }, title: "Posts by client category (%)",
+            s += SVGChart.bars(cl.postsByCategory.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { ($0.key, $0.value * 100) }, title: "Posts by client category (%)",
                                valueFormat: { HTML.number($0, digits: 1) + "%" })
         }
         if let p = c.result(of: Personas.self) {

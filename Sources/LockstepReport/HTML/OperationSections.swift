@@ -25,7 +25,7 @@ enum CoordinationSection: ReportSection {
             let amp = cl.amplification.accounts.prefix(3).map { t in
                 HTML.escape((t.handle.map { "@" + $0 } ?? t.target) + (t.label.map { " (\($0))" } ?? "")) + " " + HTML.percent(t.share)
             }.joined(separator: ", ")
-            let watch = cl.amplification.watchlistShares.sorted { $0.value > $1.value }.map { "\(HTML.escape($0.key)) \(HTML.percent($0.value))" }.joined(separator: ", ")
+            let watch = cl.amplification.watchlistShares.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\(HTML.escape($0.key)) \(HTML.percent($0.value))" }.joined(separator: ", ")
             s += "<tr id=\"cluster-\(cl.id)\"><td>\(cl.id)</td><td class=\"n\">\(cl.size)</td><td>\(cl.core) / \(cl.amplifiers)</td><td>\(HTML.escape(tr))</td>"
             s += "<td>\(HTML.escape(String((cl.firstCoaction ?? "").prefix(10)))) – \(HTML.escape(String((cl.lastCoaction ?? "").prefix(10))))</td>"
             s += "<td>\(cl.scheduleOffsetHours.map { "UTC" + ($0.hasPrefix("-") ? "" : "+") + HTML.escape($0) } ?? "")</td>"
