@@ -99,9 +99,10 @@ public struct Overview: Analysis {
     }
 
     static func headline(_ r: Result) -> String {
-        var s = "\(grouped(r.accounts)) accounts"
+        func count(_ n: Int, _ word: String) -> String { "\(grouped(n)) \(word)\(n == 1 ? "" : "s")" }
+        var s = count(r.accounts, "account")
         if r.posts > 0, let a = r.firstPost, let b = r.lastPost {
-            s += " sent \(grouped(r.posts)) posts between \(a.prefix(10)) and \(b.prefix(10))"
+            s += " sent \(count(r.posts, "post")) between \(a.prefix(10)) and \(b.prefix(10))"
             if let l = r.postLanguages.first, l.value != "(none)" {
                 s += ", mostly in \(l.value) (\(percent(l.share)))"
             }
