@@ -76,7 +76,9 @@ public struct AnalysisRun: Sendable {
                 let d = ContinuousClock.now - start
                 slots[k] = (r, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
             }
-            if wave.count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: wave.count, execute: body) }
+            // Parallel's threads, not concurrentPerform: the analyses' own parallel steps then get a share
+            // of the cores instead of running on one (libdispatch runs nested applies serially).
+            if wave.count == 1 { body(0) } else { Parallel.forEach(wave.count, body) }
             for (k, a) in wave.enumerated() {
                 let (result, seconds) = slots[k]!
                 run.context.store(try result.get(), as: a.name)

@@ -15,7 +15,7 @@ public struct Narratives: Analysis {
     /// One line for `lockstep analyses`.
     public static let summary = "Term and hashtag timelines, topic change points with rising and falling terms, emerging items"
     /// Groups (flagged accounts, hijack suspects, clusters) come from these when they ran.
-    public static let runsAfter = ["coordination", "hijack", "findings"]
+    public static let runsAfter = groupSources
     /// Tunable parameters with defaults (`--set name.param=value`).
     public static let parameters = [
         ParameterSpec("window", default: "7d", "Days on each side of a candidate change point"),
@@ -203,7 +203,7 @@ public struct Narratives: Analysis {
         // part, so one group at a time left a core idle most of the time), results in group order.
         let offset = context.displayOffsetSeconds
         let settings = self
-        let timelines = Parallel.map(named.count, threads: ProcessInfo.processInfo.activeProcessorCount) { k in
+        let timelines = Parallel.map(named.count, threads: Parallel.defaultThreads) { k in
             var engine = Engine(ds: ds, settings: settings, offset: offset)
             let posts = k == 0 ? Array(0..<Int32(ds.posts.count)) : Self.posts(of: named[k].1, ds)
             return engine.timeline(group: named[k].0, posts: posts, accounts: named[k].1.count)

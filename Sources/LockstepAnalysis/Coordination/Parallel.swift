@@ -9,10 +9,8 @@ import LockstepCore
 /// (`AnalysisRun.run`), so coordination's parallel steps would all run on a single core.
 enum Parallel {
     /// `body(i)` for every `i` in `0..<count` on all cores, for jobs that store their own results.
-    /// Own threads, not `DispatchQueue.concurrentPerform`: inside an analysis wave of several
-    /// analyses that ran everything on one thread (libdispatch runs nested calls serially).
     static func forEach(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        _ = map(count, threads: ProcessInfo.processInfo.activeProcessorCount) { body($0) }
+        _ = map(count, threads: defaultThreads) { body($0) }
     }
 
     /// `body(i)` for every `i` in `0..<count`, on up to `threads` threads; results indexed by `i`.
