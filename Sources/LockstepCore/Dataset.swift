@@ -133,6 +133,15 @@ public struct Dataset: Sendable {
     }
     @inlinable public func postCount(of account: Int32) -> Int { postRange(of: account).count }
 
+    /// Days from the account's creation to its first post in the data (fractional), or nil
+    /// without posts or a creation time. Personas and hijack both report it.
+    public func ageAtFirstPostDays(of account: Int32) -> Double? {
+        let range = postRange(of: account)
+        let created = accounts.created[Int(account)]
+        guard !range.isEmpty, created != noTime else { return nil }
+        return Double(posts.time[Int(postsByAccount[range.lowerBound])] - created) / 86_400
+    }
+
     public func text(ofPost p: Int) -> String { posts.textArena.string(posts.text[p]) }
     public func handle(of account: Int32) -> String { accounts.handleString(account) }
     public func accountID(of account: Int32) -> String { accounts.key[account] }

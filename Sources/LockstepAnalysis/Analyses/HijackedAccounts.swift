@@ -200,7 +200,6 @@ public struct HijackedAccounts: Analysis {
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
         var tokenizer = Tokenizer()
         var perAccount: [Int32: Account] = [:]
-        var ages: [Int32: Int] = [:]
         var ageDays: [Int32: Double] = [:]
         var withPosts = 0
         let inData = ds.accountsInData
@@ -210,10 +209,7 @@ public struct HijackedAccounts: Analysis {
             withPosts += 1
             let first = ds.posts.time[Int(ds.postsByAccount[range.lowerBound])]
             let created = ds.accounts.created[Int(a)]
-            if created != noTime {
-                ages[a] = Int((first - created) / 86_400)
-                ageDays[a] = Double(first - created) / 86_400
-            }
+            ageDays[a] = ds.ageAtFirstPostDays(of: a)
             guard range.count >= 2 else { continue }
             // Longest gap between consecutive posts (posts are in time order).
             var gap: Int64 = -1, at = 0
@@ -225,7 +221,7 @@ public struct HijackedAccounts: Analysis {
             }
             guard gap >= minGap else { continue }
             perAccount[a] = examine(ds, a, before: range.lowerBound..<at, after: at..<range.upperBound,
-                                    created: created, age: ages[a], tokenizer: &tokenizer)
+                                    created: created, age: ageDays[a].map { Int($0) }, tokenizer: &tokenizer)
         }
         var ranked = perAccount.values.filter { $0.suspect || $0.points > 0 }
         ranked.sort {

@@ -188,10 +188,7 @@ public struct Personas: Analysis {
             default: break
             }
             if let u = f.nameUnrelated { comparable += 1; if u { unrelated += 1 } }
-            let range = ds.postRange(of: a)
-            if !range.isEmpty && acc.created[i] != noTime {
-                let first = ds.posts.time[Int(ds.postsByAccount[range.lowerBound])]
-                let days = Double(first - acc.created[i]) / 86_400
+            if let days = ds.ageAtFirstPostDays(of: a) {
                 f.ageAtFirstPostDays = days
                 ages.append(days)
             }
