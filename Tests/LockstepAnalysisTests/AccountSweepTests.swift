@@ -114,10 +114,7 @@ import Testing
         let s = AccountSweep(g, sweep, accountCount: 60)
         let pairs = CoActionPairs.observe(s, minWeight: 2, threads: 2)
         let localOf = AccountSweep.localIDs(g.account, accountCount: 60)
-        var candFirst = [Int32](repeating: 0, count: s.accountCount + 1)
-        for k in pairs.keys { candFirst[Int(localOf[Int(PairTable.low(k))]) + 1] += 1 }
-        for x in 0..<s.accountCount { candFirst[x + 1] += candFirst[x] }
-        let partner = pairs.keys.map { localOf[Int(PairTable.high($0))] }
+        let (candFirst, partner) = Significance.candidates(pairs.keys, localOf: localOf, accounts: s.accountCount)
         for threads in [1, 2, 5] {
             #expect(Significance.coActions(s, candFirst: candFirst, partner: partner, threads: threads) == pairs.weight)
         }

@@ -47,14 +47,7 @@ struct Significance: Sendable {
         let localOf = AccountSweep.localIDs(g.account, accountCount: accountCount)
         let accounts = (0..<accountCount).filter { localOf[$0] >= 0 }.map(Int32.init)
         let local = g.account.map { localOf[Int($0)] }
-        // Candidates by lower account: pairs are sorted by key, so each account's run is contiguous.
-        var candFirst = [Int32](repeating: 0, count: accounts.count + 1)
-        var partner = [Int32](repeating: 0, count: n)
-        for (e, k) in pairs.keys.enumerated() {
-            candFirst[Int(localOf[Int(PairTable.low(k))]) + 1] += 1
-            partner[e] = localOf[Int(PairTable.high(k))]
-        }
-        for x in 0..<accounts.count { candFirst[x + 1] += candFirst[x] }
+        let (candFirst, partner) = Self.candidates(pairs.keys, localOf: localOf, accounts: accounts.count)
         // Each account's action times side by side, to permute in place: action byAccount[i] gets
         // time shuffledTime[i].
         var counts = [Int32](repeating: 0, count: accountCount + 1)
@@ -107,6 +100,19 @@ struct Significance: Sendable {
             p[e] = Self.poissonUpperTail(Int(pairs.weight[e]), lambda)
         }
         return (mean, z, p)
+    }
+
+    /// Candidate pairs by lower account (local ids): account `x`'s partners are
+    /// `partner[candFirst[x]..<candFirst[x + 1]]`. Keys are sorted, so each account's run is contiguous.
+    static func candidates(_ keys: [UInt64], localOf: [Int32], accounts: Int) -> (candFirst: [Int32], partner: [Int32]) {
+        var candFirst = [Int32](repeating: 0, count: accounts + 1)
+        var partner = [Int32](repeating: 0, count: keys.count)
+        for (e, k) in keys.enumerated() {
+            candFirst[Int(localOf[Int(PairTable.low(k))]) + 1] += 1
+            partner[e] = localOf[Int(PairTable.high(k))]
+        }
+        for x in 0..<accounts { candFirst[x + 1] += candFirst[x] }
+        return (candFirst, partner)
     }
 
     /// Items on which each candidate pair co-acts in `s`: candidates of lower local account `x` are
