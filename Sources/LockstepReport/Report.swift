@@ -41,8 +41,6 @@ public enum ResultsWriter {
         DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
             results[k] = Result { try jobs[k]() }
         }
-        var written: [String] = []
-        for k in 0..<jobs.count { written += try results[k]!.get() }
-        return written
+        return try results.values().flatMap { try $0.get() }
     }
 }

@@ -59,8 +59,7 @@ import LockstepCore
         var b = DatasetBuilder()
         let created = CivilTime.seconds(year: 2019, month: 3, day: 1)
         for (k, delay) in [(0, 90_000), (1, 3 * 86_400 + 43_200), (2, 400 * 86_400 + 7_000)] {
-            var id = "a\(k)"
-            let a = id.withUTF8 { b.account(id: UnsafeRawBufferPointer($0)) }
+            let a = b.account(id: "a\(k)")
             var p = ProfileBytes()
             p.created = created
             b.describe(a, p)

@@ -67,11 +67,14 @@ struct IngestBench: ParsableCommand {
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
                 p.arguments = args
-                let out = Pipe()
-                p.standardOutput = out
+                // Its one line goes to a file, read once it has exited: no pipe to read while a
+                // child exits (FileHandle's read traps on the EINTR that can bring).
+                let outFile = URL(fileURLWithPath: "\(common.cache)/cold-run.out")
+                _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+                p.standardOutput = try FileHandle(forWritingTo: outFile)
                 try p.run()
-                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 p.waitUntilExit()
+                let text = (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
                 let parts = text.split(separator: " ")
                 guard p.terminationStatus == 0, parts.count == 2, let t = Double(parts[0]), let m = Int(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
                     throw ValidationError("a cold run failed: \(text)")
