@@ -65,6 +65,7 @@ struct ActionGroups: Sendable {
     /// re-sorts every group once per round, so this runs ten times per trace.
     static func sortGroups(_ order: inout [Int32], start: [Int32], time t: [Int64]) {
         var keys: [UInt64] = [], keyScratch: [UInt64] = [], valScratch: [Int32] = []
+        var counts = [Int](repeating: 0, count: 1 << radixDigit)
         t.withUnsafeBufferPointer { T in
         order.withUnsafeMutableBufferPointer { O in
             for g in 0..<(start.count - 1) {
@@ -88,27 +89,31 @@ struct ActionGroups: Sendable {
                 let bits = 64 - UInt64(bitPattern: t1 &- t0).leadingZeroBitCount
                 keys.withUnsafeMutableBufferPointer { K in
                     Self.radixSort(K, UnsafeMutableBufferPointer(rebasing: O[lo..<hi]), bits: bits,
-                                   keyScratch: &keyScratch, valScratch: &valScratch)
+                                   keyScratch: &keyScratch, valScratch: &valScratch, counts: &counts)
                 }
             }
         }
         }
     }
 
+    /// Bits sorted per radix pass.
+    static let radixDigit = 11
+
     /// Stable LSD radix sort of `vals` by `keys` (both reordered), over the low `bits` bits of the keys.
+    /// `counts` (one entry per digit value) is the caller's, so that a sort per group per null round
+    /// allocates nothing; each pass clears it.
     static func radixSort(_ keys: UnsafeMutableBufferPointer<UInt64>, _ vals: UnsafeMutableBufferPointer<Int32>, bits: Int,
-                          keyScratch: inout [UInt64], valScratch: inout [Int32]) {
+                          keyScratch: inout [UInt64], valScratch: inout [Int32], counts: inout [Int]) {
         let n = keys.count
-        let digit = 11, mask = UInt64((1 << 11) - 1)
+        let digit = radixDigit, mask = UInt64((1 << radixDigit) - 1)
         let passes = (bits + digit - 1) / digit
         if keyScratch.count < n {
             keyScratch = Array(repeating: 0, count: n)
             valScratch = Array(repeating: 0, count: n)
         }
-        var count = [Int](repeating: 0, count: 1 << digit)
         keyScratch.withUnsafeMutableBufferPointer { KS in
         valScratch.withUnsafeMutableBufferPointer { VS in
-        count.withUnsafeMutableBufferPointer { C in
+        counts.withUnsafeMutableBufferPointer { C in
             var srcK = keys.baseAddress!, srcV = vals.baseAddress!, dstK = KS.baseAddress!, dstV = VS.baseAddress!
             for pass in 0..<passes {
                 let shift = UInt64(pass * digit)
