@@ -7,6 +7,8 @@ public enum RejectionReason: String, Sendable, Codable, CaseIterable {
     case badNumber = "bad_number"
     case missingValue = "missing_value"
     case fieldTooLong = "field_too_long"
+    /// A CSV row, JSON line or JSON array element longer than `--max-record-bytes`.
+    case recordTooLong = "record_too_long"
     case badJSON = "bad_json"
     case apiError = "api_error"
     case notATweet = "not_a_tweet"

@@ -59,6 +59,12 @@ public struct IngestOptions: Sendable {
     /// Path of a TOML mapping file naming the columns of a CSV no built-in format knows; CSV inputs
     /// are then read through it (JSON inputs are still detected).
     public var mapping: String?
+    /// The longest field a row may hold (a post's text, a profile's description); a longer one
+    /// rejects its row as `field_too_long`, so one damaged or hostile field cannot exhaust memory.
+    public var maxFieldBytes = 1 << 20
+    /// The longest record (a CSV row, a JSON line or one value of a JSON array file); a longer
+    /// one is rejected as `record_too_long` and reading resumes after it.
+    public var maxRecordBytes = 64 << 20
     public init() {}
 }
 

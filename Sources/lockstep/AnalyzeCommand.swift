@@ -40,6 +40,12 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Stop at the first malformed row instead of counting and skipping it.")
     var strict = false
 
+    @Option(help: ArgumentHelp("The longest field a row may hold; a longer one rejects the row as field_too_long.", valueName: "BYTES"))
+    var maxFieldBytes: Int = IngestOptions().maxFieldBytes
+
+    @Option(help: ArgumentHelp("The longest record (CSV row, JSON line or array element); a longer one is rejected as record_too_long.", valueName: "BYTES"))
+    var maxRecordBytes: Int = IngestOptions().maxRecordBytes
+
     @Flag(name: .shortAndLong, help: "No progress output.")
     var quiet = false
 
@@ -67,6 +73,11 @@ struct Analyze: ParsableCommand {
             ingest.strict = strict
             ingest.mapping = mapping
             if let workers { ingest.workers = max(1, workers) }
+            guard maxFieldBytes > 0, maxRecordBytes >= maxFieldBytes else {
+                throw ValidationError("--max-field-bytes \(maxFieldBytes), --max-record-bytes \(maxRecordBytes): both must be positive, the record limit at least the field limit")
+            }
+            ingest.maxFieldBytes = maxFieldBytes
+            ingest.maxRecordBytes = maxRecordBytes
             if let format {
                 guard let f = InputFormat(rawValue: format) else {
                     throw ValidationError("--format \(format): unknown; known formats: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
