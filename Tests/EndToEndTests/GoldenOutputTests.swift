@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Every output file of `analyze`, byte for byte, on the shipped example and on every folder of
-/// `../shared/data`, against fingerprints recorded in `Golden/outputs.txt`.
+/// `../shared/data`, against fingerprints recorded in `Tests/Golden/outputs.txt`.
 ///
 /// Refactoring must not change a byte; a change of behaviour shows up here as the list of files
 /// it changed, and is re-recorded on purpose with `LOCKSTEP_RECORD_GOLDEN=1 swift test --filter GoldenOutputTests`
@@ -16,7 +16,7 @@ import Testing
         var description: String { name }
     }
 
-    static let goldenFile = repoRoot.appendingPathComponent("Tests/EndToEndTests/Golden/outputs.txt")
+    static let goldenFile = repoRoot.appendingPathComponent("Tests/Golden/outputs.txt")
     static let recording = ProcessInfo.processInfo.environment["LOCKSTEP_RECORD_GOLDEN"] == "1"
 
     static let cases: [Case] = {

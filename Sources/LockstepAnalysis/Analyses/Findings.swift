@@ -12,8 +12,8 @@ public struct Findings: Analysis {
     public static let summary = "Per-account score, flag and role from all evidence, with the evidence in words"
     public static let dependencies = ["schedule", "cadence", "clients", "personas", "cohorts", "languages", "coordination", "hijack", "follower_surges"]
     public static let parameters = [
-        ParameterSpec("threshold", default: "0.5", "Score at or above which an account is flagged"),
-        ParameterSpec("partners", default: "5", "Coordination partners listed per flagged account"),
+        ParameterSpec("threshold", .number(0...1, lowerOpen: false), default: "0.5", "Score at or above which an account is flagged"),
+        ParameterSpec("partners", .integer(0...1000), default: "5", "Coordination partners listed per flagged account"),
     ]
 
     /// Evidence weights: the probability-like strength of each kind of evidence on its own.
@@ -44,11 +44,8 @@ public struct Findings: Analysis {
     let partners: Int
 
     public init(options: AnalysisOptions) throws {
-        threshold = try options.double(Self.name, "threshold", default: 0.5)
-        partners = try options.int(Self.name, "partners", default: 5)
-        guard (0...1).contains(threshold) else {
-            throw OptionError(key: "findings.threshold", value: String(threshold), expected: "a number from 0 to 1")
-        }
+        threshold = try options.double(Self.self, "threshold")
+        partners = try options.int(Self.self, "partners")
     }
 
     /// One piece of evidence.

@@ -10,11 +10,11 @@ public struct Schedule: Analysis {
     public static let name = "schedule"
     public static let summary = "Hour × weekday activity, inferred UTC offset of a working week (per account and group), work-hours share, lunch dip, holiday silences"
     public static let parameters = [
-        ParameterSpec("tz", default: "auto", "Zone for the local table and shares: auto (the inferred group offset, else UTC), UTC, ±HH:MM or an IANA name"),
-        ParameterSpec("min_posts", default: "40", "Posts an account needs before its own offset is inferred"),
-        ParameterSpec("min_fit", default: "0.5", "Least template fit (0 = no better than uniform, 1 = all posts in core work hours) for a working week"),
-        ParameterSpec("min_weekday_ratio", default: "2", "Least ratio of posts per weekday to posts per weekend day for a working week"),
-        ParameterSpec("silence_days", default: "5", "Shortest holiday silence reported, in calendar days"),
+        ParameterSpec("tz", .zone, default: "auto", "Zone for the local table and shares: auto (the inferred group offset, else UTC), UTC, ±HH:MM or an IANA name"),
+        ParameterSpec("min_posts", .atLeast(1), default: "40", "Posts an account needs before its own offset is inferred"),
+        ParameterSpec("min_fit", .number(-1...1, lowerOpen: false), default: "0.5", "Least template fit (0 = no better than uniform, 1 = all posts in core work hours) for a working week"),
+        ParameterSpec("min_weekday_ratio", .number(0...Double.infinity, lowerOpen: false), default: "2", "Least ratio of posts per weekday to posts per weekend day for a working week"),
+        ParameterSpec("silence_days", .integer(1...3650), default: "5", "Shortest holiday silence reported, in calendar days"),
     ]
 
     /// The parsed parameters.
@@ -42,17 +42,11 @@ public struct Schedule: Analysis {
 
         /// Reads `schedule.*` options (and the shared bare `tz`).
         public init(options: AnalysisOptions) throws {
-            let tz = options.string(Schedule.name, "tz", default: "auto")
-            guard let z = ZoneSpec.parse(tz) else {
-                throw OptionError(key: "schedule.tz", value: tz, expected: "auto, UTC, ±HH:MM or an IANA zone name such as Asia/Shanghai")
-            }
-            zone = z
-            minPosts = try options.int(Schedule.name, "min_posts", default: minPosts)
-            minFit = try options.double(Schedule.name, "min_fit", default: minFit)
-            minWeekdayRatio = try options.double(Schedule.name, "min_weekday_ratio", default: minWeekdayRatio)
-            silenceDays = try options.int(Schedule.name, "silence_days", default: silenceDays)
-            guard minPosts >= 1 else { throw OptionError(key: "schedule.min_posts", value: String(minPosts), expected: "a positive number") }
-            guard silenceDays >= 1 else { throw OptionError(key: "schedule.silence_days", value: String(silenceDays), expected: "a positive number") }
+            zone = ZoneSpec.parse(try options.string(Schedule.self, "tz"))!
+            minPosts = try options.int(Schedule.self, "min_posts")
+            minFit = try options.double(Schedule.self, "min_fit")
+            minWeekdayRatio = try options.double(Schedule.self, "min_weekday_ratio")
+            silenceDays = try options.int(Schedule.self, "silence_days")
         }
     }
 
