@@ -93,7 +93,7 @@ struct Analyze: LockstepCommand {
         var dataset = try Ingest.load(inputs, options: ingest) { p in bar.update(p) }
         bar.finish()
         let ingestSeconds = Self.seconds(clock.now - started)
-        if let tz { context.displayOffsetSeconds = DisplayZone.offsetSeconds(tz, dataset: dataset) ?? 0 }
+        if let tz { context.displayOffsetSeconds = DisplayZone.offsetSeconds(tz, dataset: dataset, settings: try Schedule.Settings(options: options)) ?? 0 }
         (context.followers, context.watchlist) = try Ingest.sideInputs(of: &dataset, followers: followers, watchlists: watchlist, strict: strict)
         let acc = dataset.accounting
         if !quiet {

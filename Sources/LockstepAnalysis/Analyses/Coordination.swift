@@ -197,12 +197,14 @@ public struct Coordination: Analysis {
         public var amplification: ClusterAmplification
         /// Most common `utc_offset_hours` among members when a schedule analysis ran.
         public var scheduleOffsetHours: String?
+        /// The members' pooled schedule, with the run's schedule settings, when that analysis ran.
+        public var schedule: ScheduleFingerprint?
         /// All member account ids (not in `summary.json`).
         public var memberIDs: [Int32]
 
         enum CodingKeys: String, CodingKey {
             case id, size, communities, core, amplifiers, members, traces, edges, fusedWeight, firstCoaction, lastCoaction
-            case topHashtags, topURLs, amplification, scheduleOffsetHours
+            case topHashtags, topURLs, amplification, scheduleOffsetHours, schedule
         }
     }
 
@@ -470,7 +472,7 @@ public struct Coordination: Analysis {
 
     func summarize(_ ds: Dataset, groups: [[Int32]], communities: [Int], edges: [Edge], cluster: [Int32], roles: [CoordinationRole?],
                    features: PostFeatures, context: AnalysisContext) -> [Cluster] {
-        let offsetColumn = context.anyResult(named: "schedule")?.accountColumns(ds).first { $0.name == "utc_offset_hours" }
+        let schedule = context.result(of: Schedule.self)
         var perCluster = [(traces: [String: Int], edges: Int, weight: Double, first: Int64, last: Int64)](
             repeating: ([:], 0, 0, .max, .min), count: groups.count)
         for e in edges {
@@ -511,7 +513,7 @@ public struct Coordination: Analysis {
             counters.tags.reset()
             counters.urls.reset()
             var offsets: [String: Int] = [:]
-            if let col = offsetColumn { for a in members where !col.values[Int(a)].isEmpty { offsets[col.values[Int(a)], default: 0] += 1 } }
+            if let schedule { for a in members { if let h = schedule.offsetHours(of: a) { offsets[String(h), default: 0] += 1 } } }
             let rank: (Int32) -> Int = { roles[Int($0)] == .core ? 0 : roles[Int($0)] == .amplifier ? 1 : 2 }
             let ordered = members.sorted { (rank($0), $0) < (rank($1), $1) }
             let s = perClusterFigures[i]
@@ -524,6 +526,7 @@ public struct Coordination: Analysis {
                 lastCoaction: s.last == .min ? nil : CivilTime.iso8601(s.last, offsetSeconds: off),
                 topHashtags: tags, topURLs: urls, amplification: amplification,
                 scheduleOffsetHours: offsets.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key,
+                schedule: schedule?.fingerprint(of: members, in: ds),
                 memberIDs: members)
         }
     }

@@ -93,12 +93,14 @@ public struct Findings: Analysis {
         /// Flagged accounts, highest score first, with their evidence (written to `evidence.jsonl`,
         /// one account a line, rather than into summary.json, which stays small).
         public var accounts: [AccountFinding]
+        /// The flagged accounts' pooled schedule, with the run's schedule settings (when it ran).
+        public var flaggedSchedule: ScheduleFingerprint?
         /// Per account id (not in the JSON): score, or -1 when not scored.
         var scores: [Double]
         var roles: [String?]
         var codes: [Int32: [String]]
 
-        enum CodingKeys: String, CodingKey { case threshold, accountsScored, flagged, byRole, reasonsAmongFlagged }
+        enum CodingKeys: String, CodingKey { case threshold, accountsScored, flagged, byRole, reasonsAmongFlagged, flaggedSchedule }
 
         public func score(of a: Int32) -> Double? { scores[Int(a)] < 0 ? nil : scores[Int(a)] }
         public func isFlagged(_ a: Int32) -> Bool { scores[Int(a)] >= threshold }
@@ -145,7 +147,7 @@ public struct Findings: Analysis {
         if operationOffsets.isEmpty, let c = coordination, schedule != nil {
             let members = c.clusters.flatMap(\.memberIDs)
             if !members.isEmpty {
-                let f = Schedule.fingerprint(of: members, in: ds)
+                let f = schedule!.fingerprint(of: members, in: ds)
                 if f.inference.verdict == "working-week", let h = f.inference.offsetHours { operationOffsets.insert(h) }
             }
         }
@@ -235,8 +237,11 @@ public struct Findings: Analysis {
                 partners: partnersOf(a, coordination, edgesByAccount, ds)))
         }
         found.sort { $0.score != $1.score ? $0.score > $1.score : $0.account < $1.account }
+        let flaggedWithPosts = ds.accountsInData.filter { scores[Int($0)] >= threshold }
         return Result(threshold: threshold, accountsScored: ds.accountsInData.count, flagged: found.count, byRole: byRole,
-                      reasonsAmongFlagged: reasonCounts, accounts: found, scores: scores, roles: roles, codes: codes)
+                      reasonsAmongFlagged: reasonCounts, accounts: found,
+                      flaggedSchedule: schedule?.fingerprint(of: flaggedWithPosts, in: ds),
+                      scores: scores, roles: roles, codes: codes)
     }
 
     func partnersOf(_ a: Int32, _ c: Coordination.Result?, _ index: [Int32: [Int]], _ ds: Dataset) -> [Partner] {

@@ -25,20 +25,22 @@ public struct Schedule: Analysis {
     }
 
     /// Tunable values of the schedule fingerprint; other analyses build one to call ``fingerprint(of:in:settings:)``.
-    public struct Settings: Sendable {
+    public struct Settings: Sendable, Equatable {
         /// Zone of the local table, shares and silence dates.
-        public var zone: ZoneSpec = .auto
+        public var zone: ZoneSpec
         /// Posts an account needs to be judged alone.
-        public var minPosts = 40
+        public var minPosts: Int
         /// Least template fit for a working week.
-        public var minFit = 0.5
+        public var minFit: Double
         /// Least weekday/weekend posting-rate ratio for a working week.
-        public var minWeekdayRatio = 2.0
+        public var minWeekdayRatio: Double
         /// Shortest reported silence, in calendar days.
-        public var silenceDays = 5
+        public var silenceDays: Int
 
-        /// The defaults.
-        public init() {}
+        /// The declared defaults (``Schedule/parameters``); a test checks that they validate.
+        public init() {
+            self = try! Settings(options: AnalysisOptions())
+        }
 
         /// Reads `schedule.*` options (and the shared bare `tz`).
         public init(options: AnalysisOptions) throws {
@@ -67,6 +69,14 @@ public struct Schedule: Analysis {
         var accountVerdict: [UInt8] = []
         /// Per account id: share of posts in local work hours of the analysis zone, −1 without posts.
         var accountWorkShare: [Float] = []
+        /// The settings this run used: every group fingerprint of the run (clusters, flagged
+        /// accounts) is computed with them, never with defaults.
+        public var settings = Settings()
+
+        /// The fingerprint of a group of accounts with this run's settings.
+        public func fingerprint(of accounts: [Int32], in dataset: Dataset) -> ScheduleFingerprint {
+            Schedule.fingerprint(of: accounts, in: dataset, settings: settings)
+        }
 
         enum CodingKeys: String, CodingKey { case group, minPosts, minFit, minWeekdayRatio }
 
@@ -129,12 +139,12 @@ public struct Schedule: Analysis {
         let group = engine.fingerprint(ds.accountsInData, perAccount: &per)
         return Result(group: group, minPosts: settings.minPosts, minFit: settings.minFit,
                       minWeekdayRatio: settings.minWeekdayRatio, accountOffset: per!.offset,
-                      accountVerdict: per!.verdict, accountWorkShare: per!.workShare)
+                      accountVerdict: per!.verdict, accountWorkShare: per!.workShare, settings: settings)
     }
 
     /// The schedule fingerprint of any set of accounts (a cluster, the flagged accounts, ...):
     /// tables, offset inference for the group and for each member, shares and holiday silences.
-    public static func fingerprint(of accounts: [Int32], in dataset: Dataset, settings: Settings = Settings()) -> ScheduleFingerprint {
+    public static func fingerprint(of accounts: [Int32], in dataset: Dataset, settings: Settings) -> ScheduleFingerprint {
         var engine = ScheduleEngine(settings: settings, dataset: dataset)
         var none: ScheduleEngine.PerAccount? = nil
         return engine.fingerprint(accounts, perAccount: &none)
