@@ -28,7 +28,7 @@ extension Analysis {
 }
 
 /// What an analysis produces: a `summary.json` section, and optionally per-account columns and reasons.
-public protocol AnalysisResult: Encodable, Sendable {
+public protocol AnalysisResult: Codable, Sendable {
     /// Columns for `accounts.csv`, each with one value per account id (`""` when blank).
     func accountColumns(_ dataset: Dataset) -> [AccountColumn]
     /// Stable reason codes per account id (`coretweet_cluster`, `zero_followers`, ...).

@@ -108,3 +108,26 @@ public struct AnalysisRun: Sendable {
 
     public func result(named name: String) -> (any AnalysisResult)? { context.anyResult(named: name) }
 }
+
+extension AnalysisCatalogue {
+    /// Decodes the sections of a `summary.json` back into typed results, by analysis name, so tools
+    /// read results through their types rather than by searching text. Per-account arrays are not
+    /// in `summary.json` and come back empty; the sections' figures come back whole.
+    public static func decodeSections(of summary: Data) throws -> [String: any AnalysisResult] {
+        let object = try JSONSerialization.jsonObject(with: summary)
+        guard let top = object as? [String: Any] else { return [:] }
+        var out: [String: any AnalysisResult] = [:]
+        for a in all {
+            guard let section = top[a.name] else { continue }
+            let data = try JSONSerialization.data(withJSONObject: section)
+            out[a.name] = try decodeResult(a, data)
+        }
+        return out
+    }
+
+    private static func decodeResult<A: Analysis>(_ type: A.Type, _ data: Data) throws -> any AnalysisResult {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(A.Result.self, from: data)
+    }
+}

@@ -57,10 +57,13 @@ import Testing
         return b.finish(accounting: IngestAccounting())
     }
 
-    struct FakeColumns: AnalysisResult {
-        var columns: [AccountColumn]
+    /// An earlier result that defines one kind of group, as findings, coordination and hijack do.
+    struct FakeGroups: AnalysisResult, AccountGroupSource {
+        var groups: [(String, [Int32])]
+        init(_ groups: [(String, [Int32])]) { self.groups = groups }
+        init(from decoder: any Decoder) throws { groups = [] }
         func encode(to encoder: any Encoder) throws {}
-        func accountColumns(_ dataset: Dataset) -> [AccountColumn] { columns }
+        func accountGroups(_ ds: Dataset, largestClusters: Int) -> [(String, [Int32])] { Array(groups.prefix(largestClusters)) }
     }
 
     /// Earlier results that define groups: flagged accounts, three clusters and hijack suspects.
@@ -69,11 +72,11 @@ import Testing
         c.displayOffsetSeconds = offset
         let n = ds.accounts.count
         // Each column from the analysis that writes it in a real run.
-        c.store(FakeColumns(columns: [AccountColumn(name: "flagged", values: (0..<n).map { $0 % 4 == 0 ? "true" : "false" })]), as: "findings")
-        c.store(FakeColumns(columns: [AccountColumn(name: "cluster", values: (0..<n).map { $0 % 5 == 0 ? "" : "c\($0 % 3)" })]),
-                as: "coordination")
-        c.store(FakeColumns(columns: [AccountColumn(name: "hijack_suspect", values: (0..<n).map { $0 % 11 == 3 ? "true" : "" })]),
-                as: "hijack")
+        let ids = (0..<Int32(n))
+        c.store(FakeGroups([("flagged", ids.filter { $0 % 4 == 0 })]), as: "findings")
+        // Three clusters of equal size order by their ids.
+        c.store(FakeGroups((0..<3).map { k in ("cluster:c\(k)", ids.filter { $0 % 5 != 0 && $0 % 3 == k }) }), as: "coordination")
+        c.store(FakeGroups([("hijack_suspect", ids.filter { $0 % 11 == 3 })]), as: "hijack")
         return c
     }
 

@@ -1,4 +1,4 @@
-import LockstepAnalysis
+@testable import LockstepAnalysis
 import LockstepCore
 import Testing
 
@@ -72,16 +72,15 @@ import Testing
         #expect(r.changePoints.isEmpty, "change points: \(r.changePoints.map(\.date))")
     }
 
-    struct FakeClusters: AnalysisResult {
-        var cluster: [String]
-        func encode(to encoder: any Encoder) throws {}
-        func accountColumns(_ dataset: Dataset) -> [AccountColumn] { [AccountColumn(name: "cluster", values: cluster)] }
-    }
-
     @Test func clustersFromEarlierResultsGetTheirOwnTimeline() throws {
         let ds = Self.dataset(seed: 13, pivot: at(2020, 1, 23))
         var context = AnalysisContext()
-        context.store(FakeClusters(cluster: (0..<ds.accounts.count).map { $0 < 10 ? "7" : "" }), as: "coordination")
+        // A coordination result whose only cluster, 7, holds the first ten accounts: read through its type.
+        let coordination = Coordination.Result(
+            mode: .window, minWeight: 3, maxP: 0.01, percentile: 0, nullRounds: 0, seed: 1, maxPartners: 32, resolution: 1,
+            traces: [], edges: 0, clusters: [], clusteredAccounts: 10, coreAccounts: 0, amplifierAccounts: 0,
+            accountCluster: (0..<Int32(ds.accounts.count)).map { $0 < 10 ? 7 : -1 })
+        context.store(coordination, as: "coordination")
         let r = try Narratives(options: AnalysisOptions()).run(on: ds, context: context)
         let group = try #require(r.groups.first { $0.group == "cluster:7" })
         #expect(group.accounts == 10)

@@ -165,7 +165,7 @@ public struct Coordination: Analysis {
     }
 
     /// One cluster of the fused network.
-    public struct Cluster: Sendable, Encodable, Equatable {
+    public struct Cluster: Sendable, Codable, Equatable {
         /// Cluster id (1 is the largest).
         public var id: Int
         /// Members.
@@ -200,7 +200,7 @@ public struct Coordination: Analysis {
         /// The members' pooled schedule, with the run's schedule settings, when that analysis ran.
         public var schedule: ScheduleFingerprint?
         /// All member account ids (not in `summary.json`).
-        public var memberIDs: [Int32]
+        public var memberIDs: [Int32] = []
 
         enum CodingKeys: String, CodingKey {
             case id, size, communities, core, amplifiers, members, traces, edges, fusedWeight, firstCoaction, lastCoaction
@@ -245,13 +245,13 @@ public struct Coordination: Analysis {
         /// Modularity of the fused network's Leiden partition.
         public var modularity: Double?
         /// Every kept edge (for `edges.csv` and the network files; not in `summary.json`).
-        public var edgeList: [Edge]
+        public var edgeList: [Edge] = []
         /// Cluster id per account id, or -1.
-        public var accountCluster: [Int32]
+        public var accountCluster: [Int32] = []
         /// Role per account id (nil: none).
-        public var accountRole: [CoordinationRole?]
+        public var accountRole: [CoordinationRole?] = []
         /// Per account, reason codes of the traces that tie it to its cluster.
-        public var accountTraceReasons: [Int32: [String]]
+        public var accountTraceReasons: [Int32: [String]] = [:]
 
         enum CodingKeys: String, CodingKey {
             case mode, windowSeconds, windowEstimate, minWeight, maxP, percentile, nullRounds, seed, maxPartners, resolution

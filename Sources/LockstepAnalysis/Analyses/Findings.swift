@@ -92,13 +92,13 @@ public struct Findings: Analysis {
         public var reasonsAmongFlagged: [String: Int]
         /// Flagged accounts, highest score first, with their evidence (written to `evidence.jsonl`,
         /// one account a line, rather than into summary.json, which stays small).
-        public var accounts: [AccountFinding]
+        public var accounts: [AccountFinding] = []
         /// The flagged accounts' pooled schedule, with the run's schedule settings (when it ran).
         public var flaggedSchedule: ScheduleFingerprint?
         /// Per account id (not in the JSON): score, or -1 when not scored.
-        var scores: [Double]
-        var roles: [String?]
-        var codes: [Int32: [String]]
+        var scores: [Double] = []
+        var roles: [String?] = []
+        var codes: [Int32: [String]] = [:]
 
         enum CodingKeys: String, CodingKey { case threshold, accountsScored, flagged, byRole, reasonsAmongFlagged, flaggedSchedule }
 

@@ -187,7 +187,7 @@ public struct Narratives: Analysis {
         /// One timeline per group, `all` first.
         public var groups: [GroupTimeline]
         /// The rows of `narratives.csv` (not in `summary.json`).
-        public var rows: [Row]
+        public var rows: [Row] = []
 
         enum CodingKeys: String, CodingKey { case windowDays, dayBoundaryOffsetSeconds, changePoints, emerging, groups }
     }
@@ -223,33 +223,13 @@ public struct Narratives: Analysis {
         return out
     }
 
-    /// Results whose `accounts.csv` columns define groups: `flagged` comes from findings, `cluster`
-    /// from coordination, `hijack_suspect` from hijack.
-    static let groupSources = ["findings", "coordination", "hijack"]
+    /// Results that define groups: flagged accounts (findings), clusters (coordination), hijack suspects (hijack).
+    static let groupSources = [Findings.name, Coordination.name, HijackedAccounts.name]
 
-    /// Groups from earlier results: accounts with `flagged` or `hijack_suspect` set, and the largest `cluster`s.
+    /// Groups from earlier results, read through ``AccountGroupSource``: the flagged accounts, the
+    /// largest clusters, and the hijack suspects, in that order.
     static func accountGroups(_ ds: Dataset, _ context: AnalysisContext, clusters: Int) -> [(String, [Int32])] {
-        var out: [(String, [Int32])] = []
-        var seen = Set<String>()
-        for source in groupSources {
-            guard let r = context.anyResult(named: source) else { continue }
-            for column in r.accountColumns(ds) where column.values.count == ds.accounts.count {
-                switch column.name {
-                case "flagged", "hijack_suspect":
-                    let members = (0..<Int32(ds.accounts.count)).filter { column.values[Int($0)] == "true" }
-                    if !members.isEmpty, seen.insert(column.name).inserted { out.append((column.name, members)) }
-                case "cluster":
-                    var byCluster: [String: [Int32]] = [:]
-                    for a in 0..<ds.accounts.count where !column.values[a].isEmpty { byCluster[column.values[a], default: []].append(Int32(a)) }
-                    let largest = byCluster.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
-                    for (c, members) in largest.prefix(clusters) where seen.insert("cluster:\(c)").inserted {
-                        out.append(("cluster:\(c)", members))
-                    }
-                default: continue
-                }
-            }
-        }
-        return out
+        groupSources.flatMap { (context.anyResult(named: $0) as? any AccountGroupSource)?.accountGroups(ds, largestClusters: clusters) ?? [] }
     }
 }
 
