@@ -310,7 +310,7 @@ private func expectBalanced(_ d: Dataset, _ comment: Comment? = nil, sourceLocat
             }
             let (one, o1) = try read(64 << 20, workers: 1)
             #expect(o1.rowsUsed == 200)
-            for (size, w) in [(512, 1), (4096, 3)] {
+            for (size, w) in [(1, 2), (512, 1), (4096, 3)] {
                 let (many, o2) = try read(size, workers: w)
                 #expect(many == one, "blocks of \(size)")
                 #expect(o2.rowsRead == o1.rowsRead)

@@ -151,8 +151,9 @@ enum JSONDriver {
         var buf: [UInt8] = []
         var eof = false
         let blockSize = max(options.blockSize, 1)
-        while !eof && buf.count < blockSize {
-            if try source.read(into: &buf, max: blockSize - buf.count) == 0 { eof = true }
+        // A block, and at least the first line when it is short (``spansLines`` decides on it).
+        while !eof && (buf.count < blockSize || (buf.count < 1 << 16 && !buf.contains(10))) {
+            if try source.read(into: &buf, max: max(blockSize - buf.count, 1 << 12)) == 0 { eof = true }
         }
         if buf.count >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { buf.removeFirst(3) }
         guard JSONPeek.firstByte(buf) != nil else { throw IngestError.emptyInput("\(file) is empty") }
@@ -374,7 +375,9 @@ enum JSONDriver {
         }
         var cuts: [DocumentCutter.Cut] = []
         while true {
-            buf.withUnsafeBufferPointer { cutter.cut($0.baseAddress!, base: base, count: $0.count, into: &cuts) }
+            buf.withUnsafeBufferPointer { b in
+                if let p = b.baseAddress { cutter.cut(p, base: base, count: b.count, into: &cuts) }
+            }
             if eof { cutter.finish(into: &cuts) }
             for c in cuts {
                 switch c {
