@@ -320,6 +320,19 @@ private func expectBalanced(_ d: Dataset, _ comment: Comment? = nil, sourceLocat
 
     // MARK: The partial tape
 
+    @Test func textTooLargeForTheTapeIndicesIsRefusedBeforeReading() {
+        // With --max-record-bytes raised past 2 GiB a value could hold more nodes than the tape's
+        // 32-bit indices count; the parser refuses it up front (it reads no byte here, so a small
+        // buffer stands in for the huge one).
+        var bytes: [UInt8] = Array("[1]".utf8)
+        var tape = JSONTape()
+        let error = bytes.withUnsafeMutableBufferPointer { b -> JSONError? in
+            do { _ = try tape.parse(b.baseAddress!, from: 0, to: Int(Int32.max)) } catch let e as JSONError { return e } catch {}
+            return nil
+        }
+        #expect(error?.kind == .tooLarge)
+    }
+
     @Test func sealedTapeKeepsTheValuesBeforeTheFault() throws {
         var bytes = Array(#"{"data": [{"a": 1}, {"b": [2, 3]}, {"c": "#.utf8)
         var tape = JSONTape()

@@ -30,6 +30,8 @@ struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
         case unexpected
         /// Containers nest deeper than the limit.
         case tooDeep
+        /// More bytes than the tape's 32-bit indices can address.
+        case tooLarge
         /// Nothing but white space.
         case empty
     }
@@ -93,6 +95,10 @@ struct JSONTape {
         base = p
         textStart = start
         longestString = 0
+        // Every value takes at least one byte, so a text this short cannot overflow the indices.
+        if end - start >= Int(Int32.max) {
+            throw JSONError(kind: .tooLarge, offset: 0, message: "found a value of \(end - start) bytes, expected less than 2 GiB")
+        }
         var i = Self.skipSpace(p, start, end)
         if i >= end { throw JSONError(kind: .empty, offset: 0, message: "found no JSON value, expected an object or an array") }
         var state = State.value
