@@ -209,9 +209,11 @@ public enum Ingest {
                 try IRA538(header: HeaderMap($0), file: file)
             }
         case .twarc2:
-            outcome = try JSONDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report, handler: Twarc2())
+            outcome = try JSONDriver.read(source: source, file: file, options: csv, limits: JSONLimits(options), builder: &builder,
+                                          progress: report, handler: Twarc2())
         case .twitterV1:
-            outcome = try JSONDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report, handler: TwitterV1())
+            outcome = try JSONDriver.read(source: source, file: file, options: csv, limits: JSONLimits(options), builder: &builder,
+                                          progress: report, handler: TwitterV1())
         case .mapped:
             guard let path = options.mapping else {
                 throw IngestError.badMapping(file: file, line: 1, "--format mapped needs a mapping file: add --mapping FILE.toml (see docs/mapping.md)")

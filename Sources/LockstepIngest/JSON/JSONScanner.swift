@@ -30,6 +30,8 @@ struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
         case unexpected
         /// Containers nest deeper than the limit.
         case tooDeep
+        /// More bytes than the tape's 32-bit indices can address.
+        case tooLarge
         /// Nothing but white space.
         case empty
     }
@@ -53,6 +55,9 @@ struct JSONNode {
     var kind: JSONKind
     /// A string still holding backslash escapes.
     var escaped: Bool
+    /// Left open by a parse that failed (see ``JSONTape/sealPartial(at:)``), or a scalar such a
+    /// container ended with, which may have been cut.
+    var broken = false
 }
 
 /// Parses one JSON text at a time into a reusable tape and answers lookups on it.
@@ -66,6 +71,9 @@ struct JSONTape {
     private var stack: [Int32] = []
     private var base: UnsafeMutablePointer<UInt8>?
     private var textStart = 0
+    /// Bytes between the quotes of the longest string in the text, escapes undecoded: readers check
+    /// each string against their field limit only when this exceeds it.
+    private(set) var longestString = 0
     /// Containers nested deeper than this are an error (malicious or broken input, not tweets).
     var maxDepth: Int
 
@@ -86,6 +94,11 @@ struct JSONTape {
         stack.removeAll(keepingCapacity: true)
         base = p
         textStart = start
+        longestString = 0
+        // Every value takes at least one byte, so a text this short cannot overflow the indices.
+        if end - start >= Int(Int32.max) {
+            throw JSONError(kind: .tooLarge, offset: 0, message: "found a value of \(end - start) bytes, expected less than 2 GiB")
+        }
         var i = Self.skipSpace(p, start, end)
         if i >= end { throw JSONError(kind: .empty, offset: 0, message: "found no JSON value, expected an object or an array") }
         var state = State.value
@@ -154,6 +167,38 @@ struct JSONTape {
         }
     }
 
+    /// After `parse` failed at `offset`: closes the containers still open there, so that the values
+    /// parsed before the fault can be read (a response page cut short still tells its complete
+    /// tweets apart). The containers closed here, and a scalar the innermost one ends with, are
+    /// marked incomplete (``isComplete(_:)``); a key left without its value is dropped. Returns
+    /// false when no value was begun.
+    @discardableResult
+    mutating func sealPartial(at offset: Int) -> Bool {
+        guard !nodes.isEmpty else { return false }
+        guard let inner = stack.last.map(Int.init) else { return true }
+        let isObject = nodes[inner].kind == .object
+        var k = inner + 1, last = -1
+        while k < nodes.count {
+            if isObject && k + 1 >= nodes.count {
+                nodes.removeLast()
+                break
+            }
+            last = isObject ? k + 1 : k
+            k = Int(nodes[last].next)
+        }
+        if last >= 0 {
+            let kind = nodes[last].kind
+            if kind != .object && kind != .array { nodes[last].broken = true }
+        }
+        for c in stack {
+            nodes[Int(c)].end = textStart + offset
+            nodes[Int(c)].next = Int32(nodes.count)
+            nodes[Int(c)].broken = true
+        }
+        stack.removeAll(keepingCapacity: true)
+        return true
+    }
+
     @inline(__always) private mutating func close(at i: Int) {
         let top = Int(stack.removeLast())
         nodes[top].end = i + 1
@@ -201,6 +246,7 @@ struct JSONTape {
             guard i < end else { throw truncated(i, "a closing quote") }
             let c = p[i]
             if c == 0x22 {
+                if i - s > longestString { longestString = i - s }
                 nodes.append(JSONNode(start: s, end: i, next: Int32(nodes.count + 1), kind: .string, escaped: escaped))
                 return i + 1
             }
@@ -282,6 +328,31 @@ struct JSONTape {
     var root: JSONValue { JSONValue(0) }
 
     func kind(_ v: JSONValue) -> JSONKind { nodes[Int(v.index)].kind }
+
+    /// False for a value a failed parse left open or may have cut (see ``sealPartial(at:)``).
+    func isComplete(_ v: JSONValue) -> Bool { !nodes[Int(v.index)].broken }
+
+    /// The bytes of a container, from its opening bracket to one past its closing one, as offsets
+    /// from the start of the parsed text (of a string: from its opening quote to its closing one
+    /// as long as it is not decoded).
+    func extent(_ v: JSONValue) -> Range<Int> {
+        let n = nodes[Int(v.index)]
+        return n.kind == .string ? (n.start - 1 - textStart)..<(n.end + 1 - textStart) : (n.start - textStart)..<(n.end - textStart)
+    }
+
+    /// The first string inside `v` (keys included, `v` itself if it is one) whose decoded bytes
+    /// number more than `limit`.
+    mutating func firstString(in v: JSONValue, longerThan limit: Int) -> JSONValue? {
+        let from = Int(v.index), to = Int(nodes[from].next)
+        for k in from..<to where nodes[k].kind == .string && nodes[k].end - nodes[k].start > limit {
+            if nodes[k].escaped { decode(k) }
+            if nodes[k].end - nodes[k].start > limit { return JSONValue(Int32(k)) }
+        }
+        return nil
+    }
+
+    /// Decoded length of a string (0 for other kinds).
+    mutating func length(_ v: JSONValue) -> Int { string(v)?.count ?? 0 }
 
     /// Byte offset of a value from the start of the parsed text, for error messages.
     func offset(_ v: JSONValue) -> Int {
@@ -436,6 +507,9 @@ struct JSONTape {
             w += 1
             r += 2
         }
+        // What decoding freed is blanked: left as it was, it could hold the tail of a character
+        // whose head moved, which a later UTF-8 check of the enclosing object would take for a bad byte.
+        if w < e { memset(p + w, 0x20, e - w) }
         nodes[i].end = w
         nodes[i].escaped = false
     }

@@ -27,6 +27,34 @@ struct Twarc2: JSONRecordHandler {
         }
     }
 
+    mutating func salvage(_ tape: inout JSONTape, _ root: JSONValue, _ at: JSONUnit, _ error: JSONError,
+                          builder: inout DatasetBuilder, log: inout RejectionLog, counts: inout JSONRowCounts) throws {
+        try at.rejectBreak(error, log: &log, counts: &counts)
+        if tape.kind(root) == .array {
+            // Flattened tweets or whole pages: each complete one stands alone.
+            try tape.forEach(root) { tape, v in
+                if tape.isComplete(v) { try record(&tape, v, at, &builder, &log, &counts) }
+            }
+            return
+        }
+        // A response page broken off: its complete tweets are counted, but not used, since the
+        // includes they take their authors and referenced tweets from come after them (or are
+        // themselves cut), and a tweet read without them would differ from the same tweet read whole.
+        guard tape.kind(root) == .object, let data = tape.member(root, "data") else { return }
+        func reject(_ tape: inout JSONTape, _ t: JSONValue) throws {
+            guard tape.isComplete(t) else { return }
+            counts.read += 1
+            let (l, c) = at.position(tape.offset(t))
+            try log.reject(line: l, column: c, .badJSON,
+                           "found a complete \(tape.member(t, "username") != nil ? "user" : "tweet") in a response page that is not valid JSON further on (\(error.message)); without the rest of the page (its includes) it cannot be read as the page meant, so it is not used")
+        }
+        switch tape.kind(data) {
+        case .array: try tape.forEach(data) { tape, t in try reject(&tape, t) }
+        case .object: try reject(&tape, data)
+        default: break
+        }
+    }
+
     private mutating func record(_ tape: inout JSONTape, _ v: JSONValue, _ at: JSONUnit, _ builder: inout DatasetBuilder,
                                  _ log: inout RejectionLog, _ counts: inout JSONRowCounts) throws {
         guard tape.kind(v) == .object else {
@@ -93,6 +121,9 @@ struct Twarc2: JSONRecordHandler {
         guard tape.kind(v) == .object else {
             return try reject(tape.offset(v), .notATweet, "found a JSON \(tape.kind(v)), expected a tweet or a user object")
         }
+        if at.needsCheck, let f = at.fault(&tape, sources(&tape, v)) {
+            return try reject(f.offset, f.reason, f.detail)
+        }
         if tape.member(v, "text") != nil || tape.member(v, "author_id") != nil {
             if try tweet(&tape, v, &builder, reject) { counts.used += 1 }
         } else if tape.member(v, "username") != nil {
@@ -100,6 +131,32 @@ struct Twarc2: JSONRecordHandler {
         } else {
             try reject(tape.offset(v), .notATweet, "found an object without text, author_id or username, expected a tweet or a user")
         }
+    }
+
+    /// The objects a tweet's facts are taken from: itself, and the page's included users and tweets
+    /// it refers to (its author, the author it replies to, the tweets it references and their
+    /// authors, the users it mentions) — in a flattened file, all of them are inside the tweet.
+    private func sources(_ tape: inout JSONTape, _ v: JSONValue) -> [JSONValue] {
+        var out = [v]
+        func user(_ tape: inout JSONTape, _ id: UnsafeRawBufferPointer) {
+            if let u = users.find(&tape, id, key: "id", caseless: false) { out.append(u) }
+        }
+        user(&tape, tape.idBytes(tape.member(v, "author_id")))
+        user(&tape, tape.idBytes(tape.member(v, "in_reply_to_user_id")))
+        if let refs = tape.member(v, "referenced_tweets") {
+            tape.forEach(refs) { tape, r in
+                guard let t = tweets.find(&tape, tape.idBytes(tape.member(r, "id")), key: "id", caseless: false) else { return }
+                out.append(t)
+                user(&tape, tape.idBytes(tape.member(t, "author_id")))
+            }
+        }
+        if let mentions = tape.value(v, "entities", "mentions") {
+            tape.forEach(mentions) { tape, m in
+                user(&tape, tape.idBytes(tape.member(m, "id")))
+                if let u = usersByName.find(&tape, tape.text(tape.member(m, "username")), key: "username", caseless: true) { out.append(u) }
+            }
+        }
+        return out
     }
 
     /// A user object as a listed account.

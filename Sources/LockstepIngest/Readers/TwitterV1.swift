@@ -21,6 +21,16 @@ struct TwitterV1: JSONRecordHandler {
         }
     }
 
+    mutating func salvage(_ tape: inout JSONTape, _ root: JSONValue, _ at: JSONUnit, _ error: JSONError,
+                          builder: inout DatasetBuilder, log: inout RejectionLog, counts: inout JSONRowCounts) throws {
+        try at.rejectBreak(error, log: &log, counts: &counts)
+        // An array of statuses cut short: each complete status stands alone.
+        guard tape.kind(root) == .array else { return }
+        try tape.forEach(root) { tape, v in
+            if tape.isComplete(v) { try record(&tape, v, at, &builder, &log, &counts) }
+        }
+    }
+
     private func record(_ tape: inout JSONTape, _ v: JSONValue, _ at: JSONUnit, _ builder: inout DatasetBuilder,
                         _ log: inout RejectionLog, _ counts: inout JSONRowCounts) throws {
         counts.read += 1
@@ -30,6 +40,9 @@ struct TwitterV1: JSONRecordHandler {
         }
         guard tape.kind(v) == .object else {
             return try reject(tape.offset(v), .notATweet, "found a JSON \(tape.kind(v)), expected a status object")
+        }
+        if at.needsCheck, let f = at.fault(&tape, [v]) {
+            return try reject(f.offset, f.reason, f.detail)
         }
         if tape.member(v, "text") != nil || tape.member(v, "full_text") != nil {
             if try status(&tape, v, &builder, reject) { counts.used += 1 }
