@@ -35,6 +35,9 @@ enum TOMLValue: Equatable, Sendable {
 
 /// A TOML table: values by key, and where each key was written (for later messages about what the
 /// value means). Two tables are equal when their values are, wherever they were written.
+// Keys are Swift strings, which compare by canonical equivalence: two keys that differ only in
+// Unicode normalization ("é" as one scalar or as e + accent) are one key here, two in TOML.
+// toml-test does not cover it and no mapping key is affected, so it is left so.
 struct TOMLTable: Equatable, Sendable {
     var values: [String: TOMLValue] = [:]
     /// Where each key was written: for a dotted key or a `[header]`, the part naming this key.
