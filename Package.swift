@@ -34,7 +34,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "LockstepCoreTests", dependencies: ["LockstepCore"]),
-        .testTarget(name: "LockstepIngestTests", dependencies: ["LockstepIngest"]),
+        .testTarget(name: "LockstepIngestTests", dependencies: ["LockstepIngest"], exclude: ["Fixtures"]),
         .testTarget(name: "LockstepAnalysisTests", dependencies: ["LockstepAnalysis", "LockstepIngest"]),
         .testTarget(name: "LockstepReportTests", dependencies: ["LockstepReport"]),
         .testTarget(name: "LockstepSimulationTests", dependencies: ["LockstepSimulation"]),

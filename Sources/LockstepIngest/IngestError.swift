@@ -8,7 +8,8 @@ public enum IngestError: Error, CustomStringConvertible, Sendable, Equatable {
     case emptyInput(String)
     case unknownFormat(file: String, known: [String])
     case missingColumns(file: String, format: String, missing: [String], found: [String])
-    case badMapping(file: String, line: Int, String)
+    /// A mapping file that cannot be used; `column` is 0 when the problem has no one place.
+    case badMapping(file: String, line: Int, String, column: Int = 0)
 
     public var description: String {
         switch self {
@@ -22,8 +23,8 @@ public enum IngestError: Error, CustomStringConvertible, Sendable, Equatable {
             "\(f): not a format Lockstep recognises; known formats: \(known.joined(separator: ", ")). Name one with --format, or describe the columns in a mapping file (--mapping FILE.toml)"
         case .missingColumns(let f, let format, let missing, let found):
             "\(f):1: the \(format) format needs the column(s) \(missing.joined(separator: ", ")), but the header has: \(found.joined(separator: ", ")). Check the file, or use --format/--mapping"
-        case .badMapping(let f, let line, let why):
-            "\(f):\(line): \(why)"
+        case .badMapping(let f, let line, let why, let column):
+            column > 0 ? "\(f):\(line):\(column): \(why)" : "\(f):\(line): \(why)"
         }
     }
 }

@@ -3,71 +3,6 @@ import LockstepCore
 import Testing
 @testable import LockstepIngest
 
-@Suite struct MiniTOMLTests {
-    @Test func readsTheSubset() throws {
-        let t = try MiniTOML.parse(#"""
-        # a comment
-        delimiter = "\t"   # trailing comment
-        literal = 'C:\path'
-        n = -1_000
-        yes = true
-        [columns]
-        account = "user id"
-        "quoted key" = "x"
-        a.b = "dotted"
-        [kind]
-        retweet = [
-          "RT",        # comments inside arrays
-          'retweet',
-        ]
-        escapes = "\u00e9\U0001F600\"\\"
-        """#)
-        #expect(t["delimiter"] == .string("\t"))
-        #expect(t["literal"] == .string(#"C:\path"#))
-        #expect(t["n"] == .integer(-1000))
-        #expect(t["yes"] == .bool(true))
-        guard case .table(let cols)? = t["columns"], case .table(let kind)? = t["kind"] else { Issue.record("tables"); return }
-        #expect(cols["account"] == .string("user id"))
-        #expect(cols["quoted key"] == .string("x"))
-        guard case .table(let a)? = cols["a"] else { Issue.record("dotted"); return }
-        #expect(a["b"] == .string("dotted"))
-        #expect(kind["retweet"] == .array([.string("RT"), .string("retweet")]))
-        #expect(kind["escapes"] == .string("é😀\"\\"))
-        #expect(cols.lines["account"] == 7)
-    }
-
-    @Test(arguments: [
-        // unclosed string
-        ("a = \"x\nb = 1", 1, "closing"),
-        // two values on a line
-        ("a = 1 2", 1, "end of the line"),
-        // duplicate key
-        ("a = 1\na = 2", 2, "twice"),
-        // table twice
-        ("[t]\n[t]", 2, "twice"),
-        // unsupported float
-        ("\n\nx = 1.5", 3, "floats"),
-        // inline tables are outside the subset
-        ("x = {a = 1}", 1, "inline tables"),
-        // bad escape
-        ("x = \"\\q\"", 1, "\\q"),
-        // unclosed array
-        ("x = [\"a\",\n", 2, "']'"),
-        // missing equals sign
-        ("[columns]\naccount \"id\"", 2, "'='"),
-        // a key that is a value and then a table
-        ("a = 1\n[a]", 2, "not a table"),
-    ])
-    func reportsTheLine(text: String, line: Int, mentions: String) {
-        #expect {
-            _ = try MiniTOML.parse(text)
-        } throws: { e in
-            guard let e = e as? TOMLError else { return false }
-            return e.line == line && e.message.contains(mentions)
-        }
-    }
-}
-
 @Suite struct TimeFormatTests {
     @Test(arguments: [
         // ISO with and without offset; an offset-less time is read in the zone
@@ -198,28 +133,116 @@ reply = ["re"]
     }
 
     @Test(arguments: [
-        // account is required
-        ("[columns]\ntime = \"t\"", 1, "account"),
+        // account is required; named at the [columns] header
+        ("[columns]\ntime = \"t\"", 1, 2, "account"),
         // a misspelt field is named with the known ones
-        ("[columns]\naccount = \"a\"\ntime = \"t\"\nacount = \"b\"", 4, "unknown field 'acount'"),
+        ("[columns]\naccount = \"a\"\ntime = \"t\"\nacount = \"b\"", 4, 1, "unknown field 'acount'"),
+        // the same inside an inline table, at the key's column
+        ("columns = { account = \"a\", time = \"t\", acount = \"b\" }", 1, 40, "unknown field 'acount'"),
+        // and as a dotted key
+        ("columns.account = \"a\"\ncolumns.time = \"t\"\n  columns.acount = \"b\"", 3, 11, "unknown field 'acount'"),
         // unknown top-level key
-        ("delimeter = \";\"\n[columns]\naccount = \"a\"\ntime = \"t\"", 1, "unknown key 'delimeter'"),
+        ("delimeter = \";\"\n[columns]\naccount = \"a\"\ntime = \"t\"", 1, 1, "unknown key 'delimeter'"),
         // a two-character delimiter
-        ("delimiter = \";;\"\n[columns]\naccount = \"a\"\ntime = \"t\"", 1, "one character"),
-        // a bad time format
-        ("[columns]\naccount = \"a\"\ntime = \"t\"\n[time]\nformat = \"%Q\"", 5, "%Q"),
+        ("delimiter = \";;\"\n[columns]\naccount = \"a\"\ntime = \"t\"", 1, 1, "one character"),
+        // a column named by a number
+        ("columns = { account = 1, time = \"t\" }", 1, 13, "is an integer, expected a string"),
+        // a bad time format, and a bad created format, each at its own key
+        ("[columns]\naccount = \"a\"\ntime = \"t\"\n[time]\nformat = \"%Q\"", 5, 1, "%Q"),
+        ("[columns]\naccount = \"a\"\ntime = \"t\"\n[time]\nformat = \"unix\"\ncreated_format = \"%Q\"", 6, 1, "%Q"),
+        // a bad zone without a format is named at the zone
+        ("[columns]\naccount = \"a\"\ntime = \"t\"\n[time]\nzone = \"Mars\"", 5, 1, "Mars"),
         // kinds must be strings
-        ("[columns]\naccount = \"a\"\ntime = \"t\"\n[kind]\nretweet = [1]", 5, "strings"),
-        // TOML syntax errors carry their line too
-        ("[columns]\naccount = \"a\ntime = \"t\"", 2, "closing"),
+        ("[columns]\naccount = \"a\"\ntime = \"t\"\n[kind]\nretweet = [1]", 5, 1, "strings"),
+        // TOML syntax errors carry their line and column too
+        ("[columns]\naccount = \"a\ntime = \"t\"", 2, 13, "expected '\"'"),
+        ("[columns]\naccount = \"a\"\naccount = \"b\"", 3, 1, "set only once"),
     ])
-    func badMappingsNameTheLine(text: String, line: Int, mentions: String) throws {
+    func badMappingsNameTheLineAndColumn(text: String, line: Int, column: Int, mentions: String) throws {
         let path = try TestData.temp(text, name: "bad.toml")
         #expect {
             _ = try CSVMapping.load(path: path)
         } throws: { e in
-            guard case .badMapping(let f, let l, let why) = e as? IngestError else { return false }
-            return f == path && l == line && why.contains(mentions)
+            guard case .badMapping(let f, let l, let why, let c) = e as? IngestError else { return false }
+            let ok = f == path && l == line && c == column && why.contains(mentions)
+            if !ok { Issue.record("got \(e)") }
+            return ok && "\(e)".hasPrefix("\(path):\(line):\(column): ")
+        }
+    }
+
+    /// Every TOML spelling of one mapping (issue 13, item 16) reads as the same mapping.
+    @Test(arguments: [
+        // tables with headers
+        """
+        delimiter = ";"
+        [columns]
+        account = "user id"
+        time = "ts"
+        [time]
+        format = "unix"
+        zone = "+03:00"
+        [kind]
+        retweet = ["FWD"]
+        """,
+        // inline tables
+        """
+        delimiter = ';'
+        columns = { account = "user id", time = "ts" }
+        time = { format = "unix", zone = "+03:00" }
+        kind = { retweet = ["FWD"] }
+        """,
+        // dotted keys
+        """
+        delimiter = ";"
+        columns.account = "user id"
+        columns.time = "ts"
+        time.format = "unix"
+        time.zone = "+03:00"
+        kind.retweet = ["FWD"]
+        """,
+        // quoted keys, literal and multi-line strings, escapes, and a commented array
+        #"""
+        "delimiter" = "\u003B"
+        [ "columns" ]
+        'account' = '''user id'''
+        "time" = """
+        ts"""
+        [time]
+        "format" = 'unix'
+        zone = "+03:00"
+        [kind]
+        retweet = [  # forwarded posts
+          "FWD",
+        ]
+        """#,
+        // a mix of the three
+        """
+        delimiter = ";"
+        columns = { account = "user id", time = "ts" }
+        time.format = "unix"
+        time.zone = "+03:00"
+        [kind]
+        retweet = ["FWD"]
+        """,
+    ])
+    func equivalentSpellingsReadTheSame(text: String) throws {
+        let m = try CSVMapping.parse(text, file: "m.toml")
+        #expect(m.delimiter == UInt8(ascii: ";"))
+        #expect(m.columns == [.account: "user id", .time: "ts"])
+        #expect(m.time == (try TimeFormat("unix", zone: "+03:00")))
+        #expect(m.kindValues.first { $0.0 == .retweet }?.1 == [Array("fwd".utf8)])
+        #expect(m.kindValues.first { $0.0 == .reply }?.1 == CSVMapping().kindValues.first { $0.0 == .reply }?.1)
+    }
+
+    /// A mapping file that is not UTF-8 is refused at the bad byte, not read with replacement characters.
+    @Test func mappingThatIsNotUTF8IsRefused() throws {
+        let bytes = Array("[columns]\naccount = \"caf".utf8) + [0xE9] + Array("\"\ntime = \"t\"\n".utf8)
+        let path = try TestData.temp(bytes, name: "latin1.toml")
+        #expect {
+            _ = try CSVMapping.load(path: path)
+        } throws: { e in
+            guard case .badMapping(_, 2, let why, 15) = e as? IngestError else { return false }
+            return why.contains("UTF-8")
         }
     }
 

@@ -38,86 +38,96 @@ struct CSVMapping: Sendable {
     /// Path of the mapping file, for messages.
     var file = ""
 
-    /// Reads and checks a mapping file; every problem names the file and line.
+    /// Reads and checks a mapping file; every problem names the file, line and column.
     static func load(path: String) throws -> CSVMapping {
         guard let data = FileManager.default.contents(atPath: path) else { throw IngestError.fileNotFound(path) }
-        let text = String(decoding: data, as: UTF8.self)
-        do {
-            return try parse(text, file: path)
-        } catch let e as TOMLError {
-            throw IngestError.badMapping(file: path, line: e.line, e.message)
-        }
+        return try parse(bytes: Array(data), file: path)
     }
 
     static func parse(_ text: String, file: String) throws -> CSVMapping {
-        let root = try MiniTOML.parse(text)
+        try parse(bytes: Array(text.utf8), file: file)
+    }
+
+    /// Any TOML spelling of the same tables gives the same mapping: `[columns]` with `account = …`,
+    /// `columns = { account = … }`, `columns.account = …`, quoted keys.
+    static func parse(bytes: [UInt8], file: String) throws -> CSVMapping {
+        let root: TOMLTable
+        do {
+            root = try TOML.parse(bytes: bytes)
+        } catch {
+            throw IngestError.badMapping(file: file, line: error.line, error.message, column: error.column)
+        }
         var m = CSVMapping()
         m.file = file
-        func bad(_ line: Int, _ why: String) -> IngestError { .badMapping(file: file, line: max(line, 1), why) }
+        func bad(_ p: TOMLPosition, _ why: String) -> IngestError { .badMapping(file: file, line: p.line, why, column: p.column) }
         func string(_ t: TOMLTable, _ key: String, in section: String) throws -> String? {
             guard let v = t[key] else { return nil }
-            guard case .string(let s) = v else { throw bad(t.lines[key] ?? t.line, "\(section)\(key) is \(v.typeName), expected a string") }
+            guard case .string(let s) = v else { throw bad(t.position(of: key), "\(section)\(key) is \(v.typeName), expected a string") }
             return s
         }
         func oneByte(_ s: String, _ key: String, _ t: TOMLTable) throws -> UInt8 {
             let u = Array((s == "\\t" || s.lowercased() == "tab") ? "\t".utf8 : s.utf8)
             guard u.count == 1, u[0] != 34, u[0] != 10, u[0] != 13 else {
-                throw bad(t.lines[key] ?? 1, "\(key) = \"\(s)\": expected one character such as \",\", \"\\t\" or \";\" (not a quote or a line break)")
+                throw bad(t.position(of: key), "\(key) = \"\(s)\": expected one character such as \",\", \"\\t\" or \";\" (not a quote or a line break)")
             }
             return u[0]
         }
         let topKeys: Set<String> = ["delimiter", "list_separator", "columns", "time", "kind"]
         for key in root.values.keys.sorted() where !topKeys.contains(key) {
-            throw bad(root.lines[key] ?? 1, "unknown key '\(key)'; a mapping file has delimiter, list_separator, [columns], [time] and [kind]")
+            throw bad(root.position(of: key), "unknown key '\(key)'; a mapping file has delimiter, list_separator, [columns], [time] and [kind]")
         }
         if let d = try string(root, "delimiter", in: "") { m.delimiter = try oneByte(d, "delimiter", root) }
         if let d = try string(root, "list_separator", in: "") { m.listSeparator = try oneByte(d, "list_separator", root) }
 
         guard case .table(let cols)? = root["columns"] else {
-            throw bad(root.lines["columns"] ?? 1, "a [columns] table is required, naming at least the account and time columns (see docs/mapping.md)")
+            throw bad(root.position(of: "columns"), "a [columns] table is required, naming at least the account and time columns (see docs/mapping.md)")
         }
         for key in cols.values.keys.sorted() {
             guard let f = MappedField(rawValue: key) else {
-                throw bad(cols.lines[key] ?? cols.line, "unknown field '\(key)' in [columns]; known: \(MappedField.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw bad(cols.position(of: key), "unknown field '\(key)' in [columns]; known: \(MappedField.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard let name = try string(cols, key, in: "columns."), !name.isEmpty else {
-                throw bad(cols.lines[key] ?? cols.line, "columns.\(key) is empty; name a column of the CSV header")
+                throw bad(cols.position(of: key), "columns.\(key) is empty; name a column of the CSV header")
             }
             m.columns[f] = name
         }
         for f in MappedField.required where m.columns[f] == nil {
-            throw bad(cols.line, "[columns] must name the \(f.rawValue) column (\(f.rawValue) = \"header name\")")
+            throw bad(root.position(of: "columns"), "[columns] must name the \(f.rawValue) column (\(f.rawValue) = \"header name\")")
         }
 
         if let tv = root["time"] {
-            guard case .table(let t) = tv else { throw bad(root.lines["time"] ?? 1, "time must be a table: [time] with format and zone") }
+            guard case .table(let t) = tv else { throw bad(root.position(of: "time"), "time must be a table: [time] with format and zone") }
             for key in t.values.keys.sorted() where !["format", "zone", "created_format"].contains(key) {
-                throw bad(t.lines[key] ?? t.line, "unknown key '\(key)' in [time]; known: format, zone, created_format")
+                throw bad(t.position(of: key), "unknown key '\(key)' in [time]; known: format, zone, created_format")
             }
             let zone = try string(t, "zone", in: "time.") ?? "UTC"
-            do {
-                m.time = try TimeFormat(try string(t, "format", in: "time.") ?? "iso", zone: zone)
-                if let cf = try string(t, "created_format", in: "time.") { m.created = try TimeFormat(cf, zone: zone) }
-            } catch let e as TimeFormatError {
-                throw bad(t.lines["format"] ?? t.line, e.description)
+            // A bad zone fails both formats; it is named at format when there is one, else at zone.
+            for (key, fallback) in [("format", "iso"), ("created_format", nil)] {
+                guard let spec = try string(t, key, in: "time.") ?? fallback else { continue }
+                do {
+                    let f = try TimeFormat(spec, zone: zone)
+                    if key == "format" { m.time = f } else { m.created = f }
+                } catch {
+                    throw bad(t.position(of: t[key] == nil ? "zone" : key), error.description)
+                }
             }
         }
 
         if let kv = root["kind"] {
-            guard case .table(let t) = kv else { throw bad(root.lines["kind"] ?? 1, "kind must be a table: [kind] with retweet = [...] and so on") }
+            guard case .table(let t) = kv else { throw bad(root.position(of: "kind"), "kind must be a table: [kind] with retweet = [...] and so on") }
             let names: [String: PostKind] = ["original": .original, "retweet": .retweet, "reply": .reply, "quote": .quote]
             var given: [PostKind: [[UInt8]]] = [:]
             for key in t.values.keys.sorted() {
-                guard let kind = names[key] else { throw bad(t.lines[key] ?? t.line, "unknown kind '\(key)' in [kind]; known: original, retweet, reply, quote") }
+                guard let kind = names[key] else { throw bad(t.position(of: key), "unknown kind '\(key)' in [kind]; known: original, retweet, reply, quote") }
                 var values: [String] = []
                 switch t[key]! {
                 case .string(let s): values = [s]
                 case .array(let items):
                     for item in items {
-                        guard case .string(let s) = item else { throw bad(t.lines[key] ?? t.line, "kind.\(key) must list strings, found \(item.typeName)") }
+                        guard case .string(let s) = item else { throw bad(t.position(of: key), "kind.\(key) must list strings, found \(item.typeName)") }
                         values.append(s)
                     }
-                default: throw bad(t.lines[key] ?? t.line, "kind.\(key) must be a list of strings, e.g. [\"RT\", \"retweet\"]")
+                default: throw bad(t.position(of: key), "kind.\(key) must be a list of strings, e.g. [\"RT\", \"retweet\"]")
                 }
                 given[kind] = values.map { Array($0.lowercased().utf8) }
             }
