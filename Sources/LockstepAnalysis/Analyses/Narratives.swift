@@ -799,34 +799,6 @@ struct TopK {
     }
 }
 
-/// An ISO 8601 week (`2020-W04`): weeks start on Monday; week 1 holds the year's first Thursday.
-public struct ISOWeek: Hashable, Sendable, CustomStringConvertible {
-    /// ISO week-numbering year.
-    public var year: Int
-    /// ISO week number, 1...53.
-    public var week: Int
-
-    /// The ISO week of a day number (days since 1970-01-01).
-    public init(dayNumber d: Int) {
-        let thursday = d - CivilTime.weekday(dayNumber: d) + 3
-        year = CivilTime.date(days: thursday).year
-        week = (thursday - CivilTime.days(year: year, month: 1, day: 1)) / 7 + 1
-    }
-
-    /// `YYYY-Www`.
-    public var description: String { "\(year)-W\(week < 10 ? "0" : "")\(week)" }
-}
-
-/// A buffer that parallel workers write at disjoint indices.
-private final class SharedBuffer<T>: @unchecked Sendable {
-    let p: UnsafeMutableBufferPointer<T>
-    init(repeating v: T, count: Int) {
-        p = .allocate(capacity: max(count, 1))
-        p.initialize(repeating: v)
-    }
-    deinit { p.deallocate() }
-}
-
 /// Merges chunk term counters by hash into ids in first-seen order over the chunks in order.
 enum TermMerge {
     /// Hash partitions merged in parallel; a fixed number, so the work split never depends on the machine.
@@ -936,8 +908,3 @@ enum TermMerge {
     }
 }
 
-/// A value parallel workers fill in, one box per worker.
-private final class Box<T>: @unchecked Sendable {
-    var value: T
-    init(_ value: T) { self.value = value }
-}

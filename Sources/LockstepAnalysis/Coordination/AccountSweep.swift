@@ -1,3 +1,5 @@
+import LockstepCore
+
 /// The window sweep run from each account's side, so that everything a pair accumulates stays in
 /// small per-account arrays instead of one table of every pair.
 ///

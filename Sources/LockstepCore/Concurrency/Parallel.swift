@@ -1,5 +1,4 @@
 import Foundation
-import LockstepCore
 
 /// Runs independent jobs on a fixed number of worker threads and returns their results in job order,
 /// so the output never depends on how many threads ran or which finished first.
@@ -7,21 +6,21 @@ import LockstepCore
 /// Workers are threads of their own, not `DispatchQueue.concurrentPerform`: libdispatch runs an
 /// apply nested inside another apply serially, and the analyses of a wave already run inside one
 /// (`AnalysisRun.run`), so coordination's parallel steps would all run on a single core.
-enum Parallel {
+package enum Parallel {
     /// `body(i)` for every `i` in `0..<count` on all cores, for jobs that store their own results.
-    static func forEach(_ count: Int, _ body: @Sendable (Int) -> Void) {
+    package static func forEach(_ count: Int, _ body: @Sendable (Int) -> Void) {
         _ = map(count, threads: defaultThreads) { body($0) }
     }
 
     /// `body(i)` for every `i` in `0..<count`, on up to `threads` threads; results indexed by `i`.
-    static func map<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    package static func map<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
         map(count, threads: threads, state: { () }) { _, i in body(i) }
     }
 
     /// Like `map`, with working storage made by `state()` once per worker (on its first job) and
     /// handed to every job that worker runs, so large scratch arrays are not rebuilt per job. Jobs
     /// must leave the state fit for the next job; results must not depend on which worker ran them.
-    static func map<S, T: Sendable>(_ count: Int, threads: Int, state: @Sendable () -> S,
+    package static func map<S, T: Sendable>(_ count: Int, threads: Int, state: @Sendable () -> S,
                                     _ body: @Sendable (inout S, Int) -> T) -> [T] {
         if count == 0 { return [] }
         let available = min(threads, budget ?? threads)
@@ -59,15 +58,15 @@ enum Parallel {
     }
 
     /// Splits `0..<n` into `parts` contiguous ranges of near-equal size.
-    static func chunks(_ n: Int, _ parts: Int) -> [Range<Int>] {
+    package static func chunks(_ n: Int, _ parts: Int) -> [Range<Int>] {
         let p = max(1, min(parts, n))
         return (0..<p).map { k in (n * k / p)..<(n * (k + 1) / p) }
     }
 
     /// The default worker count: the machine's active processors.
-    static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+    package static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 
-    private static let budgetKey = "LockstepAnalysis.Parallel.threads"
+    private static let budgetKey = "LockstepCore.Parallel.threads"
 
     /// Threads a map started on this thread may use (nil outside every map's workers).
     private static var budget: Int? {
