@@ -12,7 +12,7 @@ import CMemoryHints
 /// A worker must parse its chunks in file order and merges must run in file order; then a memo
 /// skips only what the dataset already has by the time the chunk is merged, and the dataset is the
 /// same as without memos, whatever the number of workers.
-public final class AccountMemo: @unchecked Sendable {
+package final class AccountMemo: @unchecked Sendable {
     // Unchecked: the memo belongs to one worker and is touched by one chunk builder at a time;
     // merges read only what chunks copied out of it.
     /// Account ids that are canonical decimals (every id of an unhashed Twitter release), in an
@@ -35,7 +35,7 @@ public final class AccountMemo: @unchecked Sendable {
     /// Accounts whose `lateRow` is set, to clear when the next chunk starts.
     @exclusivity(unchecked) var lateTouched: [Int32] = []
 
-    public init() {}
+    package init() {}
 
     var count: Int { profiled.count }
 

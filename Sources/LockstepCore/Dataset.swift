@@ -113,7 +113,7 @@ public struct Dataset: Sendable {
     public var accounts = AccountTable()
     public var posts = PostTable()
     /// External post ids, for posts in the data and posts they point at.
-    public var postKeys = PostKeyTable()
+    package var postKeys = PostKeyTable()
     public var languages = StringTable()
     public var clients = StringTable()
     public var hashtags = StringTable()

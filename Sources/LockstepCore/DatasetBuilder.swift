@@ -125,7 +125,7 @@ public struct DatasetBuilder: Sendable {
 
     /// Makes this (chunk) builder remember accounts in `memo`, its worker's, across chunks; ids
     /// it hands out are then the worker's. Call before the first row.
-    public mutating func remember(in memo: AccountMemo) {
+    package mutating func remember(in memo: AccountMemo) {
         precondition(ds.accounts.count == 0 && ds.posts.count == 0, "a memo is attached before the first row")
         memo.startChunk()
         self.memo = memo

@@ -6,27 +6,27 @@ import CMemoryHints
 /// 64-bit integers in an integer hash table, so interning one costs a multiply and a probe, not a
 /// byte hash, a string copy and a `memcmp` — and every row interns at least two ids. Anything
 /// else (hashes, ids with leading zeros, letters) is kept as bytes. Both read back exactly as given.
-public struct PostKeyTable: Sendable {
+package struct PostKeyTable: Sendable {
     /// Per id: the numeric value, or `UInt64.max` when the id is kept as bytes.
     var numeric: [UInt64] = []
     /// Per id: index into `strings`, or -1 for numeric ids.
     var stringIndex: [Int32] = []
     var strings = StringTable()
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { numeric.count }
+    package var count: Int { numeric.count }
 
     /// The id exactly as given.
-    public subscript(id: Int32) -> String {
+    package subscript(id: Int32) -> String {
         let n = numeric[Int(id)]
         return n == .max ? strings[stringIndex[Int(id)]] : String(n)
     }
 }
 
 /// Interns post ids into a ``PostKeyTable``.
-public struct PostKeyInterner: Sendable {
-    public private(set) var table = PostKeyTable()
+package struct PostKeyInterner: Sendable {
+    package private(set) var table = PostKeyTable()
     /// Open addressing; a slot is 0 (empty) or the top 32 bits of the id's hash above `id + 1`,
     /// so that a probe rejects other ids without reading `table.numeric` — a second cache miss
     /// per lookup once the table outgrows the cache (merging a million posts' ids).
@@ -40,18 +40,18 @@ public struct PostKeyInterner: Sendable {
     /// hash lookup per id for nothing (the merge looks every id up again anyway).
     private var recordOnly = false
 
-    public init() {}
+    package init() {}
 
     /// An interner that records ids without looking them up (see `recordOnly`); its table may
     /// hold an id more than once, and is meant only to be absorbed into another interner.
-    public static func recording() -> PostKeyInterner {
+    package static func recording() -> PostKeyInterner {
         var i = PostKeyInterner()
         i.recordOnly = true
         i.slots = []
         return i
     }
 
-    public var count: Int { table.count }
+    package var count: Int { table.count }
 
     /// The value of a canonical decimal (no sign, no leading zero, at most 19 digits), else nil.
     @inline(__always)
@@ -74,7 +74,7 @@ public struct PostKeyInterner: Sendable {
         return Int(truncatingIfNeeded: z)
     }
 
-    public mutating func intern(_ b: UnsafeRawBufferPointer) -> Int32 {
+    package mutating func intern(_ b: UnsafeRawBufferPointer) -> Int32 {
         if let v = Self.number(b) { return intern(number: v) }
         if recordOnly {
             let id = Int32(table.numeric.count)
@@ -93,7 +93,7 @@ public struct PostKeyInterner: Sendable {
         return byteToKey[Int(s)]
     }
 
-    public mutating func intern(number v: UInt64) -> Int32 {
+    package mutating func intern(number v: UInt64) -> Int32 {
         if recordOnly {
             table.numeric.append(v)
             table.stringIndex.append(-1)
@@ -121,7 +121,7 @@ public struct PostKeyInterner: Sendable {
     }
 
     /// Sizes the index for `n` ids, so that filling it never rehashes.
-    public mutating func reserve(_ n: Int) {
+    package mutating func reserve(_ n: Int) {
         if recordOnly {
             table.numeric.reserveCapacity(n)
             table.stringIndex.reserveCapacity(n)
@@ -136,7 +136,7 @@ public struct PostKeyInterner: Sendable {
     }
 
     /// Interns every id of another table; returns the map from its ids to this one's.
-    public mutating func absorb(_ other: PostKeyTable) -> [Int32] {
+    package mutating func absorb(_ other: PostKeyTable) -> [Int32] {
         var map = [Int32](repeating: noID, count: other.count)
         let ahead = 8
         for i in 0..<other.count {

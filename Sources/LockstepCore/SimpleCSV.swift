@@ -1,14 +1,14 @@
 import Foundation
 
 /// A small RFC 4180 reader for modest files Lockstep itself wrote (results, truth, watchlists); not a hot path.
-public struct SimpleCSV: Sendable {
+package struct SimpleCSV: Sendable {
     /// The first row.
-    public var header: [String]
+    package var header: [String]
     /// Every later row; short rows are padded with empty fields.
-    public var rows: [[String]]
+    package var rows: [[String]]
 
     /// Parses CSV text: quoted fields, doubled quotes, line breaks inside quotes, LF or CRLF, a UTF-8 BOM.
-    public init(text: String) {
+    package init(text: String) {
         var records: [[String]] = []
         var record: [String] = []
         var field = ""
@@ -62,13 +62,13 @@ public struct SimpleCSV: Sendable {
     }
 
     /// Reads and parses a file.
-    public static func read(_ url: URL) throws -> SimpleCSV {
+    package static func read(_ url: URL) throws -> SimpleCSV {
         let data = try Data(contentsOf: url)
         return SimpleCSV(text: String(decoding: data, as: UTF8.self))
     }
 
     /// Index of a column by name (exact, then case-insensitive and trimmed).
-    public func column(_ name: String) -> Int? {
+    package func column(_ name: String) -> Int? {
         header.firstIndex(of: name)
             ?? header.firstIndex { $0.trimmingCharacters(in: .whitespaces).lowercased() == name.lowercased() }
     }

@@ -4,7 +4,7 @@ import LockstepCore
 ///
 /// Each case is a pure function of one post (and, for `fastRetweet`, of the original's time), so a
 /// trace can be compiled to a `GROUP BY` in SQL as well as run here.
-public enum ItemKeyKind: String, Sendable, Codable, CaseIterable {
+package enum ItemKeyKind: String, Sendable, Codable, CaseIterable {
     /// The post a retweet retweets (its post id).
     case retweetedPost = "retweeted_post"
     /// The post text after ``TextNormalization``.
@@ -26,7 +26,7 @@ public enum ItemKeyKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// Which pairs of actions on one item count as co-actions.
-public enum TracePairing: String, Sendable, Codable {
+package enum TracePairing: String, Sendable, Codable {
     /// Any two accounts acting on the item within the window.
     case anyActors = "any_actors"
     /// Only the item's origin (the original post's author) with each later actor within the window.
@@ -34,7 +34,7 @@ public enum TracePairing: String, Sendable, Codable {
 }
 
 /// What the null model keeps of each account's behaviour while it breaks the pair's alignment.
-public enum NullModel: String, Sendable, Codable {
+package enum NullModel: String, Sendable, Codable {
     /// Each account's action times are permuted among its own actions: it keeps its rhythm and
     /// bursts, loses which item gets which moment. For items that have no moment of their own
     /// (a text, a hashtag, a link), whose first action is itself part of the co-action.
@@ -47,36 +47,36 @@ public enum NullModel: String, Sendable, Codable {
 
 /// A co-action trace as data: what the item is, which posts act on it, the default window and
 /// how it enters the fused network. Adding a trace means adding a row to ``CoActionTrace/all``.
-public struct TraceDefinition: Sendable, Codable, Equatable {
+package struct TraceDefinition: Sendable, Codable, Equatable {
     /// Stable name: the `traces` option value, the `trace` column of `edges.csv`.
-    public var name: String
+    package var name: String
     /// Stable `accounts.csv` reason code for clustered accounts with edges of this trace.
-    public var reason: String
+    package var reason: String
     /// What counts as the same item.
-    public var key: ItemKeyKind
+    package var key: ItemKeyKind
     /// Post kinds whose posts are actions of this trace.
-    public var kinds: [PostKind]
+    package var kinds: [PostKind]
     /// Which actions on an item pair up.
-    public var pairing: TracePairing
+    package var pairing: TracePairing
     /// What the significance test shuffles.
-    public var null: NullModel
+    package var null: NullModel
     /// Window in seconds when neither `window` nor `window.<trace>` is set; `nil` means the global default.
-    public var defaultWindow: Int64?
+    package var defaultWindow: Int64?
     /// How much one co-action item of this trace weighs in the fused network.
-    public var fusionWeight: Double
+    package var fusionWeight: Double
     /// One line for docs and `summary.json`.
-    public var summary: String
+    package var summary: String
 
     /// Whether posts of this kind are actions of the trace.
-    @inlinable public func counts(_ kind: PostKind) -> Bool { kinds.contains(kind) }
+    @inlinable package func counts(_ kind: PostKind) -> Bool { kinds.contains(kind) }
 }
 
 /// The table of traces Lockstep knows, in output order.
-public enum CoActionTrace {
+package enum CoActionTrace {
     static let authored: [PostKind] = [.original, .reply, .quote]
 
     /// Every trace; the `traces` option selects among them by name.
-    public static let all: [TraceDefinition] = [
+    package static let all: [TraceDefinition] = [
         TraceDefinition(name: "co_retweet", reason: "coretweet_cluster", key: .retweetedPost, kinds: [.retweet],
                         pairing: .anyActors, null: .accountDelays, defaultWindow: nil, fusionWeight: 1,
                         summary: "Accounts retweeting the same post within the window"),
@@ -107,10 +107,10 @@ public enum CoActionTrace {
     ]
 
     /// The trace with this name.
-    public static func named(_ name: String) -> TraceDefinition? { all.first { $0.name == name } }
+    package static func named(_ name: String) -> TraceDefinition? { all.first { $0.name == name } }
 
     /// Each trace's weight in the fused network, by name.
-    public static let fusionWeights = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.fusionWeight) })
+    package static let fusionWeights = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.fusionWeight) })
     /// Every trace name, in table order.
-    public static var names: [String] { all.map(\.name) }
+    package static var names: [String] { all.map(\.name) }
 }

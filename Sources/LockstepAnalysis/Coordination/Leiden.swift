@@ -3,9 +3,9 @@ import LockstepCore
 
 /// An undirected weighted graph in compressed-sparse-row form, without self-loops; node weights are
 /// kept separately so that aggregated graphs keep the strength of the nodes they merged.
-public struct WeightedGraph: Sendable {
+package struct WeightedGraph: Sendable {
     /// Number of nodes.
-    public private(set) var nodeCount: Int
+    package private(set) var nodeCount: Int
     var adjStart: [Int]
     var adjNode: [Int32]
     var adjWeight: [Double]
@@ -15,7 +15,7 @@ public struct WeightedGraph: Sendable {
     var totalWeight: Double
 
     /// Builds a graph from undirected edges; parallel edges add up, self-loops are ignored.
-    public init(nodeCount n: Int, edges: [(Int32, Int32, Double)]) {
+    package init(nodeCount n: Int, edges: [(Int32, Int32, Double)]) {
         var deg = [Int](repeating: 0, count: n + 1)
         for (u, v, _) in edges where u != v { deg[Int(u) + 1] += 1; deg[Int(v) + 1] += 1 }
         for i in 0..<n { deg[i + 1] += deg[i] }
@@ -41,7 +41,7 @@ public struct WeightedGraph: Sendable {
     }
 
     /// Modularity of a partition with resolution γ: Σ_c [in_c / 2m − γ (K_c / 2m)²].
-    public func modularity(_ community: [Int32], resolution gamma: Double) -> Double {
+    package func modularity(_ community: [Int32], resolution gamma: Double) -> Double {
         guard totalWeight > 0 else { return 0 }
         let c = (community.max().map { Int($0) } ?? -1) + 1
         var inside = [Double](repeating: 0, count: c), total = inside
@@ -61,23 +61,23 @@ public struct WeightedGraph: Sendable {
 /// fast local moving, refinement into well-connected sub-communities, aggregation of the refined
 /// partition, repeated until no node moves. Deterministic for a seed: node orders and the randomised
 /// refinement draw from one ``SeededGenerator``.
-public struct Leiden: Sendable {
+package struct Leiden: Sendable {
     /// Modularity resolution γ: higher gives smaller communities.
-    public var resolution: Double
+    package var resolution: Double
     /// Seed of node orders and of the randomised refinement.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Randomness of the refinement step (θ in the paper).
-    public var theta: Double = 0.01
+    package var theta: Double = 0.01
     /// Full passes of the algorithm, each starting from the previous partition.
-    public var maxIterations: Int = 10
+    package var maxIterations: Int = 10
 
-    public init(resolution: Double = 1, seed: UInt64 = 1) {
+    package init(resolution: Double = 1, seed: UInt64 = 1) {
         self.resolution = resolution
         self.seed = seed
     }
 
     /// Community of each node, numbered densely by first node.
-    public func run(_ graph: WeightedGraph) -> [Int32] {
+    package func run(_ graph: WeightedGraph) -> [Int32] {
         var rng = SeededGenerator(seed: seed)
         var partition = Array(Int32(0)..<Int32(graph.nodeCount))
         for _ in 0..<maxIterations {

@@ -7,17 +7,17 @@ import LockstepCore
 /// of a band fall in the same bucket, and a text joins the bucket's first text when their estimated
 /// Jaccard similarity (the share of equal min-hashes) reaches the threshold. Groups are the connected
 /// components of those joins (union-find), so a chain of near-duplicates forms one group.
-public struct MinHashGrouper: Sendable {
+package struct MinHashGrouper: Sendable {
     /// LSH bands.
-    public var bands: Int
+    package var bands: Int
     /// MinHash values per band.
-    public var rows: Int
+    package var rows: Int
     /// Estimated Jaccard similarity at which texts join.
-    public var threshold: Double
+    package var threshold: Double
     /// Texts with fewer shingles than this get no signature (too short to call near-duplicates).
-    public var minShingles: Int
+    package var minShingles: Int
 
-    public init(bands: Int = 10, rows: Int = 3, threshold: Double = 0.7, minShingles: Int = 3) {
+    package init(bands: Int = 10, rows: Int = 3, threshold: Double = 0.7, minShingles: Int = 3) {
         self.bands = bands
         self.rows = rows
         self.threshold = threshold
@@ -27,7 +27,7 @@ public struct MinHashGrouper: Sendable {
     var hashCount: Int { bands * rows }
 
     /// Group id per text (dense, in order of first text), or -1 for texts too short to sign.
-    public func groups(texts: StringTableView, threads: Int) -> [Int32] {
+    package func groups(texts: StringTableView, threads: Int) -> [Int32] {
         let n = texts.count
         let k = hashCount
         let (a, b) = Self.coefficients(k)
@@ -198,7 +198,7 @@ public struct MinHashGrouper: Sendable {
     }
 
     /// Estimated Jaccard similarity of two strings' shingle sets (for tests and docs).
-    public func estimatedJaccard(_ x: String, _ y: String) -> Double {
+    package func estimatedJaccard(_ x: String, _ y: String) -> Double {
         let view = StringTableView([TextNormalizer.normalize(x), TextNormalizer.normalize(y)])
         let k = hashCount
         let (a, b) = Self.coefficients(k)
@@ -213,7 +213,7 @@ public struct MinHashGrouper: Sendable {
 }
 
 /// A read-only list of byte strings: the distinct normalised texts handed to ``MinHashGrouper``.
-public struct StringTableView: Sendable {
+package struct StringTableView: Sendable {
     let bytes: [UInt8]
     let starts: [Int]
 
@@ -223,14 +223,14 @@ public struct StringTableView: Sendable {
     }
 
     /// A view over these strings, in order.
-    public init(_ strings: [String]) {
+    package init(_ strings: [String]) {
         var b: [UInt8] = [], s = [0]
         for x in strings { b.append(contentsOf: x.utf8); s.append(b.count) }
         self.init(bytes: b, starts: s)
     }
 
     /// Number of strings.
-    public var count: Int { starts.count - 1 }
+    package var count: Int { starts.count - 1 }
 
     func withBytes<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         bytes.withUnsafeBytes { raw in body(UnsafeRawBufferPointer(rebasing: raw[starts[i]..<starts[i + 1]])) }

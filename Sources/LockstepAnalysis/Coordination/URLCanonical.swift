@@ -4,14 +4,14 @@
 /// Tracking parameters dropped: `utm_*`, `fbclid`, `gclid`, `dclid`, `msclkid`, `igshid`, `mc_cid`,
 /// `mc_eid`, `ref`, `ref_src`, `ref_url`, `s` and `t` (Twitter share suffixes), `si`, `feature`.
 /// The path keeps its case (paths are case-sensitive on most servers); parameter order is kept.
-public enum URLCanonical {
+package enum URLCanonical {
     static let tracking: Set<String> = [
         "fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid", "ref", "ref_src", "ref_url",
         "s", "t", "si", "feature", "_ga", "yclid", "cmpid",
     ]
 
     /// The canonical form of `url`.
-    public static func canonical(_ url: String) -> String {
+    package static func canonical(_ url: String) -> String {
         var out: [UInt8] = []
         var copy = url
         copy.withUTF8 { canonical(UnsafeRawBufferPointer($0), into: &out) }
@@ -20,7 +20,7 @@ public enum URLCanonical {
 
     /// Writes the canonical form of the URL bytes `b` into `out` (cleared first); works on bytes
     /// because a dataset can hold millions of distinct URLs.
-    public static func canonical(_ b: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    package static func canonical(_ b: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
         var lo = 0, hi = b.count
         @inline(__always) func space(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
@@ -69,7 +69,7 @@ public enum URLCanonical {
     }
 
     /// The host of a canonical URL (everything before the first `/` or `?`).
-    public static func domain(ofCanonical c: String) -> String {
+    package static func domain(ofCanonical c: String) -> String {
         let end = c.firstIndex { $0 == "/" || $0 == "?" } ?? c.endIndex
         return String(c[..<end])
     }

@@ -5,7 +5,7 @@ import LockstepCore
 /// Identity is the hash alone: one probe of one 16-byte slot per token, no byte comparison.
 /// With a million distinct terms the chance that two share a 64-bit hash is below 1e-7; the
 /// counts of two such terms would merge, which no narrative figure would notice.
-public struct TermTable: Sendable {
+package struct TermTable: Sendable {
     private struct Slot { var key: UInt64; var id: Int32; var pad: Int32 }
     private var slots = [Slot](repeating: Slot(key: 0, id: -1, pad: 0), count: 1 << 12)
     /// A small direct-mapped cache of recent terms: frequent terms are found without touching the
@@ -15,16 +15,16 @@ public struct TermTable: Sendable {
     private var refs: [StrRef] = []
 
     /// An empty table.
-    public init() {}
+    package init() {}
 
     /// How many distinct terms.
-    public var count: Int { refs.count }
+    package var count: Int { refs.count }
 
     /// The string of a term id.
-    public subscript(id: Int32) -> String { arena.string(refs[Int(id)]) }
+    package subscript(id: Int32) -> String { arena.string(refs[Int(id)]) }
 
     /// The bytes of a term.
-    public func withBytes<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withBytes<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try arena.withBytes(refs[Int(id)], body)
     }
 
@@ -54,7 +54,7 @@ public struct TermTable: Sendable {
 
     @inline(__always)
     /// The id of a term (bytes lowercased first with `fold`), added if new.
-    public mutating func intern(_ b: UnsafeRawBufferPointer, fold: Bool) -> Int32 {
+    package mutating func intern(_ b: UnsafeRawBufferPointer, fold: Bool) -> Int32 {
         let h = Self.hash(b, fold: fold)
         let f = Int(truncatingIfNeeded: h >> 40) & (front.count - 1)
         if front[f].key == h { return front[f].id }
@@ -86,7 +86,7 @@ public struct TermTable: Sendable {
     }
 
     /// The id of a term given as a string, added if new.
-    public mutating func intern(_ s: String) -> Int32 {
+    package mutating func intern(_ s: String) -> Int32 {
         var c = s
         return c.withUTF8 { intern(UnsafeRawBufferPointer($0), fold: false) }
     }

@@ -10,22 +10,22 @@ import LockstepCore
 ///   post's hashtag column instead), HTML entities (`&amp;`) and a leading `RT` are skipped.
 /// - Stop words (``StopWords``) are dropped: they are interned first, so a term is a stop word
 ///   exactly when its id is below ``stopWordCount``, which costs no extra lookup.
-public struct Tokenizer: Sendable {
+package struct Tokenizer: Sendable {
     /// Every term seen so far; ids below ``stopWordCount`` are stop words.
-    public private(set) var terms = TermTable()
+    package private(set) var terms = TermTable()
     /// How many ids are stop words.
-    public let stopWordCount: Int32
+    package let stopWordCount: Int32
     private var scratch: [UInt8] = []
 
     /// A tokenizer with the stop words interned first.
-    public init() {
+    package init() {
         for w in StopWords.all { _ = terms.intern(w) }
         stopWordCount = Int32(terms.count)
         scratch.reserveCapacity(64)
     }
 
     /// The terms of one text, in order (allocates: for tests and reports, not hot paths).
-    public static func terms(_ text: String) -> [String] {
+    package static func terms(_ text: String) -> [String] {
         var t = Tokenizer()
         var ids: [Int32] = []
         var s = text
@@ -34,13 +34,13 @@ public struct Tokenizer: Sendable {
     }
 
     /// The string of a term id.
-    public func term(_ id: Int32) -> String { terms[id] }
+    package func term(_ id: Int32) -> String { terms[id] }
 
     /// How many distinct terms (stop words included) have been seen.
-    public var termCount: Int { terms.count }
+    package var termCount: Int { terms.count }
 
     /// Appends the term ids of `text` (stop words dropped) to `out`.
-    public mutating func termIDs(_ b: UnsafeRawBufferPointer, into out: inout [Int32]) {
+    package mutating func termIDs(_ b: UnsafeRawBufferPointer, into out: inout [Int32]) {
         var s = scratch
         scratch = []
         let stop = stopWordCount
