@@ -18,7 +18,7 @@ enum CommandErrors {
         do {
             try body()
         } catch let e as Rejection {
-            Terminal.err("error: \(e)\n(--strict stops at the first malformed row; without it such rows are skipped and counted in summary.json)")
+            Terminal.err("error: \(e)\n(--strict stops at the first thing it cannot read; without it such rows are skipped, or kept without an unreadable profile field, and counted in summary.json)")
             throw ExitCode(65)
         } catch let e as IngestError {
             Terminal.err("error: \(e)")
