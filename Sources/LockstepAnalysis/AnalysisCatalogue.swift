@@ -46,6 +46,15 @@ public struct AnalysisRun: Sendable {
     public var order: [String] = []
     public var context: AnalysisContext
     public var seconds: [String: Double] = [:]
+    /// The parameters as given; ``parametersInForce`` adds the defaults.
+    public var options = AnalysisOptions()
+
+    /// Every parameter of the analyses that ran, given or default, for `summary.json`.
+    public var parametersInForce: [String: [String: String]] {
+        var out: [String: [String: String]] = [:]
+        for name in order { if let a = AnalysisCatalogue.named(name), !a.parameters.isEmpty { out[name] = options.inForce(a) } }
+        return out
+    }
 
     /// A run over results computed elsewhere (tests, or a case file reopened later).
     public init(context: AnalysisContext, order: [String] = []) {
@@ -59,6 +68,7 @@ public struct AnalysisRun: Sendable {
                            context: AnalysisContext = AnalysisContext(),
                            progress: (String) -> Void = { _ in }) throws -> AnalysisRun {
         var run = AnalysisRun(context: context)
+        run.options = options
         let selected = Set(analyses.map { $0.name })
         var done = Set<String>()
         var pending = analyses

@@ -8,7 +8,8 @@ import LockstepCore
 /// the schedule analysis, which reads the zone day by day); `auto` uses the whole input's
 /// working-week offset when it has one, else UTC.
 public enum DisplayZone {
-    public static func offsetSeconds(_ spec: String, dataset: Dataset) -> Int? {
+    /// `settings` are the run's schedule settings, so `auto` agrees with what the schedule analysis reports.
+    public static func offsetSeconds(_ spec: String, dataset: Dataset, settings: Schedule.Settings) -> Int? {
         guard let zone = ZoneSpec.parse(spec) else { return nil }
         switch zone {
         case .fixed(let s):
@@ -19,7 +20,7 @@ public enum DisplayZone {
             return TimeZone(identifier: name).map { $0.secondsFromGMT(for: Date(timeIntervalSince1970: Double(middle))) }
         case .auto:
             let all = dataset.accountsInData
-            let f = Schedule.fingerprint(of: all, in: dataset)
+            let f = Schedule.fingerprint(of: all, in: dataset, settings: settings)
             return f.inference.verdict == "working-week" ? (f.inference.offsetHours ?? 0) * 3600 : 0
         }
     }

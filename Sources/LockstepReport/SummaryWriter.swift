@@ -30,6 +30,7 @@ public enum SummaryWriter {
         var sections: [(String, any AnalysisResult)]
         var analyses: [String]
         var displayTimeZone: String
+        var parameters: [String: [String: String]]
 
         struct Key: CodingKey {
             var stringValue: String
@@ -44,6 +45,7 @@ public enum SummaryWriter {
             try c.encode(SummaryWriter.formatVersion, forKey: Key("formatVersion"))
             try c.encode(analyses, forKey: Key("analyses"))
             try c.encode(displayTimeZone, forKey: Key("displayTimeZone"))
+            try c.encode(parameters, forKey: Key("parameters"))
             try c.encode(input, forKey: Key("input"))
             for (name, result) in sections { try c.encode(result, forKey: Key(name)) }
         }
@@ -58,7 +60,8 @@ public enum SummaryWriter {
                          profileProblems: acc.profileProblems, profileProblemExamples: acc.profileExamples),
             sections: run.order.compactMap { name in run.result(named: name).map { (name, $0) } },
             analyses: run.order,
-            displayTimeZone: run.context.displayOffsetSeconds == 0 ? "UTC" : "UTC" + CivilTime.formatOffset(run.context.displayOffsetSeconds))
+            displayTimeZone: run.context.displayOffsetSeconds == 0 ? "UTC" : "UTC" + CivilTime.formatOffset(run.context.displayOffsetSeconds),
+            parameters: run.parametersInForce)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -6,7 +6,7 @@ import LockstepIngest
 import LockstepReport
 
 /// `lockstep analyze`: read inputs, run the analyses, write the results folder.
-struct Analyze: ParsableCommand {
+struct Analyze: LockstepCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read posts and accounts, run the analyses and write summary.json, accounts.csv and more.")
 
@@ -25,7 +25,8 @@ struct Analyze: ParsableCommand {
     @Option(help: ArgumentHelp("A TOML file naming the columns of a CSV no built-in format knows (see docs/mapping.md).", valueName: "FILE.toml"))
     var mapping: String?
 
-    @Option(help: "Time zone for showing times and reading schedules: UTC (default), ±HH:MM, an IANA name such as Asia/Shanghai, or auto (the input's working-week offset).")
+    // Unconditional: a negative offset (`--tz -05:00`) is the value, not another option.
+    @Option(parsing: .unconditional, help: "Time zone for showing times and reading schedules: UTC (default), ±HH:MM, an IANA name such as Asia/Shanghai, or auto (the input's working-week offset).")
     var tz: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("An analysis parameter, as analysis.param=value (repeatable).", valueName: "analysis.param=value"))
@@ -52,76 +53,76 @@ struct Analyze: ParsableCommand {
     @Option(help: .hidden)
     var workers: Int?
 
-    func run() throws {
-        try CommandErrors.report {
-            var options = AnalysisOptions()
-            for s in settings {
-                guard let eq = s.firstIndex(of: "="), !s[..<eq].trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw ValidationError("--set \(s): expected analysis.param=value, e.g. --set overview.top=50")
-                }
-                options.values[s[..<eq].trimmingCharacters(in: .whitespaces)] = String(s[s.index(after: eq)...])
+    func execute() throws {
+        var options = AnalysisOptions()
+        for s in settings {
+            guard let eq = s.firstIndex(of: "="), !s[..<eq].trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--set \(s): expected analysis.param=value, e.g. --set overview.top=50")
             }
-            var context = AnalysisContext()
-            if let tz {
-                guard ZoneSpec.parse(tz) != nil else {
-                    throw ValidationError("--tz \(tz): expected UTC, ±HH:MM (e.g. +08:00), an IANA zone (e.g. Asia/Shanghai) or auto")
-                }
-                options.values["tz"] = tz
-            }
-            let selected = try AnalysisCatalogue.resolve(analyses.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
-            var ingest = IngestOptions()
-            ingest.strict = strict
-            ingest.mapping = mapping
-            if let workers { ingest.workers = max(1, workers) }
-            guard maxFieldBytes > 0, maxRecordBytes >= maxFieldBytes else {
-                throw ValidationError("--max-field-bytes \(maxFieldBytes), --max-record-bytes \(maxRecordBytes): both must be positive, the record limit at least the field limit")
-            }
-            ingest.maxFieldBytes = maxFieldBytes
-            ingest.maxRecordBytes = maxRecordBytes
-            if let format {
-                guard let f = InputFormat(rawValue: format) else {
-                    throw ValidationError("--format \(format): unknown; known formats: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                ingest.format = f
-            }
-            let clock = ContinuousClock()
-            let started = clock.now
-            let bar = ProgressBar(enabled: !quiet)
-            var dataset = try Ingest.load(inputs, options: ingest) { p in bar.update(p) }
-            bar.finish()
-            let ingestSeconds = Self.seconds(clock.now - started)
-            if let tz { context.displayOffsetSeconds = DisplayZone.offsetSeconds(tz, dataset: dataset) ?? 0 }
-            (context.followers, context.watchlist) = try Ingest.sideInputs(of: &dataset, followers: followers, watchlists: watchlist, strict: strict)
-            let acc = dataset.accounting
-            if !quiet {
-                Terminal.err("read \(acc.rowsRead) rows from \(acc.files.count) file(s): \(acc.rowsUsed) used, \(acc.rejectedTotal) rejected")
-                for e in acc.examples.prefix(3) { Terminal.err("  rejected \(e)") }
-                for f in acc.skipped { Terminal.err("  not read as posts: \(f.file): \(f.reason)") }
-                if acc.examples.count > 3 { Terminal.err("  (first \(acc.examples.count) rejections are listed in summary.json)") }
-                let profileProblems = acc.profileProblems.values.reduce(0, +)
-                if profileProblems > 0, let e = acc.profileExamples.first {
-                    Terminal.err("  \(profileProblems) profile field(s) could not be read and were left unknown, the posts kept (profileProblems in summary.json), e.g. \(e)")
-                }
-            }
-            let run = try AnalysisRun.run(selected, on: dataset, options: options, context: context) { name in
-                if !quiet { Terminal.err("running \(name)") }
-            }
-            let dir = URL(fileURLWithPath: out)
-            let writeStart = clock.now
-            let written = try ResultsWriter.write(dataset: dataset, run: run, inputs: inputs, directory: dir)
-            if !quiet {
-                let parts = ["read \(String(format: "%.2f", ingestSeconds)) s"] + run.order.map { "\($0) \(String(format: "%.2f", run.seconds[$0] ?? 0)) s" }
-                    + ["write \(String(format: "%.2f", Self.seconds(clock.now - writeStart))) s", "total \(String(format: "%.2f", Self.seconds(clock.now - started))) s"]
-                Terminal.err("timings: " + parts.joined(separator: ", "))
-            }
-            if !quiet {
-                if let o = run.context.result(of: Overview.self) { Terminal.err(o.headline) }
-                Terminal.err("wrote \(written.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
-            }
-            // Every file is written and closed: leave without tearing down a dataset of millions of
-            // rows object by object (a few hundred milliseconds that nobody needs).
-            Foundation.exit(0)
+            options.values[s[..<eq].trimmingCharacters(in: .whitespaces)] = String(s[s.index(after: eq)...])
         }
+        var context = AnalysisContext()
+        if let tz {
+            guard ZoneSpec.parse(tz) != nil else {
+                throw ValidationError("--tz \(tz): expected UTC, ±HH:MM (e.g. +08:00), an IANA zone (e.g. Asia/Shanghai) or auto")
+            }
+            options.values["tz"] = tz
+        }
+        // Every given parameter is checked before reading anything, whichever analyses run.
+        try AnalysisCatalogue.validate(options)
+        let selected = try AnalysisCatalogue.resolve(analyses.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+        var ingest = IngestOptions()
+        ingest.strict = strict
+        ingest.mapping = mapping
+        if let workers { ingest.workers = max(1, workers) }
+        guard maxFieldBytes > 0, maxRecordBytes >= maxFieldBytes else {
+            throw ValidationError("--max-field-bytes \(maxFieldBytes), --max-record-bytes \(maxRecordBytes): both must be positive, the record limit at least the field limit")
+        }
+        ingest.maxFieldBytes = maxFieldBytes
+        ingest.maxRecordBytes = maxRecordBytes
+        if let format {
+            guard let f = InputFormat(rawValue: format) else {
+                throw ValidationError("--format \(format): unknown; known formats: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            ingest.format = f
+        }
+        let dir = try OutputFolder.prepare(out)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let bar = ProgressBar(enabled: !quiet)
+        var dataset = try Ingest.load(inputs, options: ingest) { p in bar.update(p) }
+        bar.finish()
+        let ingestSeconds = Self.seconds(clock.now - started)
+        if let tz { context.displayOffsetSeconds = DisplayZone.offsetSeconds(tz, dataset: dataset, settings: try Schedule.Settings(options: options)) ?? 0 }
+        (context.followers, context.watchlist) = try Ingest.sideInputs(of: &dataset, followers: followers, watchlists: watchlist, strict: strict)
+        let acc = dataset.accounting
+        if !quiet {
+            Terminal.err("read \(acc.rowsRead) rows from \(acc.files.count) file(s): \(acc.rowsUsed) used, \(acc.rejectedTotal) rejected")
+            for e in acc.examples.prefix(3) { Terminal.err("  rejected \(e)") }
+            for f in acc.skipped { Terminal.err("  not read as posts: \(f.file): \(f.reason)") }
+            if acc.examples.count > 3 { Terminal.err("  (first \(acc.examples.count) rejections are listed in summary.json)") }
+            let profileProblems = acc.profileProblems.values.reduce(0, +)
+            if profileProblems > 0, let e = acc.profileExamples.first {
+                Terminal.err("  \(profileProblems) profile field(s) could not be read and were left unknown, the posts kept (profileProblems in summary.json), e.g. \(e)")
+            }
+        }
+        let run = try AnalysisRun.run(selected, on: dataset, options: options, context: context) { name in
+            if !quiet { Terminal.err("running \(name)") }
+        }
+        let writeStart = clock.now
+        let written = try ResultsWriter.write(dataset: dataset, run: run, inputs: inputs, directory: dir)
+        if !quiet {
+            let parts = ["read \(String(format: "%.2f", ingestSeconds)) s"] + run.order.map { "\($0) \(String(format: "%.2f", run.seconds[$0] ?? 0)) s" }
+                + ["write \(String(format: "%.2f", Self.seconds(clock.now - writeStart))) s", "total \(String(format: "%.2f", Self.seconds(clock.now - started))) s"]
+            Terminal.err("timings: " + parts.joined(separator: ", "))
+        }
+        if !quiet {
+            if let o = run.context.result(of: Overview.self) { Terminal.err(o.headline) }
+            Terminal.err("wrote \(written.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
+        }
+        // Every file is written and closed: leave without tearing down a dataset of millions of
+        // rows object by object (a few hundred milliseconds that nobody needs).
+        Foundation.exit(0)
     }
 }
 
@@ -130,14 +131,17 @@ extension Analyze {
 }
 
 /// `lockstep analyses`: the catalogue with parameters and defaults.
-struct ListAnalyses: ParsableCommand {
+struct ListAnalyses: LockstepCommand {
     static let configuration = CommandConfiguration(commandName: "analyses", abstract: "List the analyses and their parameters.")
 
-    func run() throws {
+    func execute() throws {
         for a in AnalysisCatalogue.all {
             var s = "\(a.name)\n    \(a.summary)\n"
             if !a.dependencies.isEmpty { s += "    uses: \(a.dependencies.joined(separator: ", "))\n" }
-            for p in a.parameters { s += "    --set \(a.name).\(p.name)=\(p.defaultValue)    \(p.help)\n" }
+            for p in a.parameters {
+                let name = p.suffixes.isEmpty ? p.name : "\(p.name)[.<trace>]"
+                s += "    --set \(a.name).\(name)=\(p.defaultValue)    \(p.help) (\(p.expected))\n"
+            }
             print(s)
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 import LockstepSimulation
 
 /// `lockstep evaluate`: score an `analyze` run against a simulation's ground truth.
-struct Evaluate: ParsableCommand {
+struct Evaluate: LockstepCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score an analyze run against the ground truth of `lockstep simulate`.",
         discussion: """
@@ -24,23 +24,21 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Where to write the JSON (default: evaluation.json in the results folder).")
     var json: String?
 
-    func run() throws {
+    func execute() throws {
         let truthURL = URL(fileURLWithPath: truth)
         var scenarioURL = scenario.map { URL(fileURLWithPath: $0) }
         if scenarioURL == nil {
             let sibling = truthURL.deletingLastPathComponent().appendingPathComponent("scenario.json")
             if FileManager.default.fileExists(atPath: sibling.path) { scenarioURL = sibling }
         }
-        let evaluation: Evaluation
-        do {
-            evaluation = try Evaluation.run(truth: truthURL, results: URL(fileURLWithPath: results), scenario: scenarioURL)
-        } catch let e as Evaluation.InputError {
-            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
-            throw ExitCode(66)
-        }
+        let evaluation = try Evaluation.run(truth: truthURL, results: URL(fileURLWithPath: results), scenario: scenarioURL)
         print(evaluation.table(), terminator: "")
         let out = json.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: results).appendingPathComponent("evaluation.json")
-        try evaluation.json().write(to: out, options: .atomic)
+        do {
+            try evaluation.json().write(to: out, options: .atomic)
+        } catch {
+            throw OutputError(path: out.path, why: OutputFolder.reason(error))
+        }
         FileHandle.standardError.write(Data("wrote \(out.path)\n".utf8))
     }
 }

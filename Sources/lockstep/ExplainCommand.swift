@@ -3,7 +3,7 @@ import Foundation
 import LockstepReport
 
 /// `lockstep explain`: the evidence about one account, in sentences.
-struct Explain: ParsableCommand {
+struct Explain: LockstepCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain, in sentences, every piece of evidence about one account in a results folder.")
 
@@ -13,15 +13,7 @@ struct Explain: ParsableCommand {
     @Option(help: "A results folder written by `lockstep analyze`.")
     var results: String
 
-    func run() throws {
-        do {
-            print(try Explanation.explain(account, results: URL(fileURLWithPath: results)), terminator: "")
-        } catch let e as Explanation.NotFound {
-            Terminal.err("error: \(e)")
-            throw ExitCode(66)
-        } catch let e as Explanation.MissingResults {
-            Terminal.err("error: \(e)")
-            throw ExitCode(66)
-        }
+    func execute() throws {
+        print(try Explanation.explain(account, results: URL(fileURLWithPath: results)), terminator: "")
     }
 }

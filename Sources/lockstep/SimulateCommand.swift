@@ -3,7 +3,7 @@ import Foundation
 import LockstepSimulation
 
 /// `lockstep simulate`: write a planted operation mixed into organic traffic, with its ground truth.
-struct Simulate: ParsableCommand {
+struct Simulate: LockstepCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate a data set with a planted operation and its ground truth (truth.csv, scenario.json).",
         discussion: """
@@ -31,12 +31,13 @@ struct Simulate: ParsableCommand {
         guard Scenario.presetNames.contains(scenario) else {
             throw ValidationError("--scenario \(scenario): expected one of \(Scenario.presetNames.joined(separator: ", "))")
         }
-        guard scale > 0, scale.isFinite else { throw ValidationError("--scale must be a positive number") }
+        // 1,000 is about 330 million posts: beyond it a run would fill the disk before it ends.
+        guard scale > 0, scale <= 1000 else { throw ValidationError("--scale \(scale): expected a number above 0 up to 1000") }
     }
 
-    func run() throws {
+    func execute() throws {
         guard let s = Scenario.preset(scenario, seed: seed, scale: scale) else { throw ExitCode.validationFailure }
-        let report = try Simulation.run(s, to: URL(fileURLWithPath: out))
+        let report = try Simulation.run(s, to: try OutputFolder.prepare(out))
         guard !quiet else { return }
         var lines = ["\(scenario) seed \(seed) scale \(scale): \(report.posts) posts, \(report.accounts) accounts in \(out)"]
         for (name, bytes) in report.fileBytes.sorted(by: { $0.key < $1.key }) {

@@ -12,33 +12,6 @@ enum Terminal {
     static var stderrIsTerminal: Bool { isatty(2) != 0 }
 }
 
-/// Turns every error into one message with a location and a fix, and an exit code, in one place.
-enum CommandErrors {
-    static func report(_ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let e as Rejection {
-            Terminal.err("error: \(e)\n(--strict stops at the first thing it cannot read; without it such rows are skipped, or kept without an unreadable profile field, and counted in summary.json)")
-            throw ExitCode(65)
-        } catch let e as IngestError {
-            Terminal.err("error: \(e)")
-            throw ExitCode(66)
-        } catch let e as WatchlistError {
-            Terminal.err("error: \(e)")
-            throw ExitCode(66)
-        } catch let e as OptionError {
-            Terminal.err("error: \(e) (see `lockstep analyses` for parameters and defaults)")
-            throw ExitCode(64)
-        } catch let e as UnknownAnalysis {
-            Terminal.err("error: \(e)")
-            throw ExitCode(64)
-        } catch let e as CocoaError where e.code == .fileWriteNoPermission || e.code == .fileWriteUnknown {
-            Terminal.err("error: cannot write the results: \(e.localizedDescription)")
-            throw ExitCode(73)
-        }
-    }
-}
-
 /// A one-line progress bar on stderr (bytes, rows, rate), shown only when stderr is a terminal.
 final class ProgressBar: @unchecked Sendable {
     private let enabled: Bool

@@ -23,10 +23,11 @@ enum Binary {
         var stderr: String
     }
 
-    static func run(_ args: [String]) throws -> Output {
+    static func run(_ args: [String], in directory: URL? = nil) throws -> Output {
         let p = Process()
         p.executableURL = url
         p.arguments = args
+        if let directory { p.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

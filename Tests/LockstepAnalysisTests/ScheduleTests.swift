@@ -23,7 +23,7 @@ struct Scenario {
     let sc = Scenario.shared
 
     @Test func officeGroupIsUTCPlus8WithMembersAgreeing() {
-        let f = Schedule.fingerprint(of: sc.office, in: sc.dataset)
+        let f = Schedule.fingerprint(of: sc.office, in: sc.dataset, settings: Schedule.Settings())
         #expect(f.inference.verdict == "working-week")
         #expect(f.inference.offsetHours == 8)
         #expect(f.inference.confidence == "high")
@@ -40,7 +40,7 @@ struct Scenario {
     }
 
     @Test func officeSilenceIsFoundWithItsDates() {
-        let f = Schedule.fingerprint(of: sc.office, in: sc.dataset)
+        let f = Schedule.fingerprint(of: sc.office, in: sc.dataset, settings: Schedule.Settings())
         #expect(f.silences.map(\.from) == ["2020-01-24"])
         // The closure's last weekday is Friday 31 January; the quiet weekend after it belongs to it.
         #expect(f.silences.map(\.to) == ["2020-02-02"])
@@ -70,7 +70,7 @@ struct Scenario {
     }
 
     @Test func eveningAndWeekendUsersGetNoWorkingWeek() throws {
-        let f = Schedule.fingerprint(of: sc.organic, in: sc.dataset)
+        let f = Schedule.fingerprint(of: sc.organic, in: sc.dataset, settings: Schedule.Settings())
         #expect(f.inference.verdict == "no-working-week")
         #expect(f.inference.offsetHours == nil)
         #expect(f.silences.isEmpty)
@@ -79,7 +79,7 @@ struct Scenario {
     }
 
     @Test func roundTheClockBotsGetNoWorkingWeek() throws {
-        let f = Schedule.fingerprint(of: sc.bots, in: sc.dataset)
+        let f = Schedule.fingerprint(of: sc.bots, in: sc.dataset, settings: Schedule.Settings())
         #expect(f.inference.verdict == "no-working-week")
         #expect(f.inference.fit < 0.2)
         #expect(f.inference.confidence == "none")

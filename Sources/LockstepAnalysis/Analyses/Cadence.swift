@@ -10,11 +10,11 @@ public struct Cadence: Analysis {
     public static let name = "cadence"
     public static let summary = "Per-account gaps between posts: median, CV, burstiness, entropy, round-multiple share; regular / bursty-human / insufficient"
     public static let parameters = [
-        ParameterSpec("min_gaps", default: "20", "Gaps (posts − 1) an account needs to be labelled"),
-        ParameterSpec("regular_cv", default: "0.5", "Coefficient of variation at or below which gaps are clock-like"),
-        ParameterSpec("regular_qcd", default: "0.1", "Quartile dispersion (Q3−Q1)/(Q3+Q1) at or below which gaps are clock-like"),
-        ParameterSpec("regular_round", default: "0.6", "Excess share of gaps at exact 5-minute multiples at or above which gaps are clock-like"),
-        ParameterSpec("regular_period", default: "0.4", "Share of gaps within ±5% of the median gap at or above which gaps are clock-like"),
+        ParameterSpec("min_gaps", .atLeast(2), default: "20", "Gaps (posts − 1) an account needs to be labelled"),
+        ParameterSpec("regular_cv", .number(0...100, lowerOpen: false), default: "0.5", "Coefficient of variation at or below which gaps are clock-like"),
+        ParameterSpec("regular_qcd", .number(0...1, lowerOpen: false), default: "0.1", "Quartile dispersion (Q3−Q1)/(Q3+Q1) at or below which gaps are clock-like"),
+        ParameterSpec("regular_round", .number(0...1, lowerOpen: false), default: "0.6", "Excess share of gaps at exact 5-minute multiples at or above which gaps are clock-like"),
+        ParameterSpec("regular_period", .number(0...1, lowerOpen: false), default: "0.4", "Share of gaps within ±5% of the median gap at or above which gaps are clock-like"),
     ]
 
     let minGaps: Int
@@ -24,12 +24,11 @@ public struct Cadence: Analysis {
     let regularPeriod: Double
 
     public init(options: AnalysisOptions) throws {
-        minGaps = try options.int(Self.name, "min_gaps", default: 20)
-        regularCV = try options.double(Self.name, "regular_cv", default: 0.5)
-        regularQCD = try options.double(Self.name, "regular_qcd", default: 0.1)
-        regularRound = try options.double(Self.name, "regular_round", default: 0.6)
-        regularPeriod = try options.double(Self.name, "regular_period", default: 0.4)
-        guard minGaps >= 2 else { throw OptionError(key: "cadence.min_gaps", value: String(minGaps), expected: "a number of at least 2") }
+        minGaps = try options.int(Self.self, "min_gaps")
+        regularCV = try options.double(Self.self, "regular_cv")
+        regularQCD = try options.double(Self.self, "regular_qcd")
+        regularRound = try options.double(Self.self, "regular_round")
+        regularPeriod = try options.double(Self.self, "regular_period")
     }
 
     /// The label given to an account's gaps.

@@ -7,13 +7,12 @@ import LockstepCore
 public struct Clients: Analysis {
     public static let name = "clients"
     public static let summary = "Posting clients overall and per account: category, dominant client, switches over time"
-    public static let parameters = [ParameterSpec("top", default: "20", "How many clients to list")]
+    public static let parameters = [ParameterSpec("top", .atLeast(1), default: "20", "How many clients to list")]
 
     let top: Int
 
     public init(options: AnalysisOptions) throws {
-        top = try options.int(Self.name, "top", default: 20)
-        guard top > 0 else { throw OptionError(key: "clients.top", value: String(top), expected: "a positive number") }
+        top = try options.int(Self.self, "top")
     }
 
     /// One client with its category and use.

@@ -12,28 +12,29 @@ public struct Coordination: Analysis {
     public static let runsAfter = ["schedule"]
     /// Every option, with its default (documented in docs/methodology/coordination.md).
     public static let parameters: [ParameterSpec] = [
-        ParameterSpec("traces", default: CoActionTrace.names.joined(separator: ","), "Traces to compute, comma-separated"),
-        ParameterSpec("mode", default: "window", "window (co-actions within a time window) or whole_period (TF-IDF cosine over the whole period)"),
-        ParameterSpec("window", default: "60s", "Co-action window (60s, 5m, ...) or auto for the CooRnet-style estimate; window.<trace> overrides per trace"),
-        ParameterSpec("min_weight", default: "3", "Distinct co-action items an edge needs"),
-        ParameterSpec("max_p", default: "0.01", "Largest null-model p-value kept (1 keeps all)"),
-        ParameterSpec("percentile", default: "0", "Keep edges at or above this percentile (0-100) of their trace's weights; 0 keeps all"),
-        ParameterSpec("null_rounds", default: "10", "Shuffles of the time null model per trace (the delay null is exact); 0 skips the test"),
-        ParameterSpec("seed", default: "1", "Seed of the null model and of Leiden"),
-        ParameterSpec("max_partners", default: "32", "Earlier actions each action pairs with inside a window (bounds bursts)"),
-        ParameterSpec("resolution", default: "1", "Leiden modularity resolution (higher: smaller clusters)"),
-        ParameterSpec("min_cluster_size", default: "3", "Smallest cluster reported"),
-        ParameterSpec("min_ties", default: "2", "Members of its co-action community each account must share a kept edge with (repeatedly pruned)"),
-        ParameterSpec("near_duplicate_threshold", default: "0.7", "Estimated Jaccard similarity for near-duplicate text"),
-        ParameterSpec("min_similarity", default: "0.5", "whole_period mode: smallest cosine similarity kept"),
-        ParameterSpec("max_item_accounts", default: "1000", "whole_period mode: items with more accounts are pruned"),
-        ParameterSpec("amplifier_share", default: "0.5", "Share of an account's posts that must repost cluster members for the amplifier role"),
-        ParameterSpec("top", default: "10", "Hashtags, URLs, accounts and domains listed per cluster"),
-        ParameterSpec("threads", default: "all processors", "Worker threads (results do not depend on it)"),
+        ParameterSpec("traces", .list(CoActionTrace.names), default: "all", words: ["all"], "Traces to compute, comma-separated"),
+        ParameterSpec("mode", .choice(Mode.allCases.map(\.rawValue)), default: "window", "window (co-actions within a time window) or whole_period (TF-IDF cosine over the whole period)"),
+        ParameterSpec("window", .duration(0...366 * 86_400), default: "60s", words: ["auto"], suffixes: CoActionTrace.names,
+                      "Co-action window, or auto for the CooRnet-style estimate; window.<trace> (e.g. window.co_retweet=30s) overrides it for one trace. Precedence: window.<trace>, then the trace's own default (fast_retweet: 10 s), then window"),
+        ParameterSpec("min_weight", .atLeast(1), default: "3", "Distinct co-action items an edge needs"),
+        ParameterSpec("max_p", .number(0...1, lowerOpen: false), default: "0.01", "Largest null-model p-value kept (1 keeps all)"),
+        ParameterSpec("percentile", .number(0...100, lowerOpen: false), default: "0", "Keep edges at or above this percentile (0-100) of their trace's weights among edges passing min_weight; 0 keeps all"),
+        ParameterSpec("null_rounds", .integer(0...1000), default: "10", "Shuffles of the time null model per trace (the delay null of co-retweet and co-reply is computed exactly); 0 skips the test (then max_p is not applied)"),
+        ParameterSpec("seed", .atLeast(0), default: "1", "Seed of the null model and of Leiden"),
+        ParameterSpec("max_partners", .integer(1...1_000_000), default: "32", "Earlier actions each action pairs with inside a window (bounds bursts)"),
+        ParameterSpec("resolution", .number(0...1_000_000, lowerOpen: true), default: "1", "Leiden modularity resolution (higher: smaller clusters)"),
+        ParameterSpec("min_cluster_size", .atLeast(2), default: "3", "Smallest cluster reported"),
+        ParameterSpec("min_ties", .atLeast(1), default: "2", "Members of its co-action community each account must share a kept edge with (repeatedly pruned; accounts anchored by repost links are kept); 1 turns pruning off"),
+        ParameterSpec("near_duplicate_threshold", .number(0...1, lowerOpen: true), default: "0.7", "Estimated Jaccard similarity for near-duplicate text"),
+        ParameterSpec("min_similarity", .number(-1...1, lowerOpen: false), default: "0.5", "whole_period mode: smallest cosine similarity kept"),
+        ParameterSpec("max_item_accounts", .atLeast(2), default: "1000", "whole_period mode: items with more accounts are pruned"),
+        ParameterSpec("amplifier_share", .number(0...1, lowerOpen: true), default: "0.5", "Share of an account's posts that must repost cluster members for the amplifier role, and the share used by the amplification joins"),
+        ParameterSpec("top", .atLeast(1), default: "10", "Hashtags, URLs, accounts and domains listed per cluster"),
+        ParameterSpec("threads", .integer(1...1024), default: "all processors", words: ["all processors"], "Worker threads (results do not depend on it)"),
     ]
 
     /// How co-action is measured.
-    public enum Mode: String, Sendable, Codable {
+    public enum Mode: String, Sendable, Codable, CaseIterable {
         case window
         case wholePeriod = "whole_period"
     }
@@ -58,65 +59,38 @@ public struct Coordination: Analysis {
     let threads: Int
 
     public init(options o: AnalysisOptions) throws {
-        let n = Self.name
-        let list = o.string(n, "traces", default: "all")
+        let list = try o.string(Self.self, "traces")
         if list == "all" { traces = CoActionTrace.all } else {
-            var picked: [TraceDefinition] = []
-            for t in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !t.isEmpty {
-                guard let d = CoActionTrace.named(t) else {
-                    throw OptionError(key: "\(n).traces", value: t, expected: "trace names among \(CoActionTrace.names.joined(separator: ", "))")
-                }
-                if !picked.contains(d) { picked.append(d) }
-            }
-            guard !picked.isEmpty else { throw OptionError(key: "\(n).traces", value: list, expected: "at least one trace") }
-            traces = CoActionTrace.all.filter { picked.contains($0) }
+            let picked = Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            traces = CoActionTrace.all.filter { picked.contains($0.name) }
         }
-        let m = o.string(n, "mode", default: "window")
-        guard let mode = Mode(rawValue: m) else { throw OptionError(key: "\(n).mode", value: m, expected: "window or whole_period") }
-        self.mode = mode
-        window = o.raw(n, "window") == "auto" ? nil : try o.seconds(n, "window", default: 60)
+        mode = Mode(rawValue: try o.string(Self.self, "mode"))!
+        window = try o.seconds(Self.self, "window")
         var tw: [String: Int64] = [:]
         for t in CoActionTrace.all {
-            if o.raw(n, "window.\(t.name)") != nil { tw[t.name] = try o.seconds(n, "window.\(t.name)", default: 60) }
+            if let v = try o.suffixed(Self.self, "window", t.name) {
+                guard let s = ParameterSpec.parseDuration(v) else {
+                    throw OptionError(key: "\(Self.name).window.\(t.name)", value: v, expected: "a duration such as 60s, 5m or 2h (auto is for the shared window)")
+                }
+                tw[t.name] = s
+            }
         }
         traceWindows = tw
-        let minWeight = try o.int(n, "min_weight", default: 3)
-        let maxP = try o.double(n, "max_p", default: 0.01)
-        let percentile = try o.double(n, "percentile", default: 0)
-        guard minWeight >= 1 else { throw OptionError(key: "\(n).min_weight", value: String(minWeight), expected: "1 or more") }
-        guard (0...1).contains(maxP) else { throw OptionError(key: "\(n).max_p", value: String(maxP), expected: "a number from 0 to 1") }
-        guard (0...100).contains(percentile) else { throw OptionError(key: "\(n).percentile", value: String(percentile), expected: "a number from 0 to 100") }
-        filter = EdgeFilter(minWeight: minWeight, maxP: maxP, percentile: percentile)
-        nullRounds = try o.int(n, "null_rounds", default: 10)
-        guard (0...1000).contains(nullRounds) else { throw OptionError(key: "\(n).null_rounds", value: String(nullRounds), expected: "0 to 1000") }
-        let s = o.string(n, "seed", default: "1")
-        guard let sd = UInt64(s) else { throw OptionError(key: "\(n).seed", value: s, expected: "a non-negative whole number") }
-        seed = sd
-        maxPartners = try o.int(n, "max_partners", default: 32)
-        guard maxPartners >= 1 else { throw OptionError(key: "\(n).max_partners", value: String(maxPartners), expected: "1 or more") }
-        resolution = try o.double(n, "resolution", default: 1)
-        guard resolution > 0 else { throw OptionError(key: "\(n).resolution", value: String(resolution), expected: "a positive number") }
-        minClusterSize = try o.int(n, "min_cluster_size", default: 3)
-        guard minClusterSize >= 2 else { throw OptionError(key: "\(n).min_cluster_size", value: String(minClusterSize), expected: "2 or more") }
-        minTies = try o.int(n, "min_ties", default: 2)
-        guard minTies >= 1 else { throw OptionError(key: "\(n).min_ties", value: String(minTies), expected: "1 or more") }
-        let jt = try o.double(n, "near_duplicate_threshold", default: 0.7)
-        guard jt > 0 && jt <= 1 else { throw OptionError(key: "\(n).near_duplicate_threshold", value: String(jt), expected: "a number above 0 up to 1") }
-        minHash = MinHashGrouper(threshold: jt)
-        minSimilarity = try o.double(n, "min_similarity", default: 0.5)
-        maxItemAccounts = try o.int(n, "max_item_accounts", default: 1000)
-        guard maxItemAccounts >= 2 else { throw OptionError(key: "\(n).max_item_accounts", value: String(maxItemAccounts), expected: "2 or more") }
-        amplifierShare = try o.double(n, "amplifier_share", default: 0.5)
-        guard amplifierShare > 0 && amplifierShare <= 1 else { throw OptionError(key: "\(n).amplifier_share", value: String(amplifierShare), expected: "a number above 0 up to 1") }
-        top = try o.int(n, "top", default: 10)
-        guard top >= 1 else { throw OptionError(key: "\(n).top", value: String(top), expected: "1 or more") }
-        let th = o.raw(n, "threads")
-        if let th, th != "all processors" {
-            guard let v = Int(th), v >= 1 else { throw OptionError(key: "\(n).threads", value: th, expected: "1 or more") }
-            threads = v
-        } else {
-            threads = Parallel.defaultThreads
-        }
+        filter = EdgeFilter(minWeight: try o.int(Self.self, "min_weight"), maxP: try o.double(Self.self, "max_p"),
+                            percentile: try o.double(Self.self, "percentile"))
+        nullRounds = try o.int(Self.self, "null_rounds")
+        seed = UInt64(try o.int(Self.self, "seed"))
+        maxPartners = try o.int(Self.self, "max_partners")
+        resolution = try o.double(Self.self, "resolution")
+        minClusterSize = try o.int(Self.self, "min_cluster_size")
+        minTies = try o.int(Self.self, "min_ties")
+        minHash = MinHashGrouper(threshold: try o.double(Self.self, "near_duplicate_threshold"))
+        minSimilarity = try o.double(Self.self, "min_similarity")
+        maxItemAccounts = try o.int(Self.self, "max_item_accounts")
+        amplifierShare = try o.double(Self.self, "amplifier_share")
+        top = try o.int(Self.self, "top")
+        let th = try o.string(Self.self, "threads")
+        threads = Int(th) ?? Parallel.defaultThreads
     }
 
     // MARK: Result
@@ -223,12 +197,14 @@ public struct Coordination: Analysis {
         public var amplification: ClusterAmplification
         /// Most common `utc_offset_hours` among members when a schedule analysis ran.
         public var scheduleOffsetHours: String?
+        /// The members' pooled schedule, with the run's schedule settings, when that analysis ran.
+        public var schedule: ScheduleFingerprint?
         /// All member account ids (not in `summary.json`).
         public var memberIDs: [Int32]
 
         enum CodingKeys: String, CodingKey {
             case id, size, communities, core, amplifiers, members, traces, edges, fusedWeight, firstCoaction, lastCoaction
-            case topHashtags, topURLs, amplification, scheduleOffsetHours
+            case topHashtags, topURLs, amplification, scheduleOffsetHours, schedule
         }
     }
 
@@ -496,7 +472,7 @@ public struct Coordination: Analysis {
 
     func summarize(_ ds: Dataset, groups: [[Int32]], communities: [Int], edges: [Edge], cluster: [Int32], roles: [CoordinationRole?],
                    features: PostFeatures, context: AnalysisContext) -> [Cluster] {
-        let offsetColumn = context.anyResult(named: "schedule")?.accountColumns(ds).first { $0.name == "utc_offset_hours" }
+        let schedule = context.result(of: Schedule.self)
         var perCluster = [(traces: [String: Int], edges: Int, weight: Double, first: Int64, last: Int64)](
             repeating: ([:], 0, 0, .max, .min), count: groups.count)
         for e in edges {
@@ -537,7 +513,7 @@ public struct Coordination: Analysis {
             counters.tags.reset()
             counters.urls.reset()
             var offsets: [String: Int] = [:]
-            if let col = offsetColumn { for a in members where !col.values[Int(a)].isEmpty { offsets[col.values[Int(a)], default: 0] += 1 } }
+            if let schedule { for a in members { if let h = schedule.offsetHours(of: a) { offsets[String(h), default: 0] += 1 } } }
             let rank: (Int32) -> Int = { roles[Int($0)] == .core ? 0 : roles[Int($0)] == .amplifier ? 1 : 2 }
             let ordered = members.sorted { (rank($0), $0) < (rank($1), $1) }
             let s = perClusterFigures[i]
@@ -550,6 +526,7 @@ public struct Coordination: Analysis {
                 lastCoaction: s.last == .min ? nil : CivilTime.iso8601(s.last, offsetSeconds: off),
                 topHashtags: tags, topURLs: urls, amplification: amplification,
                 scheduleOffsetHours: offsets.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key,
+                schedule: schedule?.fingerprint(of: members, in: ds),
                 memberIDs: members)
         }
     }

@@ -10,10 +10,10 @@ public struct CreationCohorts: Analysis {
     public static let name = "cohorts"
     public static let summary = "Same-day (or same-hour) account-creation bursts, tested against the local spread of creation dates"
     public static let parameters = [
-        ParameterSpec("min_size", default: "5", "Fewest accounts a cohort can have"),
-        ParameterSpec("window_days", default: "15", "Days on each side that make a day's baseline (hours: 3 days on each side)"),
-        ParameterSpec("alpha", default: "0.01", "Family-wise false-alarm rate, split over all days (or hours) tested"),
-        ParameterSpec("min_ratio", default: "2", "Least ratio of a cohort's size to its baseline, a guard against overdispersion"),
+        ParameterSpec("min_size", .atLeast(2), default: "5", "Fewest accounts a cohort can have"),
+        ParameterSpec("window_days", .integer(1...3650), default: "15", "Days on each side that make a day's baseline (hours: 3 days on each side)"),
+        ParameterSpec("alpha", .number(0...0.999999, lowerOpen: true), default: "0.01", "Family-wise false-alarm rate, split over all days (or hours) tested"),
+        ParameterSpec("min_ratio", .number(0...Double.infinity, lowerOpen: false), default: "2", "Least ratio of a cohort's size to its baseline, a guard against overdispersion"),
     ]
 
     let minSize: Int
@@ -22,13 +22,10 @@ public struct CreationCohorts: Analysis {
     let minRatio: Double
 
     public init(options: AnalysisOptions) throws {
-        minSize = try options.int(Self.name, "min_size", default: 5)
-        windowDays = try options.int(Self.name, "window_days", default: 15)
-        alpha = try options.double(Self.name, "alpha", default: 0.01)
-        minRatio = try options.double(Self.name, "min_ratio", default: 2)
-        guard minSize >= 2 else { throw OptionError(key: "cohorts.min_size", value: String(minSize), expected: "a number of at least 2") }
-        guard windowDays >= 1 else { throw OptionError(key: "cohorts.window_days", value: String(windowDays), expected: "a positive number") }
-        guard alpha > 0 && alpha < 1 else { throw OptionError(key: "cohorts.alpha", value: String(alpha), expected: "a number between 0 and 1") }
+        minSize = try options.int(Self.self, "min_size")
+        windowDays = try options.int(Self.self, "window_days")
+        alpha = try options.double(Self.self, "alpha")
+        minRatio = try options.double(Self.self, "min_ratio")
     }
 
     /// One burst of creations.

@@ -12,8 +12,8 @@ public struct Findings: Analysis {
     public static let summary = "Per-account score, flag and role from all evidence, with the evidence in words"
     public static let dependencies = ["schedule", "cadence", "clients", "personas", "cohorts", "languages", "coordination", "hijack", "follower_surges"]
     public static let parameters = [
-        ParameterSpec("threshold", default: "0.5", "Score at or above which an account is flagged"),
-        ParameterSpec("partners", default: "5", "Coordination partners listed per flagged account"),
+        ParameterSpec("threshold", .number(0...1, lowerOpen: false), default: "0.5", "Score at or above which an account is flagged"),
+        ParameterSpec("partners", .integer(0...1000), default: "5", "Coordination partners listed per flagged account"),
     ]
 
     /// Evidence weights: the probability-like strength of each kind of evidence on its own.
@@ -44,11 +44,8 @@ public struct Findings: Analysis {
     let partners: Int
 
     public init(options: AnalysisOptions) throws {
-        threshold = try options.double(Self.name, "threshold", default: 0.5)
-        partners = try options.int(Self.name, "partners", default: 5)
-        guard (0...1).contains(threshold) else {
-            throw OptionError(key: "findings.threshold", value: String(threshold), expected: "a number from 0 to 1")
-        }
+        threshold = try options.double(Self.self, "threshold")
+        partners = try options.int(Self.self, "partners")
     }
 
     /// One piece of evidence.
@@ -96,12 +93,14 @@ public struct Findings: Analysis {
         /// Flagged accounts, highest score first, with their evidence (written to `evidence.jsonl`,
         /// one account a line, rather than into summary.json, which stays small).
         public var accounts: [AccountFinding]
+        /// The flagged accounts' pooled schedule, with the run's schedule settings (when it ran).
+        public var flaggedSchedule: ScheduleFingerprint?
         /// Per account id (not in the JSON): score, or -1 when not scored.
         var scores: [Double]
         var roles: [String?]
         var codes: [Int32: [String]]
 
-        enum CodingKeys: String, CodingKey { case threshold, accountsScored, flagged, byRole, reasonsAmongFlagged }
+        enum CodingKeys: String, CodingKey { case threshold, accountsScored, flagged, byRole, reasonsAmongFlagged, flaggedSchedule }
 
         public func score(of a: Int32) -> Double? { scores[Int(a)] < 0 ? nil : scores[Int(a)] }
         public func isFlagged(_ a: Int32) -> Bool { scores[Int(a)] >= threshold }
@@ -148,7 +147,7 @@ public struct Findings: Analysis {
         if operationOffsets.isEmpty, let c = coordination, schedule != nil {
             let members = c.clusters.flatMap(\.memberIDs)
             if !members.isEmpty {
-                let f = Schedule.fingerprint(of: members, in: ds)
+                let f = schedule!.fingerprint(of: members, in: ds)
                 if f.inference.verdict == "working-week", let h = f.inference.offsetHours { operationOffsets.insert(h) }
             }
         }
@@ -238,8 +237,11 @@ public struct Findings: Analysis {
                 partners: partnersOf(a, coordination, edgesByAccount, ds)))
         }
         found.sort { $0.score != $1.score ? $0.score > $1.score : $0.account < $1.account }
+        let flaggedWithPosts = ds.accountsInData.filter { scores[Int($0)] >= threshold }
         return Result(threshold: threshold, accountsScored: ds.accountsInData.count, flagged: found.count, byRole: byRole,
-                      reasonsAmongFlagged: reasonCounts, accounts: found, scores: scores, roles: roles, codes: codes)
+                      reasonsAmongFlagged: reasonCounts, accounts: found,
+                      flaggedSchedule: schedule?.fingerprint(of: flaggedWithPosts, in: ds),
+                      scores: scores, roles: roles, codes: codes)
     }
 
     func partnersOf(_ a: Int32, _ c: Coordination.Result?, _ index: [Int32: [Int]], _ ds: Dataset) -> [Partner] {

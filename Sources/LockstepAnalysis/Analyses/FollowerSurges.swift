@@ -19,13 +19,13 @@ public struct FollowerSurges: Analysis {
     public static let summary = "Follower surges of newly created accounts, from follower order and creation dates"
     /// Tunable parameters with defaults (`--set name.param=value`).
     public static let parameters = [
-        ParameterSpec("fresh_window", default: "30d", "Account age at (estimated) follow time below which a follower is fresh"),
-        ParameterSpec("penalty", default: "4", "Score of a follower that is not fresh (a fresh one scores 1); 4 asks for 80% fresh"),
-        ParameterSpec("drop", default: "20", "Score fall below a run's best that ends the run"),
-        ParameterSpec("min_size", default: "50", "Fewest fresh followers in a surge"),
-        ParameterSpec("rate_factor", default: "10", "How many times the target's normal daily intake a surge must reach"),
-        ParameterSpec("start_members", default: "10", "Surge members whose creation dates set the start estimate"),
-        ParameterSpec("series_points", default: "1000", "Points per target in the order-vs-creation series"),
+        ParameterSpec("fresh_window", .duration(1...3650 * 86_400), default: "30d", "Account age at (estimated) follow time below which a follower is fresh"),
+        ParameterSpec("penalty", .atLeast(1), default: "4", "Score of a follower that is not fresh (a fresh one scores 1); 4 asks for 80% fresh"),
+        ParameterSpec("drop", .atLeast(1), default: "20", "Score fall below a run's best that ends the run"),
+        ParameterSpec("min_size", .atLeast(1), default: "50", "Fewest fresh followers in a surge"),
+        ParameterSpec("rate_factor", .number(0...Double.infinity, lowerOpen: true), default: "10", "How many times the target's normal daily intake a surge must reach"),
+        ParameterSpec("start_members", .atLeast(1), default: "10", "Surge members whose creation dates set the start estimate"),
+        ParameterSpec("series_points", .integer(1...1_000_000), default: "1000", "Points per target in the order-vs-creation series"),
     ]
 
     let freshWindow: Int64
@@ -38,17 +38,13 @@ public struct FollowerSurges: Analysis {
 
     /// Reads and validates the parameters; throws ``OptionError`` on a bad value.
     public init(options: AnalysisOptions) throws {
-        freshWindow = try options.seconds(Self.name, "fresh_window", default: 30 * 86_400)
-        penalty = try options.int(Self.name, "penalty", default: 4)
-        drop = try options.int(Self.name, "drop", default: 20)
-        minSize = try options.int(Self.name, "min_size", default: 50)
-        rateFactor = try options.double(Self.name, "rate_factor", default: 10)
-        seriesPoints = try options.int(Self.name, "series_points", default: 1000)
-        startMembers = try options.int(Self.name, "start_members", default: 10)
-        for (k, v) in [("penalty", penalty), ("drop", drop), ("min_size", minSize), ("series_points", seriesPoints), ("start_members", startMembers)] where v < 1 {
-            throw OptionError(key: "follower_surges.\(k)", value: String(v), expected: "a positive number")
-        }
-        guard rateFactor > 0 else { throw OptionError(key: "follower_surges.rate_factor", value: String(rateFactor), expected: "a positive number") }
+        freshWindow = try options.seconds(Self.self, "fresh_window")!
+        penalty = try options.int(Self.self, "penalty")
+        drop = try options.int(Self.self, "drop")
+        minSize = try options.int(Self.self, "min_size")
+        rateFactor = try options.double(Self.self, "rate_factor")
+        seriesPoints = try options.int(Self.self, "series_points")
+        startMembers = try options.int(Self.self, "start_members")
     }
 
     /// One surge of fresh followers.

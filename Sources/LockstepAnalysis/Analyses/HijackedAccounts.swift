@@ -16,12 +16,12 @@ public struct HijackedAccounts: Analysis {
     public static let summary = "Aged and hijacked accounts: dormant gaps and what changed across them; old accounts in another language"
     /// Tunable parameters with defaults (`--set name.param=value`).
     public static let parameters = [
-        ParameterSpec("min_gap", default: "180d", "Shortest silence between two posts that counts as dormancy"),
-        ParameterSpec("min_points", default: "3", "Change points (language 2, test post 2, client/schedule/topic/rate 1) for hijack_suspect"),
-        ParameterSpec("min_side_posts", default: "5", "Fewest posts on each side of the gap to compare language, client, topic and rate"),
-        ParameterSpec("min_schedule_posts", default: "10", "Fewest posts on each side of the gap to compare the hour-of-day profile"),
-        ParameterSpec("old_years", default: "2", "Years before the main creation wave that make an account old"),
-        ParameterSpec("top", default: "200", "Accounts listed in the summary"),
+        ParameterSpec("min_gap", .duration(1...100 * 365 * 86_400), default: "180d", "Shortest silence between two posts that counts as dormancy"),
+        ParameterSpec("min_points", .atLeast(1), default: "3", "Change points (language 2, test post 2, client/schedule/topic/rate 1) for hijack_suspect"),
+        ParameterSpec("min_side_posts", .atLeast(1), default: "5", "Fewest posts on each side of the gap to compare language, client, topic and rate"),
+        ParameterSpec("min_schedule_posts", .atLeast(1), default: "10", "Fewest posts on each side of the gap to compare the hour-of-day profile"),
+        ParameterSpec("old_years", .integer(0...100), default: "2", "Years before the main creation wave that make an account old"),
+        ParameterSpec("top", .atLeast(1), default: "200", "Accounts listed in the summary"),
     ]
 
     let minGap: Int64
@@ -33,16 +33,12 @@ public struct HijackedAccounts: Analysis {
 
     /// Reads and validates the parameters; throws ``OptionError`` on a bad value.
     public init(options: AnalysisOptions) throws {
-        minGap = try options.seconds(Self.name, "min_gap", default: 180 * 86_400)
-        minPoints = try options.int(Self.name, "min_points", default: 3)
-        minSidePosts = try options.int(Self.name, "min_side_posts", default: 5)
-        minSchedulePosts = try options.int(Self.name, "min_schedule_posts", default: 10)
-        oldYears = try options.int(Self.name, "old_years", default: 2)
-        top = try options.int(Self.name, "top", default: 200)
-        guard minGap > 0 else { throw OptionError(key: "hijack.min_gap", value: String(minGap), expected: "a positive duration") }
-        for (k, v) in [("min_points", minPoints), ("min_side_posts", minSidePosts), ("min_schedule_posts", minSchedulePosts), ("top", top)] where v < 1 {
-            throw OptionError(key: "hijack.\(k)", value: String(v), expected: "a positive number")
-        }
+        minGap = try options.seconds(Self.self, "min_gap")!
+        minPoints = try options.int(Self.self, "min_points")
+        minSidePosts = try options.int(Self.self, "min_side_posts")
+        minSchedulePosts = try options.int(Self.self, "min_schedule_posts")
+        oldYears = try options.int(Self.self, "old_years")
+        top = try options.int(Self.self, "top")
     }
 
     /// One side of a dormant gap.

@@ -8,9 +8,9 @@ public struct Languages: Analysis {
     public static let name = "languages"
     public static let summary = "Post and account languages, per-account mix, accounts posting in a language other than their account language"
     public static let parameters = [
-        ParameterSpec("min_posts", default: "5", "Posts with a known language an account needs before a mismatch is called"),
-        ParameterSpec("min_share", default: "0.5", "Share of those posts the dominant language needs before a mismatch is called"),
-        ParameterSpec("top", default: "20", "How many languages and mismatch pairs to list"),
+        ParameterSpec("min_posts", .atLeast(1), default: "5", "Posts with a known language an account needs before a mismatch is called"),
+        ParameterSpec("min_share", .number(0...1, lowerOpen: false), default: "0.5", "Share of those posts the dominant language needs before a mismatch is called"),
+        ParameterSpec("top", .atLeast(1), default: "20", "How many languages and mismatch pairs to list"),
     ]
 
     let minPosts: Int
@@ -18,11 +18,9 @@ public struct Languages: Analysis {
     let top: Int
 
     public init(options: AnalysisOptions) throws {
-        minPosts = try options.int(Self.name, "min_posts", default: 5)
-        minShare = try options.double(Self.name, "min_share", default: 0.5)
-        top = try options.int(Self.name, "top", default: 20)
-        guard minPosts >= 1 else { throw OptionError(key: "languages.min_posts", value: String(minPosts), expected: "a positive number") }
-        guard top > 0 else { throw OptionError(key: "languages.top", value: String(top), expected: "a positive number") }
+        minPosts = try options.int(Self.self, "min_posts")
+        minShare = try options.double(Self.self, "min_share")
+        top = try options.int(Self.self, "top")
     }
 
     /// A language and how often it occurs.

@@ -18,19 +18,19 @@ public struct Narratives: Analysis {
     public static let runsAfter = groupSources
     /// Tunable parameters with defaults (`--set name.param=value`).
     public static let parameters = [
-        ParameterSpec("window", default: "7d", "Days on each side of a candidate change point"),
-        ParameterSpec("vocabulary", default: "1500", "Most used terms (and half as many hashtags) compared across windows"),
-        ParameterSpec("min_tokens", default: "200", "Fewest vocabulary uses each side of a change point needs"),
-        ParameterSpec("permutations", default: "199", "Day permutations per candidate change point"),
-        ParameterSpec("alpha", default: "0.01", "Largest permutation p-value of a change point"),
-        ParameterSpec("min_effect", default: "1.5", "Smallest ratio of a change point's distance to the mean distance of permuted splits"),
-        ParameterSpec("max_change_points", default: "10", "Most change points listed per group"),
-        ParameterSpec("top", default: "10", "Rising and falling terms (and hashtags) listed per change point"),
-        ParameterSpec("min_emerging", default: "20", "Fewest uses in one window for an item to count as emerging"),
-        ParameterSpec("csv_top", default: "50", "Items per period and group written to narratives.csv"),
-        ParameterSpec("clusters", default: "5", "Largest clusters (from earlier results) given their own timeline"),
-        ParameterSpec("seed", default: "1", "Seed of the permutation test"),
-        ParameterSpec("chunk_posts", default: "20000", "Posts per tokenising chunk (chunks run in parallel; results do not depend on it)"),
+        ParameterSpec("window", .duration(86_400...365 * 86_400), default: "7d", "Days on each side of a candidate change point, in whole days (use 14d-28d for multi-year data)"),
+        ParameterSpec("vocabulary", .integer(1...1_000_000), default: "1500", "Most used terms (and half as many hashtags) compared across windows"),
+        ParameterSpec("min_tokens", .atLeast(0), default: "200", "Fewest vocabulary uses each side of a change point needs"),
+        ParameterSpec("permutations", .integer(1...100_000), default: "199", "Day permutations per candidate change point"),
+        ParameterSpec("alpha", .number(0...1, lowerOpen: true), default: "0.01", "Largest permutation p-value of a change point"),
+        ParameterSpec("min_effect", .number(0...Double.infinity, lowerOpen: false), default: "1.5", "Smallest ratio of a change point's distance to the mean distance of permuted splits"),
+        ParameterSpec("max_change_points", .atLeast(0), default: "10", "Most change points listed per group"),
+        ParameterSpec("top", .atLeast(1), default: "10", "Rising and falling terms (and hashtags) listed per change point"),
+        ParameterSpec("min_emerging", .atLeast(1), default: "20", "Fewest uses in one window for an item to count as emerging"),
+        ParameterSpec("csv_top", .atLeast(1), default: "50", "Items per period and group written to narratives.csv"),
+        ParameterSpec("clusters", .atLeast(0), default: "5", "Largest clusters (from earlier results) given their own timeline"),
+        ParameterSpec("seed", .atLeast(0), default: "1", "Seed of the permutation test"),
+        ParameterSpec("chunk_posts", .atLeast(1), default: "20000", "Posts per tokenising chunk; chunks (at most 16, of consecutive ISO weeks) run in parallel and merge in order, so results never depend on it or on the core count"),
     ]
 
     let windowDays: Int
@@ -52,27 +52,23 @@ public struct Narratives: Analysis {
 
     /// Reads and validates the parameters; throws ``OptionError`` on a bad value.
     public init(options: AnalysisOptions) throws {
-        let w = try options.seconds(Self.name, "window", default: 7 * 86_400)
-        guard w >= 86_400, w % 86_400 == 0 else {
-            throw OptionError(key: "narratives.window", value: String(w) + "s", expected: "a whole number of days (1d or more)")
+        let w = try options.seconds(Self.self, "window")!
+        guard w % 86_400 == 0 else {
+            throw OptionError(key: "narratives.window", value: try options.string(Self.self, "window"), expected: "a whole number of days (1d or more)")
         }
         windowDays = Int(w / 86_400)
-        vocabulary = try options.int(Self.name, "vocabulary", default: 1500)
-        minTokens = try options.int(Self.name, "min_tokens", default: 200)
-        permutations = try options.int(Self.name, "permutations", default: 199)
-        alpha = try options.double(Self.name, "alpha", default: 0.01)
-        minEffect = try options.double(Self.name, "min_effect", default: 1.5)
-        maxChangePoints = try options.int(Self.name, "max_change_points", default: 10)
-        top = try options.int(Self.name, "top", default: 10)
-        minEmerging = try options.int(Self.name, "min_emerging", default: 20)
-        csvTop = try options.int(Self.name, "csv_top", default: 50)
-        clusters = try options.int(Self.name, "clusters", default: 5)
-        seed = UInt64(try options.int(Self.name, "seed", default: 1))
-        chunkPosts = try options.int(Self.name, "chunk_posts", default: 20_000)
-        for (k, v) in [("vocabulary", vocabulary), ("permutations", permutations), ("top", top), ("csv_top", csvTop), ("chunk_posts", chunkPosts)] where v < 1 {
-            throw OptionError(key: "narratives.\(k)", value: String(v), expected: "a positive number")
-        }
-        guard alpha > 0, alpha <= 1 else { throw OptionError(key: "narratives.alpha", value: String(alpha), expected: "a number in (0, 1]") }
+        vocabulary = try options.int(Self.self, "vocabulary")
+        minTokens = try options.int(Self.self, "min_tokens")
+        permutations = try options.int(Self.self, "permutations")
+        alpha = try options.double(Self.self, "alpha")
+        minEffect = try options.double(Self.self, "min_effect")
+        maxChangePoints = try options.int(Self.self, "max_change_points")
+        top = try options.int(Self.self, "top")
+        minEmerging = try options.int(Self.self, "min_emerging")
+        csvTop = try options.int(Self.self, "csv_top")
+        clusters = try options.int(Self.self, "clusters")
+        seed = UInt64(try options.int(Self.self, "seed"))
+        chunkPosts = try options.int(Self.self, "chunk_posts")
     }
 
     /// A term or hashtag whose share changed across a change point.

@@ -4,13 +4,12 @@ import LockstepCore
 public struct Overview: Analysis {
     public static let name = "overview"
     public static let summary = "Counts, period, languages, clients, post kinds, top hashtags and domains, follower and creation figures"
-    public static let parameters = [ParameterSpec("top", default: "20", "How many hashtags, domains, languages and clients to list")]
+    public static let parameters = [ParameterSpec("top", .atLeast(1), default: "20", "How many hashtags, domains, languages and clients to list")]
 
     let top: Int
 
     public init(options: AnalysisOptions) throws {
-        top = try options.int(Self.name, "top", default: 20)
-        guard top > 0 else { throw OptionError(key: "overview.top", value: String(top), expected: "a positive number") }
+        top = try options.int(Self.self, "top")
     }
 
     /// A label and how often it occurs, with its share of the whole.

@@ -10,11 +10,11 @@ public struct Schedule: Analysis {
     public static let name = "schedule"
     public static let summary = "Hour × weekday activity, inferred UTC offset of a working week (per account and group), work-hours share, lunch dip, holiday silences"
     public static let parameters = [
-        ParameterSpec("tz", default: "auto", "Zone for the local table and shares: auto (the inferred group offset, else UTC), UTC, ±HH:MM or an IANA name"),
-        ParameterSpec("min_posts", default: "40", "Posts an account needs before its own offset is inferred"),
-        ParameterSpec("min_fit", default: "0.5", "Least template fit (0 = no better than uniform, 1 = all posts in core work hours) for a working week"),
-        ParameterSpec("min_weekday_ratio", default: "2", "Least ratio of posts per weekday to posts per weekend day for a working week"),
-        ParameterSpec("silence_days", default: "5", "Shortest holiday silence reported, in calendar days"),
+        ParameterSpec("tz", .zone, default: "auto", "Zone for the local table and shares: auto (the inferred group offset, else UTC), UTC, ±HH:MM or an IANA name"),
+        ParameterSpec("min_posts", .atLeast(1), default: "40", "Posts an account needs before its own offset is inferred"),
+        ParameterSpec("min_fit", .number(-1...1, lowerOpen: false), default: "0.5", "Least template fit (0 = no better than uniform, 1 = all posts in core work hours) for a working week"),
+        ParameterSpec("min_weekday_ratio", .number(0...Double.infinity, lowerOpen: false), default: "2", "Least ratio of posts per weekday to posts per weekend day for a working week"),
+        ParameterSpec("silence_days", .integer(1...3650), default: "5", "Shortest holiday silence reported, in calendar days"),
     ]
 
     /// The parsed parameters.
@@ -25,34 +25,30 @@ public struct Schedule: Analysis {
     }
 
     /// Tunable values of the schedule fingerprint; other analyses build one to call ``fingerprint(of:in:settings:)``.
-    public struct Settings: Sendable {
+    public struct Settings: Sendable, Equatable {
         /// Zone of the local table, shares and silence dates.
-        public var zone: ZoneSpec = .auto
+        public var zone: ZoneSpec
         /// Posts an account needs to be judged alone.
-        public var minPosts = 40
+        public var minPosts: Int
         /// Least template fit for a working week.
-        public var minFit = 0.5
+        public var minFit: Double
         /// Least weekday/weekend posting-rate ratio for a working week.
-        public var minWeekdayRatio = 2.0
+        public var minWeekdayRatio: Double
         /// Shortest reported silence, in calendar days.
-        public var silenceDays = 5
+        public var silenceDays: Int
 
-        /// The defaults.
-        public init() {}
+        /// The declared defaults (``Schedule/parameters``); a test checks that they validate.
+        public init() {
+            self = try! Settings(options: AnalysisOptions())
+        }
 
         /// Reads `schedule.*` options (and the shared bare `tz`).
         public init(options: AnalysisOptions) throws {
-            let tz = options.string(Schedule.name, "tz", default: "auto")
-            guard let z = ZoneSpec.parse(tz) else {
-                throw OptionError(key: "schedule.tz", value: tz, expected: "auto, UTC, ±HH:MM or an IANA zone name such as Asia/Shanghai")
-            }
-            zone = z
-            minPosts = try options.int(Schedule.name, "min_posts", default: minPosts)
-            minFit = try options.double(Schedule.name, "min_fit", default: minFit)
-            minWeekdayRatio = try options.double(Schedule.name, "min_weekday_ratio", default: minWeekdayRatio)
-            silenceDays = try options.int(Schedule.name, "silence_days", default: silenceDays)
-            guard minPosts >= 1 else { throw OptionError(key: "schedule.min_posts", value: String(minPosts), expected: "a positive number") }
-            guard silenceDays >= 1 else { throw OptionError(key: "schedule.silence_days", value: String(silenceDays), expected: "a positive number") }
+            zone = ZoneSpec.parse(try options.string(Schedule.self, "tz"))!
+            minPosts = try options.int(Schedule.self, "min_posts")
+            minFit = try options.double(Schedule.self, "min_fit")
+            minWeekdayRatio = try options.double(Schedule.self, "min_weekday_ratio")
+            silenceDays = try options.int(Schedule.self, "silence_days")
         }
     }
 
@@ -73,6 +69,14 @@ public struct Schedule: Analysis {
         var accountVerdict: [UInt8] = []
         /// Per account id: share of posts in local work hours of the analysis zone, −1 without posts.
         var accountWorkShare: [Float] = []
+        /// The settings this run used: every group fingerprint of the run (clusters, flagged
+        /// accounts) is computed with them, never with defaults.
+        public var settings = Settings()
+
+        /// The fingerprint of a group of accounts with this run's settings.
+        public func fingerprint(of accounts: [Int32], in dataset: Dataset) -> ScheduleFingerprint {
+            Schedule.fingerprint(of: accounts, in: dataset, settings: settings)
+        }
 
         enum CodingKeys: String, CodingKey { case group, minPosts, minFit, minWeekdayRatio }
 
@@ -135,12 +139,12 @@ public struct Schedule: Analysis {
         let group = engine.fingerprint(ds.accountsInData, perAccount: &per)
         return Result(group: group, minPosts: settings.minPosts, minFit: settings.minFit,
                       minWeekdayRatio: settings.minWeekdayRatio, accountOffset: per!.offset,
-                      accountVerdict: per!.verdict, accountWorkShare: per!.workShare)
+                      accountVerdict: per!.verdict, accountWorkShare: per!.workShare, settings: settings)
     }
 
     /// The schedule fingerprint of any set of accounts (a cluster, the flagged accounts, ...):
     /// tables, offset inference for the group and for each member, shares and holiday silences.
-    public static func fingerprint(of accounts: [Int32], in dataset: Dataset, settings: Settings = Settings()) -> ScheduleFingerprint {
+    public static func fingerprint(of accounts: [Int32], in dataset: Dataset, settings: Settings) -> ScheduleFingerprint {
         var engine = ScheduleEngine(settings: settings, dataset: dataset)
         var none: ScheduleEngine.PerAccount? = nil
         return engine.fingerprint(accounts, perAccount: &none)

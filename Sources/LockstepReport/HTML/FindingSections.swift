@@ -54,11 +54,10 @@ enum FindingsSection: ReportSection {
 enum ScheduleSection: ReportSection {
     static func render(_ ctx: ReportContext) -> RenderedSection? {
         guard let sch = ctx.run.context.result(of: Schedule.self) else { return nil }
-        let ds = ctx.dataset
         var groups: [(String, ScheduleFingerprint)] = [("All accounts", sch.group)]
         if !ctx.flaggedAccounts.isEmpty, let g = ctx.flaggedSchedule { groups.append(("Flagged accounts", g)) }
         if let c = ctx.run.context.result(of: Coordination.self) {
-            for cl in c.clusters.prefix(3) { groups.append(("Cluster \(cl.id)", Schedule.fingerprint(of: cl.memberIDs, in: ds))) }
+            for cl in c.clusters.prefix(3) { if let f = cl.schedule { groups.append(("Cluster \(cl.id)", f)) } }
         }
         var s = "<table><tr><th>group</th><th>accounts with posts</th><th>posts</th><th>verdict</th><th>offset</th><th>fit</th><th>runner-up</th><th>confidence</th><th>office-hours share</th></tr>"
         for (name, g) in groups {

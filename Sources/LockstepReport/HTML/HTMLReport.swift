@@ -32,7 +32,8 @@ struct ReportContext {
         self.run = run
         findings = run.context.result(of: Findings.self)
         flaggedAccounts = findings.map { f in dataset.accountsInData.filter { f.isFlagged($0) } } ?? []
-        flaggedSchedule = findings == nil ? nil : Schedule.fingerprint(of: flaggedAccounts, in: dataset)
+        // Computed by the run with its settings: the report shows results, it never recomputes them.
+        flaggedSchedule = findings?.flaggedSchedule
         let linksByID = findings != nil || run.context.result(of: HijackedAccounts.self) != nil
         accountIndex = linksByID ? dataset.accounts.key.index() : [:]
     }
