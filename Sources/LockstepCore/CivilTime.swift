@@ -114,9 +114,60 @@ public enum CivilTime {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
-    /// Parses an ISO-ish date-time from bytes: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS`,
-    /// `T` instead of a space, optional fraction, optional `Z` or `±HH:MM`/`±HHMM`. Returns UTC seconds.
-    @inlinable public static func parseISO(_ b: UnsafeRawBufferPointer) -> Int64? {
+    /// Days in a month of the proleptic Gregorian calendar (month 1...12).
+    @inlinable public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Why a calendar date and time of day does not exist (February 29 of a common year, hour 24,
+    /// minute 60, month 13...), or nil when it does. A leap second (`:60`) exists.
+    public static func problem(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) -> String? {
+        guard (1...12).contains(month) else { return "month \(month) does not exist (01–12)" }
+        let last = daysIn(month: month, year: year)
+        if day < 1 || day > last {
+            let name = monthNames[month - 1]
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) does not exist (\(name) \(year) has \(last) days)"
+        }
+        if hour > 23 { return "hour \(hour) does not exist (00–23)" }
+        if minute > 59 { return "minute \(minute) does not exist (00–59)" }
+        if second > 60 { return "second \(second) does not exist (00–60)" }
+        return nil
+    }
+
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+    /// The parts of an ISO-ish date-time, read for their form only (digits and separators); whether
+    /// they make a real time is checked apart, so that a failure can say what is wrong.
+    @usableFromInline struct ISOParts {
+        @usableFromInline var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
+        @usableFromInline var offsetHours = 0, offsetMinutes = 0, offsetSign = 1
+        @inlinable init() {}
+
+        @inlinable var exists: Bool {
+            (1...12).contains(month) && day >= 1 && day <= CivilTime.daysIn(month: month, year: year)
+                && hour < 24 && minute < 60 && second < 61 && offsetHours <= 18 && offsetMinutes < 60
+        }
+
+        var problem: String? {
+            if let p = CivilTime.problem(year: year, month: month, day: day, hour: hour, minute: minute, second: second) { return p }
+            if offsetHours > 18 || offsetMinutes < 0 || offsetMinutes > 59 {
+                return "offset \(offsetSign < 0 ? "-" : "+")\(CivilTime.pad(offsetHours, 2)):\(CivilTime.pad(offsetMinutes, 2)) does not exist (at most ±18:00)"
+            }
+            return nil
+        }
+
+        @inlinable var seconds: Int64 {
+            CivilTime.seconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+                - Int64(offsetSign * (offsetHours * 3600 + offsetMinutes * 60))
+        }
+    }
+
+    /// The form of `YYYY-MM-DD[( |T)HH:MM[:SS[.f]]][Z|±HH[:MM]]`, or nil when the bytes have another.
+    @inlinable static func isoParts(_ b: UnsafeRawBufferPointer) -> ISOParts? {
         let n = b.count
         guard n >= 10 else { return nil }
         @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? {
@@ -128,40 +179,48 @@ public enum CivilTime {
             }
             return v
         }
-        guard let y = digits(0, 4), b[4] == 45, let mo = digits(5, 2), b[7] == 45, let d = digits(8, 2),
-              (1...12).contains(mo), (1...31).contains(d) else { return nil }
-        var h = 0, mi = 0, s = 0
+        var p = ISOParts()
+        guard let y = digits(0, 4), b[4] == 45, let mo = digits(5, 2), b[7] == 45, let d = digits(8, 2) else { return nil }
+        (p.year, p.month, p.day) = (y, mo, d)
         var i = 10
         if i < n && (b[i] == 32 || b[i] == 84) {
             guard i + 6 <= n, let hh = digits(i + 1, 2), b[i + 3] == 58, let mm = digits(i + 4, 2) else { return nil }
-            h = hh; mi = mm; i += 6
+            p.hour = hh; p.minute = mm; i += 6
             if i < n && b[i] == 58 {
                 guard i + 3 <= n, let ss = digits(i + 1, 2) else { return nil }
-                s = ss; i += 3
+                p.second = ss; i += 3
                 if i < n && b[i] == 46 { i += 1; while i < n && b[i] &- 48 <= 9 { i += 1 } }
             }
-            guard h < 24, mi < 60, s < 61 else { return nil }
         }
-        var offset = 0
         if i < n {
             if b[i] == 90 { i += 1 }  // Z
             else if b[i] == 43 || b[i] == 45 {  // + or -
-                let sign = b[i] == 45 ? -1 : 1
+                p.offsetSign = b[i] == 45 ? -1 : 1
                 guard i + 3 <= n, let oh = digits(i + 1, 2) else { return nil }
-                var om = 0
+                p.offsetHours = oh
                 var j = i + 3
                 if j < n && b[j] == 58 { j += 1 }
-                if j + 2 <= n, let m2 = digits(j, 2) { om = m2; j += 2 }
-                offset = sign * (oh * 3600 + om * 60)
+                if j + 2 <= n, let m2 = digits(j, 2) { p.offsetMinutes = m2; j += 2 }
                 i = j
-            } else if b[i] == 32 {
+            } else {
                 // "+0000 2020" style tails are not ISO; leave to callers.
                 return nil
             }
         }
         guard i == n else { return nil }
-        return seconds(year: y, month: mo, day: d, hour: h, minute: mi, second: s) - Int64(offset)
+        return p
     }
+
+    /// Parses an ISO-ish date-time from bytes: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS`,
+    /// `T` instead of a space, optional fraction, optional `Z` or `±HH:MM`/`±HHMM`. Returns UTC seconds,
+    /// or nil for another form or a time that does not exist (2019-02-29, 24:00).
+    @inlinable public static func parseISO(_ b: UnsafeRawBufferPointer) -> Int64? {
+        guard let p = isoParts(b), p.exists else { return nil }
+        return p.seconds
+    }
+
+    /// Why bytes in ISO form are not a time that exists, or nil when they are one or are not in ISO form.
+    public static func isoProblem(_ b: UnsafeRawBufferPointer) -> String? { isoParts(b)?.problem }
 
     public static func parseISO(_ s: String) -> Int64? {
         var c = s

@@ -47,14 +47,19 @@ public struct IngestAccounting: Sendable, Codable, Equatable {
         public var rowsRead: Int
         public var rowsUsed: Int
         public var rejected: [String: Int]
+        /// Rows kept whose profile had a field that could not be read (an account's creation date or
+        /// follower count), by reason; the field is left unknown. Counted on every row it appears in.
+        public var profileProblems: [String: Int]
 
-        public init(file: String, format: String, bytes: Int = 0, rowsRead: Int = 0, rowsUsed: Int = 0, rejected: [String: Int] = [:]) {
+        public init(file: String, format: String, bytes: Int = 0, rowsRead: Int = 0, rowsUsed: Int = 0, rejected: [String: Int] = [:],
+                    profileProblems: [String: Int] = [:]) {
             self.file = file
             self.format = format
             self.bytes = bytes
             self.rowsRead = rowsRead
             self.rowsUsed = rowsUsed
             self.rejected = rejected
+            self.profileProblems = profileProblems
         }
         public var rejectedTotal: Int { rejected.values.reduce(0, +) }
     }
@@ -64,6 +69,8 @@ public struct IngestAccounting: Sendable, Codable, Equatable {
 
     public var files: [FileCount] = []
     public var examples: [Rejection] = []
+    /// The first profile problems with their location (`reason` says what kind: `bad_time`, `bad_number`).
+    public var profileExamples: [Rejection] = []
     /// Files found in input folders that hold no posts or accounts, with what they are instead.
     public var skipped: [SkippedFile] = []
 
@@ -76,10 +83,14 @@ public struct IngestAccounting: Sendable, Codable, Equatable {
         files.reduce(into: [:]) { acc, f in for (k, v) in f.rejected { acc[k, default: 0] += v } }
     }
     public var rejectedTotal: Int { files.reduce(0) { $0 + $1.rejectedTotal } }
+    public var profileProblems: [String: Int] {
+        files.reduce(into: [:]) { acc, f in for (k, v) in f.profileProblems { acc[k, default: 0] += v } }
+    }
 
     public mutating func merge(_ other: IngestAccounting) {
         files += other.files
         for e in other.examples where examples.count < Self.exampleLimit { examples.append(e) }
+        for e in other.profileExamples where profileExamples.count < Self.exampleLimit { profileExamples.append(e) }
     }
 }
 
@@ -102,6 +113,9 @@ public struct RejectionLog: Sendable {
     public let strict: Bool
     public private(set) var counts: [RejectionReason: Int] = [:]
     public private(set) var examples: [Rejection] = []
+    /// Profile fields that could not be read, in rows that were kept.
+    public private(set) var profileCounts: [RejectionReason: Int] = [:]
+    public private(set) var profileExamples: [Rejection] = []
 
     public init(file: String, strict: Bool) {
         self.file = file
@@ -114,6 +128,7 @@ public struct RejectionLog: Sendable {
     /// chunk from zero and learn its first line only when the chunks before it are counted).
     package mutating func shiftLines(by offset: Int) {
         for k in examples.indices { examples[k].line += offset }
+        for k in profileExamples.indices { profileExamples[k].line += offset }
     }
 
     public mutating func reject(line: Int, column: Int? = nil, _ reason: RejectionReason, _ detail: String) throws {
@@ -123,13 +138,28 @@ public struct RejectionLog: Sendable {
         if examples.count < IngestAccounting.exampleLimit { examples.append(r) }
     }
 
+    /// A profile field that could not be read: the row is kept with the field unknown and the
+    /// problem counted, except under `strict`, which stops at it as at a rejection.
+    public mutating func profileProblem(line: Int, column: Int? = nil, _ reason: RejectionReason, _ detail: String) throws {
+        profileCounts[reason, default: 0] += 1
+        let r = Rejection(file: file, line: line, column: column, reason: reason, detail: detail)
+        if strict { throw r }
+        if profileExamples.count < IngestAccounting.exampleLimit { profileExamples.append(r) }
+    }
+
     /// Folds another log (a later chunk of the same file) into this one, keeping examples in line order.
     public mutating func absorb(_ other: RejectionLog) {
         for (k, v) in other.counts { counts[k, default: 0] += v }
         for e in other.examples where examples.count < IngestAccounting.exampleLimit { examples.append(e) }
+        for (k, v) in other.profileCounts { profileCounts[k, default: 0] += v }
+        for e in other.profileExamples where profileExamples.count < IngestAccounting.exampleLimit { profileExamples.append(e) }
     }
 
     public var countsByCode: [String: Int] {
         counts.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
+    }
+
+    public var profileCountsByCode: [String: Int] {
+        profileCounts.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
     }
 }

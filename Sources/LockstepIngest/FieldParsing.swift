@@ -81,30 +81,50 @@ public enum FieldParse {
         return f == 84 || f == 116 || f == 49 || f == 89 || f == 121
     }
 
-    /// US-style `M/D/YYYY H:MM[:SS]` as in FiveThirtyEight's original release.
+    /// US-style `M/D/YYYY H:MM[:SS]` as in FiveThirtyEight's original release; nil for another
+    /// form or a time that does not exist.
     public static func usDateTime(_ b: UnsafeRawBufferPointer) -> Int64? {
+        guard let n = usParts(b), CivilTime.problem(year: n.y, month: n.mo, day: n.d, hour: n.h, minute: n.mi, second: n.s) == nil else { return nil }
+        return CivilTime.seconds(year: n.y, month: n.mo, day: n.d, hour: n.h, minute: n.mi, second: n.s)
+    }
+
+    /// The numbers of a `M/D/YYYY H:MM[:SS]` cell, for their form only.
+    static func usParts(_ b: UnsafeRawBufferPointer) -> (y: Int, mo: Int, d: Int, h: Int, mi: Int, s: Int)? {
         var nums: [Int] = []
         nums.reserveCapacity(6)
-        var cur = -1
+        var cur = -1, slashes = 0
         for c in b {
             let d = c &- 48
             if d <= 9 { cur = (cur < 0 ? 0 : cur * 10) + Int(d); if cur > 99999 { return nil } }
-            else if c == 47 || c == 58 || c == 32 { if cur >= 0 { nums.append(cur); cur = -1 } else if c != 32 { return nil } }
+            else if c == 47 || c == 58 || c == 32 {
+                if c == 47 { slashes += 1 }
+                if cur >= 0 { nums.append(cur); cur = -1 } else if c != 32 { return nil }
+            }
             else { return nil }
         }
         if cur >= 0 { nums.append(cur) }
-        guard nums.count >= 3, (1...12).contains(nums[0]), (1...31).contains(nums[1]) else { return nil }
-        let y = nums[2] < 100 ? 2000 + nums[2] : nums[2]
-        let h = nums.count > 3 ? nums[3] : 0, m = nums.count > 4 ? nums[4] : 0, s = nums.count > 5 ? nums[5] : 0
-        guard h < 24, m < 60, s < 61 else { return nil }
-        return CivilTime.seconds(year: y, month: nums[0], day: nums[1], hour: h, minute: m, second: s)
+        guard nums.count >= 3, nums.count <= 6, slashes == 2 else { return nil }
+        func at(_ k: Int) -> Int { k < nums.count ? nums[k] : 0 }
+        return (nums[2] < 100 ? 2000 + nums[2] : nums[2], nums[0], nums[1], at(3), at(4), at(5))
     }
 
-    /// Any time the readers accept: ISO forms first, then US `M/D/YYYY H:MM`.
+    /// Any time the readers accept: ISO forms first, then US `M/D/YYYY H:MM`, then Twitter v1.1's
+    /// `Wed Oct 10 20:19:24 +0000 2018`.
     @inline(__always) public static func time(_ raw: UnsafeRawBufferPointer) -> Int64? {
         let b = trim(raw)
         if let t = CivilTime.parseISO(b) { return t }
-        return usDateTime(b)
+        guard let first = b.first else { return nil }
+        if first &- 48 <= 9 { return usDateTime(b) }
+        return TimeFormat.twitterV1.parse(b)
+    }
+
+    /// Why a cell that ``time(_:)`` refused is not a time (`2019-02-29 does not exist ...`), or nil
+    /// when it has none of the forms it reads.
+    static func timeProblem(_ raw: UnsafeRawBufferPointer) -> String? {
+        let b = trim(raw)
+        if let p = CivilTime.isoProblem(b) { return p }
+        if let n = usParts(b), let p = CivilTime.problem(year: n.y, month: n.mo, day: n.d, hour: n.h, minute: n.mi, second: n.s) { return p }
+        return TimeFormat.twitterV1.problem(b)
     }
 
     /// Calls `body` with each item of a list field: `['a', 'b']`, `["a","b"]`, `[a, b]` or `a,b`.
@@ -151,15 +171,30 @@ public enum FieldParse {
 }
 
 extension CSVRow {
-    /// The follower or following count in field `col` (-1 when the column is absent, or the value
-    /// empty or negative), or nil after rejecting the row through `log` for a malformed one.
-    func count(_ col: Int, named name: @autoclosure () -> String, log: inout RejectionLog) throws -> Int32? {
+    /// The follower or following count in field `col`: -1 when the column is absent, or the value
+    /// empty or negative, and also when it is malformed, which is counted as a profile problem
+    /// through `log` (a bad count is no reason to lose the post).
+    func count(_ col: Int, named name: @autoclosure () -> String, log: inout RejectionLog) throws -> Int32 {
         guard col >= 0 else { return -1 }
         guard let v = FieldParse.count32(self[col]) else {
-            try log.reject(line: line, column: column(col), .badNumber,
-                           "found \(name()) '\(string(col).prefix(40))', expected a whole number")
-            return nil
+            try log.profileProblem(line: line, column: column(col), .badNumber,
+                                   "found \(name()) '\(string(col).prefix(40))', expected a whole number")
+            return -1
         }
         return v ?? -1
+    }
+
+    /// The account creation time in field `col` read as `format` (nil: any form the readers know),
+    /// or `noTime` when the column is absent or empty, or the value cannot be used, which is
+    /// counted as a profile problem through `log`.
+    func created(_ col: Int, named name: @autoclosure () -> String, as format: TimeFormat? = nil, expected: @autoclosure () -> String,
+                 times: PlausibleTimes, log: inout RejectionLog) throws -> Int64 {
+        guard col >= 0, !FieldParse.trim(self[col]).isEmpty else { return noTime }
+        do {
+            return try times.read(self[col], as: format)
+        } catch {
+            try log.profileProblem(line: line, column: column(col), .badTime, error.detail(name(), string(col), expected: expected()))
+            return noTime
+        }
     }
 }

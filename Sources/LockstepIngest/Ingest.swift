@@ -65,6 +65,9 @@ public struct IngestOptions: Sendable {
     /// The longest record (a CSV row, a JSON line or one value of a JSON array file); a longer
     /// one is rejected as `record_too_long` and reading resumes after it.
     public var maxRecordBytes = 64 << 20
+    /// Post and account-creation times outside this range are refused (`bad_time`, or a profile
+    /// problem); the clock is read here, once.
+    public var times = PlausibleTimes.asOfNow()
     public init() {}
 }
 
@@ -104,6 +107,7 @@ public enum Ingest {
             accounting.files.append(count.fileCount)
             postsAfterFile.append(builder.postCount)
             for e in count.examples where accounting.examples.count < IngestAccounting.exampleLimit { accounting.examples.append(e) }
+            for e in count.profileExamples where accounting.profileExamples.count < IngestAccounting.exampleLimit { accounting.profileExamples.append(e) }
         }
         if files.isEmpty {
             throw IngestError.emptyInput("the input folders hold no posts or accounts; skipped: " + accounting.skipped.map { "\($0.file) (\($0.reason))" }.joined(separator: "; "))
@@ -175,6 +179,7 @@ public enum Ingest {
     struct FileResult {
         var fileCount: IngestAccounting.FileCount
         var examples: [Rejection]
+        var profileExamples: [Rejection] = []
         var bytes: Int
     }
 
@@ -198,22 +203,22 @@ public enum Ingest {
         switch format {
         case .ioArchiveTweets:
             outcome = try CSVDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report) {
-                try IOArchiveTweets(header: HeaderMap($0), file: file)
+                try IOArchiveTweets(header: HeaderMap($0), file: file, times: options.times)
             }
         case .ioArchiveUsers:
             outcome = try CSVDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report) {
-                try IOArchiveUsers(header: HeaderMap($0), file: file)
+                try IOArchiveUsers(header: HeaderMap($0), file: file, times: options.times)
             }
         case .ira538:
             outcome = try CSVDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report) {
-                try IRA538(header: HeaderMap($0), file: file)
+                try IRA538(header: HeaderMap($0), file: file, times: options.times)
             }
         case .twarc2:
             outcome = try JSONDriver.read(source: source, file: file, options: csv, limits: JSONLimits(options), builder: &builder,
-                                          progress: report, handler: Twarc2())
+                                          progress: report, handler: Twarc2(times: options.times))
         case .twitterV1:
             outcome = try JSONDriver.read(source: source, file: file, options: csv, limits: JSONLimits(options), builder: &builder,
-                                          progress: report, handler: TwitterV1())
+                                          progress: report, handler: TwitterV1(times: options.times))
         case .mapped:
             guard let path = options.mapping else {
                 throw IngestError.badMapping(file: file, line: 1, "--format mapped needs a mapping file: add --mapping FILE.toml (see docs/mapping.md)")
@@ -221,11 +226,11 @@ public enum Ingest {
             let mapping = try CSVMapping.load(path: path)
             csv.delimiter = mapping.delimiter
             outcome = try CSVDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report) {
-                try MappedCSV(header: HeaderMap($0), mapping: mapping, file: file)
+                try MappedCSV(header: HeaderMap($0), mapping: mapping, file: file, times: options.times)
             }
         }
         let fc = IngestAccounting.FileCount(file: file, format: format.rawValue, bytes: source.rawBytesRead,
-                                            rowsRead: outcome.rowsRead, rowsUsed: outcome.rowsUsed, rejected: outcome.log.countsByCode)
-        return FileResult(fileCount: fc, examples: outcome.log.examples, bytes: source.rawBytesRead)
+                                            rowsRead: outcome.rowsRead, rowsUsed: outcome.rowsUsed, rejected: outcome.log.countsByCode, profileProblems: outcome.log.profileCountsByCode)
+        return FileResult(fileCount: fc, examples: outcome.log.examples, profileExamples: outcome.log.profileExamples, bytes: source.rawBytesRead)
     }
 }

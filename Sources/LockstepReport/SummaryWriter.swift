@@ -19,6 +19,10 @@ public enum SummaryWriter {
         var rejectionExamples: [Rejection]
         /// Files in input folders that were not posts or accounts, and what they are.
         var skippedFiles: [SkippedFile]
+        /// Kept rows with a profile field that could not be read (left unknown), by reason.
+        var profileProblems: [String: Int]
+        /// The first of them with their file and line.
+        var profileProblemExamples: [Rejection]
     }
 
     struct Document: Encodable {
@@ -52,7 +56,8 @@ public enum SummaryWriter {
         let doc = Document(
             input: Input(files: inputs, bytes: acc.bytes, rowsRead: acc.rowsRead, rowsUsed: acc.rowsUsed,
                          rowsRejected: acc.rejectedTotal, rejectedByReason: acc.rejected, perFile: acc.files,
-                         rejectionExamples: acc.examples, skippedFiles: acc.skipped),
+                         rejectionExamples: acc.examples, skippedFiles: acc.skipped,
+                         profileProblems: acc.profileProblems, profileProblemExamples: acc.profileExamples),
             sections: run.order.compactMap { name in run.result(named: name).map { (name, $0) } },
             analyses: run.order,
             displayTimeZone: run.context.displayOffsetSeconds == 0 ? "UTC" : "UTC" + CivilTime.formatOffset(run.context.displayOffsetSeconds),

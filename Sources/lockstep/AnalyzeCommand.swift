@@ -101,6 +101,10 @@ struct Analyze: LockstepCommand {
             for e in acc.examples.prefix(3) { Terminal.err("  rejected \(e)") }
             for f in acc.skipped { Terminal.err("  not read as posts: \(f.file): \(f.reason)") }
             if acc.examples.count > 3 { Terminal.err("  (first \(acc.examples.count) rejections are listed in summary.json)") }
+            let profileProblems = acc.profileProblems.values.reduce(0, +)
+            if profileProblems > 0, let e = acc.profileExamples.first {
+                Terminal.err("  \(profileProblems) profile field(s) could not be read and were left unknown, the posts kept (profileProblems in summary.json), e.g. \(e)")
+            }
         }
         let run = try AnalysisRun.run(selected, on: dataset, options: options, context: context) { name in
             if !quiet { Terminal.err("running \(name)") }

@@ -38,7 +38,7 @@ enum CommandErrors {
         do {
             try body()
         } catch let e as Rejection {
-            fail("\(e)\n(--strict stops at the first malformed row; without it such rows are skipped and counted in summary.json)", ExitStatus.dataError)
+            fail("\(e)\n(--strict stops at the first thing it cannot read; without it such rows are skipped, or kept without an unreadable profile field, and counted in summary.json)", ExitStatus.dataError)
         } catch let e as IngestError {
             fail("\(e)", ExitStatus.noInput)
         } catch let e as WatchlistError {

@@ -122,6 +122,10 @@ public struct CreationCohorts: Analysis {
     }
 
     /// Counts creations per bin of `unit` seconds and keeps the bins that are too full for their surroundings.
+    ///
+    /// Only bins that hold creations are stored (sorted, with prefix sums): a window's empty bins
+    /// are counted from its bounds, so the cost follows the accounts, not the span of their
+    /// creation dates (one account created in 1900 would otherwise make a million hours).
     func bursts(_ accounts: [Int32], _ ds: Dataset, unit: Int64, window: Int, granularity: String)
         -> (cohorts: [(cohort: Cohort, ids: [Int32])], tested: Int) {
         let created = ds.accounts.created
@@ -129,57 +133,77 @@ public struct CreationCohorts: Analysis {
         var lo = Int64.max, hi = Int64.min
         for a in accounts { let b = bin(created[Int(a)]); lo = min(lo, b); hi = max(hi, b) }
         let n = Int(hi - lo + 1)
-        var counts = [Int](repeating: 0, count: n)
-        for a in accounts { counts[Int(bin(created[Int(a)]) - lo)] += 1 }
+        // Bins that hold creations (relative to `lo`, ascending) and their counts.
+        var byBin: [Int: Int] = [:]
+        for a in accounts { byBin[Int(bin(created[Int(a)]) - lo), default: 0] += 1 }
+        let bins = byBin.keys.sorted()
+        let counts = bins.map { byBin[$0]! }
+        let k = bins.count
         let log10Threshold = log10(alpha / Double(n))
         let floor = 1 / Double(2 * window)
         // The baseline of a day is the mean of the other days in its window, leaving out days
         // already found hot, so one cohort does not hide its neighbour; repeated until no day is added.
-        var isHot = [Bool](repeating: false, count: n)
+        var isHot = [Bool](repeating: false, count: k)
         var baselines: [Int: (Double, Double)] = [:]
-        var sum = [Int](repeating: 0, count: n + 1), days = sum
+        // Over the stored bins: creations in bins not hot, and hot bins, before each one.
+        var sum = [Int](repeating: 0, count: k + 1), hotBefore = sum
+        func prefixes() {
+            for j in 0..<k {
+                sum[j + 1] = sum[j] + (isHot[j] ? 0 : counts[j])
+                hotBefore[j + 1] = hotBefore[j] + (isHot[j] ? 1 : 0)
+            }
+        }
+        /// Stored-bin positions of the bins from `a` to `b`.
+        func positions(_ a: Int, _ b: Int) -> Range<Int> {
+            func firstAtLeast(_ v: Int) -> Int {
+                var l = 0, h = k
+                while l < h { let m = (l + h) / 2; if bins[m] < v { l = m + 1 } else { h = m } }
+                return l
+            }
+            return firstAtLeast(a)..<firstAtLeast(b + 1)
+        }
+        /// Creations in bins not hot, and bins not hot, of the window around bin `i`.
+        func around(_ i: Int) -> (creations: Int, days: Int) {
+            let a = max(0, i - window), b = min(n - 1, i + window)
+            let r = positions(a, b)
+            return (sum[r.upperBound] - sum[r.lowerBound], b - a + 1 - (hotBefore[r.upperBound] - hotBefore[r.lowerBound]))
+        }
         for _ in 0..<20 {
-            for i in 0..<n {
-                sum[i + 1] = sum[i] + (isHot[i] ? 0 : counts[i])
-                days[i + 1] = days[i] + (isHot[i] ? 0 : 1)
-            }
+            prefixes()
             var added = false
-            for i in 0..<n where counts[i] >= minSize && !isHot[i] {
-                let a = max(0, i - window), b = min(n - 1, i + window)
-                let others = days[b + 1] - days[a] - 1
-                let mean = others <= 0 ? floor : max(Double(sum[b + 1] - sum[a] - counts[i]) / Double(others), floor)
-                guard Double(counts[i]) >= minRatio * mean else { continue }
-                let lp = Self.log10PoissonTail(counts[i], mean: mean)
-                if lp <= log10Threshold { baselines[i] = (mean, lp); added = true }
+            for j in 0..<k where counts[j] >= minSize && !isHot[j] {
+                let w = around(bins[j])
+                let others = w.days - 1
+                let mean = others <= 0 ? floor : max(Double(w.creations - counts[j]) / Double(others), floor)
+                guard Double(counts[j]) >= minRatio * mean else { continue }
+                let lp = Self.log10PoissonTail(counts[j], mean: mean)
+                if lp <= log10Threshold { baselines[j] = (mean, lp); added = true }
             }
-            for i in baselines.keys { isHot[i] = true }
+            for j in baselines.keys { isHot[j] = true }
             if !added { break }
         }
         let hot = baselines.keys.sorted()
         // Report each cohort against the final baseline, every hot day left out.
-        for i in 0..<n {
-            sum[i + 1] = sum[i] + (isHot[i] ? 0 : counts[i])
-            days[i + 1] = days[i] + (isHot[i] ? 0 : 1)
-        }
-        for i in hot {
-            let a = max(0, i - window), b = min(n - 1, i + window)
-            let others = days[b + 1] - days[a]
-            let mean = others <= 0 ? floor : max(Double(sum[b + 1] - sum[a]) / Double(others), floor)
-            baselines[i] = (mean, Self.log10PoissonTail(counts[i], mean: mean))
+        prefixes()
+        for j in hot {
+            let w = around(bins[j])
+            let mean = w.days <= 0 ? floor : max(Double(w.creations) / Double(w.days), floor)
+            baselines[j] = (mean, Self.log10PoissonTail(counts[j], mean: mean))
         }
         guard !hot.isEmpty else { return ([], n) }
+        var position: [Int: Int] = [:]
+        for j in hot { position[bins[j]] = j }
         var members = [Int: [Int32]]()
         for a in accounts {
-            let i = Int(bin(created[Int(a)]) - lo)
-            if isHot[i] { members[i, default: []].append(a) }
+            if let j = position[Int(bin(created[Int(a)]) - lo)] { members[j, default: []].append(a) }
         }
-        let cohorts = hot.map { i -> (cohort: Cohort, ids: [Int32]) in
-            let start = (lo + Int64(i)) * unit
+        let cohorts = hot.map { j -> (cohort: Cohort, ids: [Int32]) in
+            let start = (lo + Int64(bins[j])) * unit
             let day = CivilTime.isoDate(dayNumber: CivilTime.dayNumber(start))
             let label = unit == 86_400 ? day : day + "T" + (start % 86_400 / 3600 < 10 ? "0" : "") + String(start % 86_400 / 3600)
-            let (mean, lp) = baselines[i]!
-            let ids = members[i, default: []]
-            return (Cohort(date: label, granularity: granularity, size: counts[i], baseline: (mean * 1000).rounded() / 1000,
+            let (mean, lp) = baselines[j]!
+            let ids = members[j, default: []]
+            return (Cohort(date: label, granularity: granularity, size: counts[j], baseline: (mean * 1000).rounded() / 1000,
                            log10P: (lp * 100).rounded() / 100, members: ids.map { ds.accounts.key[$0] }.sorted()), ids)
         }
         return (cohorts, n)

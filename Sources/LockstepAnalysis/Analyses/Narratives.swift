@@ -46,6 +46,9 @@ public struct Narratives: Analysis {
     let clusters: Int
     let seed: UInt64
     let chunkPosts: Int
+    /// Empty days kept at each end of a long empty stretch of the timeline; nil: five windows.
+    /// Tests set a huge one to compare with the full calendar.
+    var dayAxisMargin: Int?
 
     /// Reads and validates the parameters; throws ``OptionError`` on a bad value.
     public init(options: AnalysisOptions) throws {
@@ -293,30 +296,30 @@ extension Narratives {
             var g = GroupTimeline(group: group, accounts: accounts, posts: posts.count, termUses: 0, hashtagUses: 0,
                                   firstDay: nil, lastDay: nil, topTerms: [], topHashtags: [], changePoints: [], emerging: [])
             guard !posts.isEmpty else { return (g, []) }
-            // Bucket posts by day with a counting sort (posts come in input order, not time order).
-            var minDay = Int.max, maxDay = Int.min
-            for p in posts {
-                let d = CivilTime.dayNumber(ds.posts.time[Int(p)] + offset)
-                minDay = min(minDay, d); maxDay = max(maxDay, d)
-            }
-            let days = maxDay - minDay + 1
+            // Bucket posts by day with a counting sort (posts come in input order, not time order),
+            // on an axis whose long empty stretches are shortened: every series below is then sized
+            // by the posts, not by their time span. The windows compared (5 of them for emerging
+            // items) fit in the margin, so results are those of the full calendar.
+            let postDays = posts.map { CivilTime.dayNumber(ds.posts.time[Int($0)] + offset) }
+            let axis = DayAxis(postDays, margin: settings.dayAxisMargin ?? 5 * settings.windowDays)
+            let days = axis.count
             var dayStart = [Int32](repeating: 0, count: days + 1)
-            for p in posts { dayStart[CivilTime.dayNumber(ds.posts.time[Int(p)] + offset) - minDay + 1] += 1 }
+            for d in postDays { dayStart[axis.index(of: d) + 1] += 1 }
             for d in 0..<days { dayStart[d + 1] += dayStart[d] }
             var fill = Array(dayStart.dropLast())
             var byDay = [Int32](repeating: 0, count: posts.count)
-            for p in posts {
-                let d = CivilTime.dayNumber(ds.posts.time[Int(p)] + offset) - minDay
+            for (k, p) in posts.enumerated() {
+                let d = axis.index(of: postDays[k])
                 byDay[Int(fill[d])] = p
                 fill[d] += 1
             }
 
-            let counts = countTerms(dayStart: dayStart, byDay: byDay, days: days, minDay: minDay)
+            let counts = countTerms(dayStart: dayStart, byDay: byDay, days: days, axis: axis)
             strings = counts.strings
             g.termUses = counts.terms.totals.reduce(0, +)
             g.hashtagUses = counts.tags.totals.reduce(0, +)
-            g.firstDay = CivilTime.isoDate(dayNumber: minDay)
-            g.lastDay = CivilTime.isoDate(dayNumber: maxDay)
+            g.firstDay = CivilTime.isoDate(dayNumber: axis.day(0))
+            g.lastDay = CivilTime.isoDate(dayNumber: axis.day(days - 1))
 
             // Vocabulary: the most used terms and hashtags (ties by id, so the choice is stable).
             let vTerms = Self.topIDs(counts.termTotal, settings.vocabulary)
@@ -325,15 +328,15 @@ extension Narratives {
             g.topHashtags = vTags.prefix(settings.top * 2).map { ds.hashtags[$0] }
             let vocab = Vocabulary(terms: vTerms, tags: vTags, termCapacity: counts.termTotal.count, tagCapacity: counts.tagTotal.count)
             let matrix = Self.matrix(counts.terms, counts.tags, vocab, days: days)
-            g.changePoints = changePoints(matrix, vocab, days: days, minDay: minDay, group: group)
-            g.emerging = emerging(matrix, vocab, days: days, minDay: minDay)
-            let rows = tableRows(counts, days: days, minDay: minDay, group: group)
+            g.changePoints = changePoints(matrix, vocab, days: days, axis: axis, group: group)
+            g.emerging = emerging(matrix, vocab, days: days, axis: axis)
+            let rows = tableRows(counts, days: days, axis: axis, group: group)
             return (g, rows)
         }
 
         /// Chunk boundaries: about equal post counts, each cut on the first day of an ISO week, so that
         /// a week's counts come from one chunk. Depends only on the data, never on the core count.
-        func chunkBounds(dayStart: [Int32], days: Int, minDay: Int) -> [Int] {
+        func chunkBounds(dayStart: [Int32], days: Int, axis: DayAxis) -> [Int] {
             let posts = Int(dayStart[days])
             let chunks = max(1, min(16, days, posts / settings.chunkPosts))
             var bounds = [0]
@@ -342,7 +345,7 @@ extension Narratives {
                 let target = posts * c / chunks
                 while d < days && Int(dayStart[d]) < target { d += 1 }
                 var cut = d
-                while cut > bounds.last! && ISOWeek(dayNumber: minDay + cut) == ISOWeek(dayNumber: minDay + cut - 1) { cut -= 1 }
+                while cut > bounds.last! && ISOWeek(dayNumber: axis.day(cut)) == ISOWeek(dayNumber: axis.day(cut - 1)) { cut -= 1 }
                 if cut > bounds.last! && cut < days { bounds.append(cut) }
             }
             bounds.append(days)
@@ -354,8 +357,8 @@ extension Narratives {
         ///
         /// Merging the chunks in order gives term ids in first-seen order over the day-ordered posts —
         /// exactly what one sequential pass gives — so results are identical at any thread count.
-        func countTerms(dayStart: [Int32], byDay: [Int32], days: Int, minDay: Int) -> GroupCounts {
-            let cuts = chunkBounds(dayStart: dayStart, days: days, minDay: minDay)
+        func countTerms(dayStart: [Int32], byDay: [Int32], days: Int, axis: DayAxis) -> GroupCounts {
+            let cuts = chunkBounds(dayStart: dayStart, days: days, axis: axis)
             let parts = cuts.count - 1
             let box = Slots<TermCounter>(parts)
             let ds = self.ds
@@ -369,7 +372,7 @@ extension Narratives {
                 ds.posts.textArena.withUnsafeBytes { arena in
                     ds.posts.text.withUnsafeBufferPointer { refs in
                         for d in cuts[c]..<cuts[c + 1] {
-                            if d > cuts[c] && ISOWeek(dayNumber: minDay + d) != ISOWeek(dayNumber: minDay + d - 1) { counter.closeWeek() }
+                            if d > cuts[c] && ISOWeek(dayNumber: axis.day(d)) != ISOWeek(dayNumber: axis.day(d - 1)) { counter.closeWeek() }
                             for k in Int(dayStart[d])..<Int(dayStart[d + 1]) {
                                 // Posts of a day are scattered over the text when the input is not in
                                 // time order: reading a later post's first byte now overlaps its cache miss
@@ -411,7 +414,7 @@ extension Narratives {
             ds.posts.hashtags.starts.withUnsafeBufferPointer { hs in
                 ds.posts.hashtags.values.withUnsafeBufferPointer { hv in
                     for d in 0..<days {
-                        if d == 0 || ISOWeek(dayNumber: minDay + d) != ISOWeek(dayNumber: minDay + d - 1) {
+                        if d == 0 || ISOWeek(dayNumber: axis.day(d)) != ISOWeek(dayNumber: axis.day(d - 1)) {
                             if d > 0 { Self.close(&weekTags, &weekRow, &weekUses) }
                             weekStarts.append(d)
                         }
@@ -542,7 +545,7 @@ extension Narratives {
             return max(0, 0.5 * s)
         }
 
-        func changePoints(_ m: Matrix, _ v: Vocabulary, days: Int, minDay: Int, group: String) -> [ChangePoint] {
+        func changePoints(_ m: Matrix, _ v: Vocabulary, days: Int, axis: DayAxis, group: String) -> [ChangePoint] {
             let w = settings.windowDays
             guard days >= 2 * w else { return [] }
             let vn = v.count
@@ -598,7 +601,8 @@ extension Narratives {
             for c in candidates {
                 if found.count >= settings.maxChangePoints || tested >= settings.maxChangePoints * 4 { break }
                 tested += 1
-                let (p, chance) = permutationP(m, dayTotal, c: c, observed: distance[c], vn: vn)
+                // Seeded by the calendar day, as it was before the axis skipped empty stretches.
+                let (p, chance) = permutationP(m, dayTotal, c: c, observed: distance[c], vn: vn, seedKey: axis.day(c) - axis.day(0))
                 if p <= settings.alpha && distance[c] >= settings.minEffect * chance { found.append((c, p, chance)) }
             }
             var out: [ChangePoint] = []
@@ -609,9 +613,9 @@ extension Narratives {
                 let lt = l.reduce(0, +), rt = r.reduce(0, +)
                 let mixed = movers(l, r, lt, rt, v, onlyTags: false)
                 let tags = movers(l, r, lt, rt, v, onlyTags: true)
-                out.append(ChangePoint(date: CivilTime.isoDate(dayNumber: minDay + c), group: group, distance: distance[c], pValue: p,
-                                       chanceDistance: chance, rank: rank + 1, beforeFrom: CivilTime.isoDate(dayNumber: minDay + c - w),
-                                       afterTo: CivilTime.isoDate(dayNumber: minDay + c + w - 1), beforeTokens: Int(lt), afterTokens: Int(rt),
+                out.append(ChangePoint(date: CivilTime.isoDate(dayNumber: axis.day(c)), group: group, distance: distance[c], pValue: p,
+                                       chanceDistance: chance, rank: rank + 1, beforeFrom: CivilTime.isoDate(dayNumber: axis.day(c - w)),
+                                       afterTo: CivilTime.isoDate(dayNumber: axis.day(c + w - 1)), beforeTokens: Int(lt), afterTokens: Int(rt),
                                        rising: mixed.0, falling: mixed.1, risingHashtags: tags.0, fallingHashtags: tags.1))
             }
             out.sort { $0.date < $1.date }
@@ -619,7 +623,7 @@ extension Narratives {
         }
 
         /// Share of day splits of the 2w days around `c` whose distance reaches the observed one.
-        func permutationP(_ m: Matrix, _ dayTotal: [Double], c: Int, observed: Double, vn: Int) -> (Double, Double) {
+        func permutationP(_ m: Matrix, _ dayTotal: [Double], c: Int, observed: Double, vn: Int, seedKey: Int) -> (Double, Double) {
             let w = settings.windowDays
             var pool = Array((c - w)..<(c + w))
             var total = [Double](repeating: 0, count: vn)
@@ -633,7 +637,7 @@ extension Narratives {
                 grand += dayTotal[d]
             }
             var l = [Double](repeating: 0, count: vn), r = l
-            var rng = SeededGenerator(seed: settings.seed).fork(UInt64(c))
+            var rng = SeededGenerator(seed: settings.seed).fork(UInt64(seedKey))
             var reached = 0, sum = 0.0, done = 0
             for _ in 0..<settings.permutations {
                 // Partial Fisher-Yates: the first w days of the pool form the left side.
@@ -673,28 +677,40 @@ extension Narratives {
         }
 
         /// Items whose use in some window far exceeds their earlier rate (over up to four windows before).
-        func emerging(_ m: Matrix, _ v: Vocabulary, days: Int, minDay: Int) -> [EmergingItem] {
+        func emerging(_ m: Matrix, _ v: Vocabulary, days: Int, axis: DayAxis) -> [EmergingItem] {
             let w = settings.windowDays
             let vn = v.count
-            // Dense per-slot daily series via prefix sums, one slot at a time would cost days×V; build once.
-            var series = [Int32](repeating: 0, count: vn * (days + 1))
-            for d in 0..<days { for k in m.row(d) { series[Int(m.slots[k]) * (days + 1) + d + 1] = m.counts[k] } }
+            // Each slot's daily series in turn, from a by-slot copy of the matrix (in day order): a
+            // series for every slot at once would take vocabulary × days of memory.
+            var slotStart = [Int](repeating: 0, count: vn + 1)
+            for k in m.slots.indices { slotStart[Int(m.slots[k]) + 1] += 1 }
+            for s in 0..<vn { slotStart[s + 1] += slotStart[s] }
+            var slotFill = slotStart
+            var entryDay = [Int32](repeating: 0, count: m.slots.count), entryCount = entryDay
+            for d in 0..<days {
+                for k in m.row(d) {
+                    let s = Int(m.slots[k])
+                    entryDay[slotFill[s]] = Int32(d)
+                    entryCount[slotFill[s]] = m.counts[k]
+                    slotFill[s] += 1
+                }
+            }
+            var series = [Int32](repeating: 0, count: days + 1)
             var out: [(Double, EmergingItem)] = []
-            for s in 0..<vn {
-                let base = s * (days + 1)
-                var first = -1
-                for d in 0..<days where series[base + d + 1] > 0 { first = d; break }
-                for d in 0..<days { series[base + d + 1] += series[base + d] }
-                let total = Int(series[base + days])
-                guard first >= 0 else { continue }
+            for s in 0..<vn where slotStart[s] < slotStart[s + 1] {
+                for d in 0..<days { series[d + 1] = 0 }
+                for j in slotStart[s]..<slotStart[s + 1] { series[Int(entryDay[j]) + 1] = entryCount[j] }
+                let first = Int(entryDay[slotStart[s]])
+                for d in 0..<days { series[d + 1] += series[d] }
+                let total = Int(series[days])
                 var best = 0.0, bestDay = -1, bestUses = 0, bestExpected = 0.0
                 // A jump needs at least one window of history to jump from.
                 var d = w
                 while d < days {
                     let end = min(days, d + w)
-                    let uses = Int(series[base + end] - series[base + d])
+                    let uses = Int(series[end] - series[d])
                     let from = max(0, d - 4 * w)
-                    let expected = Double(series[base + d] - series[base + from]) / Double(d - from) * Double(end - d)
+                    let expected = Double(series[d] - series[from]) / Double(d - from) * Double(end - d)
                     let excess = Double(uses) - expected
                     if uses >= settings.minEmerging && Double(uses) >= 5 * (expected + 1) && excess > best {
                         best = excess; bestDay = d; bestUses = uses; bestExpected = expected
@@ -703,8 +719,8 @@ extension Narratives {
                 }
                 guard bestDay >= 0 else { continue }
                 out.append((best, EmergingItem(term: termString(v.id(s), hashtag: v.isTag(s)), kind: v.isTag(s) ? "hashtag" : "term",
-                                               firstSeen: CivilTime.isoDate(dayNumber: minDay + first),
-                                               jumpDate: CivilTime.isoDate(dayNumber: minDay + bestDay),
+                                               firstSeen: CivilTime.isoDate(dayNumber: axis.day(first)),
+                                               jumpDate: CivilTime.isoDate(dayNumber: axis.day(bestDay)),
                                                expected: bestExpected, uses: bestUses, total: total)))
             }
             out.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1.term < $1.1.term }
@@ -712,7 +728,7 @@ extension Narratives {
         }
 
         /// The most used items per day and per ISO week.
-        func tableRows(_ counts: GroupCounts, days: Int, minDay: Int, group: String) -> [Row] {
+        func tableRows(_ counts: GroupCounts, days: Int, axis: DayAxis, group: String) -> [Row] {
             var rows: [Row] = []
             var top = TopK(k: settings.csvTop)
             var names: [Int32: String] = [:]
@@ -738,11 +754,11 @@ extension Narratives {
             }
             for d in 0..<days where counts.terms.totals[d] + counts.tags.totals[d] > 0 {
                 offer(counts.terms, counts.tags, d)
-                emit(CivilTime.isoDate(dayNumber: minDay + d), termTotal: counts.terms.totals[d], tagTotal: counts.tags.totals[d])
+                emit(CivilTime.isoDate(dayNumber: axis.day(d)), termTotal: counts.terms.totals[d], tagTotal: counts.tags.totals[d])
             }
             for (w, first) in counts.weekStarts.enumerated() where counts.weekTerms.totals[w] + counts.weekTags.totals[w] > 0 {
                 offer(counts.weekTerms, counts.weekTags, w)
-                emit(ISOWeek(dayNumber: minDay + first).description, termTotal: counts.weekTerms.totals[w], tagTotal: counts.weekTags.totals[w])
+                emit(ISOWeek(dayNumber: axis.day(first)).description, termTotal: counts.weekTerms.totals[w], tagTotal: counts.weekTags.totals[w])
             }
             return rows
         }

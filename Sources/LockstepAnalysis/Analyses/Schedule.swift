@@ -532,9 +532,8 @@ struct ScheduleEngine {
 
         // Pass 2: local bins and local days.
         var local = [Int](repeating: 0, count: 168)
-        let firstDay = posts == 0 ? 0 : CivilTime.dayNumber(minT) - 1
-        let dayCount = posts == 0 ? 0 : CivilTime.dayNumber(maxT) + 2 - firstDay
-        var daily = [Int](repeating: 0, count: dayCount)
+        var localDays: [Int] = []
+        localDays.reserveCapacity(posts + 2)
         var cursor = 0
         for a in accounts {
             let n = ds.postCount(of: a)
@@ -545,10 +544,21 @@ struct ScheduleEngine {
                 let b = WorkWeekTemplate.bin(lt)
                 local[b] += 1
                 if WorkWeekTemplate.isWorkHour(b) { work += 1 }
-                daily[CivilTime.dayNumber(lt) - firstDay] += 1
+                localDays.append(CivilTime.dayNumber(lt))
             }
             cursor += n
             if perAccount != nil && perAccount!.workShare[Int(a)] < 0 { perAccount!.workShare[Int(a)] = Float(Double(work) / Double(n)) }
+        }
+
+        // Posts per local day, with a padding day on each side of the UTC span, on an axis that
+        // shortens long empty stretches (whole weeks of them), so its size follows the posts and
+        // not the span; the ±28-day levels of silences fit in the margin kept.
+        var daily: [Int] = []
+        var axis = DayAxis([], margin: 0)
+        if posts > 0 {
+            axis = DayAxis(localDays + [CivilTime.dayNumber(minT) - 1, CivilTime.dayNumber(maxT) + 1], margin: 35)
+            daily = [Int](repeating: 0, count: axis.count)
+            for d in localDays { daily[axis.index(of: d)] += 1 }
         }
 
         var memberOffsets: [ScheduleFingerprint.MemberOffsetCount] = []
@@ -582,7 +592,7 @@ struct ScheduleEngine {
             weekendShare: posts == 0 ? nil : Double(weekend) / Double(posts),
             weekdayWeekendRatio: weekend == 0 ? nil : (Double(weekday) / 5) / (Double(weekend) / 2),
             lunchDipDepth: around == 0 ? nil : 1 - Double(lunch) / (Double(around) / 2),
-            silences: Self.silences(daily: daily, firstDay: firstDay, workingWeek: gj.verdict == .workingWeek,
+            silences: Self.silences(daily: daily, axis: axis, workingWeek: gj.verdict == .workingWeek,
                                     minDays: settings.silenceDays),
             dayRhythm: Self.dayRhythm(group))
     }
@@ -647,9 +657,11 @@ struct ScheduleEngine {
     /// active), every day otherwise. Runs start and end on a quiet reference day, span at least
     /// `minDays` calendar days, have active reference days on both sides, and are reported with
     /// the quiet weekend days next to them.
-    static func silences(daily: [Int], firstDay: Int, workingWeek: Bool, minDays: Int) -> [ScheduleFingerprint.Silence] {
+    static func silences(daily: [Int], axis: DayAxis, workingWeek: Bool, minDays: Int) -> [ScheduleFingerprint.Silence] {
         let n = daily.count
         guard n > 2 else { return [] }
+        // The axis drops whole weeks only, so weekdays follow the index; lengths and dates are the calendar's.
+        let firstDay = axis.day(0)
         let window = 28, quietFraction = 0.1, minLevel = 3.0
         @inline(__always) func isReference(_ i: Int) -> Bool {
             !workingWeek || CivilTime.weekday(dayNumber: firstDay + i) < 5
@@ -698,12 +710,12 @@ struct ScheduleEngine {
             var from = i, to = lastQuiet
             while from - 1 >= lo && !isReference(from - 1) && Double(daily[from - 1]) <= quietFraction * baseline { from -= 1 }
             while to + 1 <= hi && !isReference(to + 1) && Double(daily[to + 1]) <= quietFraction * baseline { to += 1 }
-            let span = to - from + 1
+            let span = axis.day(to) - axis.day(from) + 1
             // The length test is on the closure itself (first to last quiet reference day), so that
             // a quiet Friday does not become a four-day silence by taking in its weekend.
-            if lastQuiet - i + 1 >= minDays && before && after && baseline >= minLevel {
+            if axis.day(lastQuiet) - axis.day(i) + 1 >= minDays && before && after && baseline >= minLevel {
                 let posts = daily[from...to].reduce(0, +)
-                out.append(.init(from: CivilTime.isoDate(dayNumber: firstDay + from), to: CivilTime.isoDate(dayNumber: firstDay + to),
+                out.append(.init(from: CivilTime.isoDate(dayNumber: axis.day(from)), to: CivilTime.isoDate(dayNumber: axis.day(to)),
                                  days: span, postsDuring: posts, baselinePerDay: baseline))
             }
             i = lastQuiet + 1

@@ -7,14 +7,16 @@ struct IOArchiveTweets: CSVRowHandler {
 
     let fieldCount: Int
     let tweetid, userid, time: Int
+    let times: PlausibleTimes
     let profile: ProfileColumns
     let tweetLanguage, text, client, replyUser, replyTweet, quoted, isRetweet, retweetUser, retweetTweet, hashtags, urls, mentions: Int
 
-    init(header: HeaderMap, file: String) throws {
+    init(header: HeaderMap, file: String, times: PlausibleTimes = .asOfNow()) throws {
         let r = try header.require(Self.required, file: file, format: Self.format.rawValue)
         (tweetid, userid, time) = (r[0], r[1], r[2])
         fieldCount = header.names.count
-        profile = ProfileColumns(header)
+        self.times = times
+        profile = ProfileColumns(header, times: times)
         tweetLanguage = header.optional("tweet_language")
         text = header.optional("tweet_text")
         client = header.optional("tweet_client_name")
@@ -42,19 +44,21 @@ struct IOArchiveTweets: CSVRowHandler {
             try log.reject(line: row.line, column: row.column(userid), .missingValue, "found an empty userid, expected the account's id")
             return false
         }
-        guard let t = FieldParse.time(row[time]) else {
+        let t: Int64
+        do {
+            t = try times.read(row[time])
+        } catch {
             try log.reject(line: row.line, column: row.column(time), .badTime,
-                           "found tweet_time '\(row.string(time).prefix(40))', expected YYYY-MM-DD HH:MM (UTC)")
+                           error.detail("tweet_time", row.string(time), expected: "YYYY-MM-DD HH:MM (UTC)"))
             return false
         }
         let a = builder.account(id: idBytes)
         if !builder.isProfiled(a) {
-            guard let p = try profile.read(row, log: &log) else { return false }
-            builder.describe(a, p)
-        } else if try profile.numbers(row, log: &log) == nil {
-            // Checked on every row, not only where the profile is taken: otherwise whether a row
-            // with a malformed count is rejected would depend on where the file was cut for the workers.
-            return false
+            builder.describe(a, try profile.read(row, log: &log))
+        } else {
+            // Checked on every row, not only where the profile is taken: otherwise how many profile
+            // problems are counted would depend on where the file was cut for the workers.
+            _ = try profile.numbers(row, log: &log)
         }
         let textBytes = f(row, text)
         let retweet = isRetweet >= 0 ? FieldParse.bool(row[isRetweet]) : FieldParse.retweetHandle(textBytes) != nil
@@ -90,8 +94,10 @@ struct IOArchiveTweets: CSVRowHandler {
 /// The user columns shared by the IO archive's users and tweets files.
 struct ProfileColumns: Sendable {
     let handle, displayName, location, description, url, followers, following, created, language: Int
+    let times: PlausibleTimes
 
-    init(_ h: HeaderMap) {
+    init(_ h: HeaderMap, times: PlausibleTimes) {
+        self.times = times
         handle = h.optional("user_screen_name")
         displayName = h.optional("user_display_name")
         location = h.optional("user_reported_location")
@@ -103,9 +109,9 @@ struct ProfileColumns: Sendable {
         language = h.optional("account_language")
     }
 
-    /// Reads the profile, rejecting the row on a malformed number or date.
-    func read(_ row: CSVRow, log: inout RejectionLog) throws -> ProfileBytes? {
-        guard let n = try numbers(row, log: &log) else { return nil }
+    /// Reads the profile; a malformed number or date is left unknown and counted as a profile problem.
+    func read(_ row: CSVRow, log: inout RejectionLog) throws -> ProfileBytes {
+        let n = try numbers(row, log: &log)
         var p = ProfileBytes()
         @inline(__always) func f(_ i: Int) -> UnsafeRawBufferPointer { i < 0 ? FieldParse.empty : row[i] }
         p.handle = FieldParse.trim(f(handle))
@@ -118,21 +124,12 @@ struct ProfileColumns: Sendable {
         return p
     }
 
-    /// The profile's counts and creation time (-1 and `noTime` where absent), or nil after
-    /// rejecting the row for a malformed one.
-    func numbers(_ row: CSVRow, log: inout RejectionLog) throws -> (followers: Int32, following: Int32, created: Int64)? {
-        guard let fo = try row.count(followers, named: "follower_count", log: &log),
-              let fi = try row.count(following, named: "following_count", log: &log) else { return nil }
-        var n: (followers: Int32, following: Int32, created: Int64) = (fo, fi, noTime)
-        if created >= 0 && !FieldParse.trim(row[created]).isEmpty {
-            guard let t = FieldParse.time(row[created]) else {
-                try log.reject(line: row.line, column: row.column(created), .badTime,
-                               "found account_creation_date '\(row.string(created).prefix(40))', expected YYYY-MM-DD")
-                return nil
-            }
-            n.created = t
-        }
-        return n
+    /// The profile's counts and creation time: -1 and `noTime` where absent or unreadable, which
+    /// is counted as a profile problem.
+    func numbers(_ row: CSVRow, log: inout RejectionLog) throws -> (followers: Int32, following: Int32, created: Int64) {
+        (try row.count(followers, named: "follower_count", log: &log),
+         try row.count(following, named: "following_count", log: &log),
+         try row.created(created, named: "account_creation_date", expected: "YYYY-MM-DD", times: times, log: &log))
     }
 }
 
@@ -143,10 +140,10 @@ struct IOArchiveUsers: CSVRowHandler {
     let userid: Int
     let profile: ProfileColumns
 
-    init(header: HeaderMap, file: String) throws {
+    init(header: HeaderMap, file: String, times: PlausibleTimes = .asOfNow()) throws {
         userid = try header.require(["userid"], file: file, format: Self.format.rawValue)[0]
         fieldCount = header.names.count
-        profile = ProfileColumns(header)
+        profile = ProfileColumns(header, times: times)
     }
 
     mutating func row(_ row: CSVRow, builder: inout DatasetBuilder, log: inout RejectionLog) throws -> Bool {
@@ -155,7 +152,7 @@ struct IOArchiveUsers: CSVRowHandler {
             try log.reject(line: row.line, column: row.column(userid), .missingValue, "found an empty userid, expected the account's id")
             return false
         }
-        guard let p = try profile.read(row, log: &log) else { return false }
+        let p = try profile.read(row, log: &log)
         let a = builder.account(id: idBytes)
         builder.describe(a, p)
         builder.markOrigin(a, .listed)

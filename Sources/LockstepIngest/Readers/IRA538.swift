@@ -9,8 +9,10 @@ struct IRA538: CSVRowHandler {
     let fieldCount: Int
     let author, content, publishDate: Int
     let externalID, language, following, followers, postType, retweet, category, accountType: Int
+    let times: PlausibleTimes
 
-    init(header: HeaderMap, file: String) throws {
+    init(header: HeaderMap, file: String, times: PlausibleTimes = .asOfNow()) throws {
+        self.times = times
         let r = try header.require(Self.required, file: file, format: Self.format.rawValue)
         (author, content, publishDate) = (r[0], r[1], r[2])
         fieldCount = header.names.count
@@ -33,13 +35,16 @@ struct IRA538: CSVRowHandler {
             try log.reject(line: row.line, column: row.column(author), .missingValue, "found no author and no external_author_id, expected at least one")
             return false
         }
-        guard let t = FieldParse.time(row[publishDate]) else {
+        let t: Int64
+        do {
+            t = try times.read(row[publishDate])
+        } catch {
             try log.reject(line: row.line, column: row.column(publishDate), .badTime,
-                           "found publish_date '\(row.string(publishDate).prefix(40))', expected YYYY-MM-DD HH:MM:SS or M/D/YYYY H:MM")
+                           error.detail("publish_date", row.string(publishDate), expected: "YYYY-MM-DD HH:MM:SS or M/D/YYYY H:MM"))
             return false
         }
-        guard let fo = try row.count(followers, named: "followers", log: &log),
-              let fi = try row.count(following, named: "following", log: &log) else { return false }
+        let fo = try row.count(followers, named: "followers", log: &log)
+        let fi = try row.count(following, named: "following", log: &log)
         // The release's external_author_id went through a float: 18-digit ids are rounded and
         // collide (751000000000000000 is three accounts), so the handle, unique per account, is the id.
         let a = builder.account(id: handle.isEmpty ? ext : handle)

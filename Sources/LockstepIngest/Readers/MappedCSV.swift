@@ -146,8 +146,10 @@ struct MappedCSV: CSVRowHandler {
     let account, time, handle, displayName, description, location, followers, following, created: Int
     let text, kind, postID, language, client, retweetOf, retweetAccount, replyTo, replyAccount, quoteOf: Int
     let hashtags, urls, mentions: Int
+    let times: PlausibleTimes
 
-    init(header: HeaderMap, mapping: CSVMapping, file: String) throws {
+    init(header: HeaderMap, mapping: CSVMapping, file: String, times: PlausibleTimes = .asOfNow()) throws {
+        self.times = times
         var missing: [String] = []
         for f in MappedField.allCases {
             if let name = mapping.columns[f], header[name] == nil { missing.append("\(name) (\(f.rawValue))") }
@@ -174,26 +176,21 @@ struct MappedCSV: CSVRowHandler {
                            "found an empty \(mapping.columns[.account]!), expected the account's id")
             return false
         }
-        guard let t = mapping.time.parse(row[time]) else {
+        let t: Int64
+        do {
+            t = try times.read(row[time], as: mapping.time)
+        } catch {
             try log.reject(line: row.line, column: row.column(time), .badTime,
-                           "found \(mapping.columns[.time]!) '\(row.string(time).prefix(40))', expected a time as '\(mapping.time.spec)'")
+                           error.detail(mapping.columns[.time]!, row.string(time), expected: "a time as '\(mapping.time.spec)'"))
             return false
         }
         let a = builder.account(id: id)
         // Counts and the creation time are checked on every row, not only where the profile is
-        // taken: otherwise whether a row with a malformed one is rejected would depend on where
-        // the file was cut for the workers.
-        guard let fo = try row.count(followers, named: mapping.columns[.followers] ?? "followers", log: &log),
-              let fi = try row.count(following, named: mapping.columns[.following] ?? "following", log: &log) else { return false }
-        var createdAt = noTime
-        if created >= 0 && !f(row, created).isEmpty {
-            guard let ct = (mapping.created ?? mapping.time).parse(row[created]) ?? FieldParse.time(row[created]) else {
-                try log.reject(line: row.line, column: row.column(created), .badTime,
-                               "found \(mapping.columns[.created]!) '\(row.string(created).prefix(40))', expected a time as '\((mapping.created ?? mapping.time).spec)' or ISO")
-                return false
-            }
-            createdAt = ct
-        }
+        // taken: otherwise how many profile problems are counted would depend on where the file
+        // was cut for the workers.
+        let fo = try row.count(followers, named: mapping.columns[.followers] ?? "followers", log: &log)
+        let fi = try row.count(following, named: mapping.columns[.following] ?? "following", log: &log)
+        let createdAt = try createdTime(row, log: &log)
         if !builder.isProfiled(a) {
             var p = ProfileBytes()
             p.handle = f(row, self.handle)
@@ -239,6 +236,20 @@ struct MappedCSV: CSVRowHandler {
             }
         }
         return true
+    }
+
+    /// The creation time: as `created_format` (else the time format), else in any form the
+    /// built-in readers know (ISO, `M/D/YYYY`, Twitter v1.1); a value that is none of them is a
+    /// profile problem, not a reason to lose the post.
+    func createdTime(_ row: CSVRow, log: inout RejectionLog) throws -> Int64 {
+        guard created >= 0, !FieldParse.trim(row[created]).isEmpty else { return noTime }
+        let format = mapping.created ?? mapping.time
+        var problem: TimeProblem
+        do { return try times.read(row[created], as: format) } catch { problem = error }
+        do { return try times.read(row[created]) } catch { if problem.reason == nil { problem = error } }
+        try log.profileProblem(line: row.line, column: row.column(created), .badTime,
+                               problem.detail(mapping.columns[.created]!, row.string(created), expected: "a time as '\(format.spec)' or ISO"))
+        return noTime
     }
 
     /// The kind a cell names, matched case-insensitively against the mapping's values.

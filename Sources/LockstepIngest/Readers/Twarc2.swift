@@ -13,6 +13,10 @@ import LockstepCore
 /// Field reference: https://developer.twitter.com/en/docs/twitter-api/data-dictionary/object-model/tweet
 struct Twarc2: JSONRecordHandler {
     static let format = InputFormat.twarc2
+    /// Post times outside are rejected (`bad_time`).
+    var times = PlausibleTimes.asOfNow()
+
+    init(times: PlausibleTimes = .asOfNow()) { self.times = times }
 
     private var users = IncludeIndex()
     private var usersByName = IncludeIndex()
@@ -219,6 +223,10 @@ struct Twarc2: JSONRecordHandler {
         let created = tape.text(createdNode)
         guard let time = CivilTime.parseISO(created) else {
             try reject(tape.offset(createdNode), .badTime, "found created_at '\(String(decoding: created.prefix(40), as: UTF8.self))', expected an ISO 8601 time")
+            return false
+        }
+        guard times.contains(time) else {
+            try reject(tape.offset(createdNode), .badTime, "found created_at '\(String(decoding: created.prefix(40), as: UTF8.self))': \(times.outside(time))")
             return false
         }
         var retweeted: JSONValue?, quoted: JSONValue?, repliedTo: JSONValue?

@@ -11,6 +11,8 @@ import LockstepCore
 /// User objects on their own (`users/lookup` output) are listed accounts.
 struct TwitterV1: JSONRecordHandler {
     static let format = InputFormat.twitterV1
+    /// Post times outside are rejected (`bad_time`).
+    var times = PlausibleTimes.asOfNow()
 
     mutating func unit(_ tape: inout JSONTape, _ root: JSONValue, _ at: JSONUnit, builder: inout DatasetBuilder,
                        log: inout RejectionLog, counts: inout JSONRowCounts) throws {
@@ -120,6 +122,10 @@ struct TwitterV1: JSONRecordHandler {
         let created = tape.text(createdNode)
         guard let time = TimeFormat.twitterV1.parse(created) ?? CivilTime.parseISO(created) else {
             try reject(tape.offset(createdNode), .badTime, "found created_at '\(String(decoding: created.prefix(40), as: UTF8.self))', expected e.g. 'Wed Oct 10 20:19:24 +0000 2018'")
+            return false
+        }
+        guard times.contains(time) else {
+            try reject(tape.offset(createdNode), .badTime, "found created_at '\(String(decoding: created.prefix(40), as: UTF8.self))': \(times.outside(time))")
             return false
         }
         var retweeted = tape.member(v, "retweeted_status")
