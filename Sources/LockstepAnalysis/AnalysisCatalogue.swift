@@ -67,6 +67,8 @@ public struct AnalysisRun: Sendable {
     public static func run(_ analyses: [any Analysis.Type], on dataset: Dataset, options: AnalysisOptions,
                            context: AnalysisContext = AnalysisContext(),
                            progress: (String) -> Void = { _ in }) throws -> AnalysisRun {
+        // Debug builds (the tests) check the dataset's structure before any analysis relies on it.
+        assert({ if let v = dataset.invariantViolation() { preconditionFailure("dataset invariant: \(v)") }; return true }())
         var run = AnalysisRun(context: context)
         run.options = options
         let selected = Set(analyses.map { $0.name })

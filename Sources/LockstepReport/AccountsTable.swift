@@ -10,6 +10,11 @@ public enum AccountsTable {
     /// Verdict columns, present from the start and filled by later analyses when they run.
     public static let verdictColumns = ["flagged", "role", "score", "cluster", "utc_offset_hours", "hijack_suspect", "reasons"]
 
+    /// Columns two analyses write on purpose: `age_at_first_post_days` with the same values (a test
+    /// compares them); `role`, which coordination gives every clustered account and findings, run
+    /// later, narrows to the flagged ones (the later analysis's column is the one written).
+    static let sharedColumns: Set<String> = ["age_at_first_post_days", "role"]
+
     public static func write(dataset ds: Dataset, run: AnalysisRun, to url: URL) throws {
         var contributed: [AccountColumn] = []
         var reasons: [Int32: [String]] = [:]
@@ -20,7 +25,12 @@ public enum AccountsTable {
         }
         var byName: [String: [String]] = [:]
         var extraNames: [String] = []
-        for c in contributed where c.values.count == ds.accounts.count {
+        for c in contributed {
+            // An analysis that returns a column of the wrong length, or one another analysis already
+            // wrote, is a bug in that analysis: stop in debug builds rather than drop or overwrite it.
+            assert(c.values.count == ds.accounts.count, "column \(c.name) has \(c.values.count) values for \(ds.accounts.count) accounts")
+            assert(byName[c.name] == nil || Self.sharedColumns.contains(c.name), "column \(c.name) is written by two analyses")
+            guard c.values.count == ds.accounts.count else { continue }
             if byName[c.name] == nil, !verdictColumns.contains(c.name), !baseColumns.contains(c.name) { extraNames.append(c.name) }
             byName[c.name] = c.values
         }
