@@ -95,7 +95,7 @@ enum JSONDriver {
         let workers = options.workers, minChunk = max(options.minChunk, 1)
         try BlockLoop.run(first: buf, atEnd: atStart, source: source, blockSize: blockSize, fullBlockSize: blockSize,
                           lineBase: 1, pipeline: pipeline, merger: merger, window: nil,
-                          outcome: &outcome, progress: progress) { block, atEnd, _ in
+                          outcome: &outcome, progress: progress, maxRecordBytes: options.maxRecordBytes) { block, atEnd, _ in
             var regionEnd = block.count
             if !atEnd {
                 var nl = block.count - 1
@@ -130,7 +130,7 @@ enum JSONDriver {
         outcome.log.absorb(r.log)
         outcome.rowsRead += r.counts.read
         outcome.rowsUsed += r.counts.used
-        builder.absorb(r.builder)
+        builder.absorb(r.builder, lineShift: lineBase)
     }
 
     /// Whether the text is one value written over several lines (pretty-printed) rather than JSON
@@ -202,6 +202,7 @@ enum JSONDriver {
                                            tape: inout JSONTape, handler: inout H, part: inout Part) throws {
         if JSONTape.skipSpace(p, s, e) == e { return }  // blank lines are not records
         let at = JSONUnit(base: p, start: s, line: line)
+        part.builder.rowLine = line
         if checkUTF8, let bad = CSVScan.firstInvalidUTF8(p + s, e - s) {
             part.counts.read += 1
             let (l, c) = at.position(bad)
