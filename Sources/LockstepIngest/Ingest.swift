@@ -235,6 +235,11 @@ public enum Ingest {
         guard let format = options.format ?? (options.mapping != nil && !isJSON ? .mapped : detected) else {
             throw unrecognised(file: file, sample: sample)
         }
+        // JSON text never holds a raw NUL byte: binary data (/dev/zero) forced to a JSON format
+        // would otherwise be read as one endless record, skipped for ever in bounded memory.
+        if (format == .twarc2 || format == .twitterV1) && memchr(sample, 0, sample.count) != nil {
+            throw IngestError.unreadable(file, "holds binary data (a NUL byte in its first \(sample.count) bytes), not JSON text")
+        }
         var csv = CSVDriver.Options()
         csv.strict = options.strict
         csv.workers = options.workers

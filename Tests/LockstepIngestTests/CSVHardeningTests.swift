@@ -174,7 +174,9 @@ private func status(_ id: String, text: String = "hello") -> String {
     @Test func binaryInputEndsAtOnceWithAClearError() throws {
         let zeros = write([UInt8](repeating: 0, count: 3 << 20), "zeros.csv", in: tempDir())
         for path in [zeros] + (FileManager.default.fileExists(atPath: "/dev/zero") ? ["/dev/zero"] : []) {
-            #expect { try Ingest.load([path], options: options(format: .ioArchiveTweets)) } throws: { "\($0)".contains("binary data") }
+            for format in [InputFormat.ioArchiveTweets, .twarc2, .twitterV1] {
+                #expect { try Ingest.load([path], options: options(format: format)) } throws: { "\($0)".contains("binary data") }
+            }
             #expect { try Ingest.load([path]) } throws: { "\($0)".contains("binary data") }
         }
         // Zeros after a good header (a file's tail lost in a crash) are one record, too long.
