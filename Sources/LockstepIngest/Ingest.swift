@@ -120,7 +120,7 @@ public enum Ingest {
         // reading overlapping collections is expected.
         let dups = dataset.duplicatePosts()
         if !dups.isEmpty {
-            var first = [Int32](repeating: -1, count: dups.isEmpty ? 0 : dataset.postKeys.count)
+            var first = [Int32](repeating: -1, count: dataset.postKeys.count)
             for (p, k) in dataset.posts.key.enumerated() where k != noID && first[Int(k)] < 0 { first[Int(k)] = Int32(p) }
             func place(_ p: Int) -> (file: Int, line: Int)? {
                 guard let f = postsAfterFile.firstIndex(where: { p < $0 }) else { return nil }
@@ -175,7 +175,8 @@ public enum Ingest {
     /// starts like JSON: a damaged header, say) is not passed over quietly: under `strict` it is
     /// the error naming it would give; otherwise it is listed as `unrecognised` with a warning.
     static func sideInput(_ file: String, strict: Bool = false) throws -> SkippedFile? {
-        guard let sample = try? ByteSource.sample(path: file, bytes: 1 << 14) else { return nil }
+        // As much as reading samples, so that what reading would recognise is not called unrecognised.
+        guard let sample = try? ByteSource.sample(path: file, bytes: 1 << 16) else { return nil }
         if sample.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
             return SkippedFile(kind: "other", file: file, reason: "empty file")
         }
