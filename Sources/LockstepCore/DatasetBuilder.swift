@@ -47,6 +47,13 @@ public struct DatasetBuilder: Sendable {
     /// Text of absorbed chunks that overflowed their windows, with the posts it belongs to.
     private var pendingText: [(arena: ByteArena, from: Int, to: Int)] = []
     private var windowsOpen = false
+    /// Per post, the input line its row starts on (relative to the chunk in a chunk's builder,
+    /// made absolute when absorbed), so that a post rejected later, as a duplicate, can be located.
+    private var postLines: [UInt32] = []
+
+    /// The line of the row being read; posts added next are recorded as read from it. Readers set
+    /// it per row (a chunk's builder, relative to the chunk's first line).
+    public var rowLine = 0
 
     public init() {}
 
@@ -259,6 +266,7 @@ public struct DatasetBuilder: Sendable {
         ds.posts.quoteOf.append(noID)
         ds.posts.replyTo.append(noID)
         ds.posts.replyAccount.append(noID)
+        postLines.append(UInt32(clamping: rowLine))
         addOrigin(account, .author)
         return ds.posts.count - 1
     }
@@ -366,6 +374,7 @@ public struct DatasetBuilder: Sendable {
         ds.posts.kind.removeLast(); ds.posts.text.removeLast(); ds.posts.language.removeLast()
         ds.posts.client.removeLast(); ds.posts.retweetOf.removeLast(); ds.posts.retweetAccount.removeLast()
         ds.posts.quoteOf.removeLast(); ds.posts.replyTo.removeLast(); ds.posts.replyAccount.removeLast()
+        postLines.removeLast()
     }
 
     @inline(__always)
@@ -390,6 +399,7 @@ public struct DatasetBuilder: Sendable {
         ds.posts.textArena.reserveCapacity(textBytes)
         ds.posts.hashtags.starts.reserveCapacity(n + 1); ds.posts.urls.starts.reserveCapacity(n + 1)
         ds.posts.mentions.starts.reserveCapacity(n + 1)
+        postLines.reserveCapacity(n)
     }
 
     /// Reserves room for `n` accounts and `profileBytes` of profile text.
@@ -420,8 +430,9 @@ public struct DatasetBuilder: Sendable {
 
     // MARK: Merging
 
-    /// Appends everything `other` holds, re-interning its ids into this builder's.
-    public mutating func absorb(_ source: DatasetBuilder) {
+    /// Appends everything `other` holds, re-interning its ids into this builder's; `lineShift` is
+    /// the line its row lines are relative to (a chunk's first line).
+    public mutating func absorb(_ source: DatasetBuilder, lineShift: Int = 0) {
         var other = source
         other.closeOpenPost()
         closeOpenPost()
@@ -496,6 +507,12 @@ public struct DatasetBuilder: Sendable {
         Self.appendMapped(&ds.posts.account, o.posts.account, accountMap)
         ds.posts.time.append(contentsOf: o.posts.time)
         ds.posts.kind.append(contentsOf: o.posts.kind)
+        if lineShift == 0 {
+            postLines.append(contentsOf: other.postLines)
+        } else {
+            let shift = UInt32(clamping: lineShift)
+            for l in other.postLines { postLines.append(l.addingReportingOverflow(shift).overflow ? .max : l + shift) }
+        }
         let textBase = ds.posts.text.count + min(other.ownTextFrom, o.posts.count)
         ds.posts.text.append(contentsOf: o.posts.text)
         if shift > 0 && textBase < ds.posts.text.count { shiftText(textBase..<ds.posts.text.count, by: shift) }
@@ -556,6 +573,13 @@ public struct DatasetBuilder: Sendable {
     }
 
     // MARK: Finishing
+
+    /// The input line of each post's row, in post order (lines past 2^32 saturate); the column is
+    /// handed over and dropped from the builder.
+    public mutating func takePostLines() -> [UInt32] {
+        defer { postLines = [] }
+        return postLines
+    }
 
     /// Resolves handle-only references, builds the per-account index and returns the dataset.
     public consuming func finish(accounting: IngestAccounting) -> Dataset {

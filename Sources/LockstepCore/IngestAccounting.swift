@@ -147,6 +147,12 @@ public struct RejectionLog: Sendable {
         if profileExamples.count < IngestAccounting.exampleLimit { profileExamples.append(r) }
     }
 
+    /// Rewrites the locations of the examples from `index` on (a driver placing a row's
+    /// rejection on the line of the field at fault, which a handler knows only as an offset).
+    package mutating func relocateExamples(from index: Int, _ change: (inout Rejection) -> Void) {
+        for k in index..<examples.count { change(&examples[k]) }
+    }
+
     /// Folds another log (a later chunk of the same file) into this one, keeping examples in line order.
     public mutating func absorb(_ other: RejectionLog) {
         for (k, v) in other.counts { counts[k, default: 0] += v }

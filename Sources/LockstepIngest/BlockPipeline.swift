@@ -138,7 +138,15 @@ final class InputBlock: @unchecked Sendable {
         count += bytes.count
     }
 
-    /// Drops the first `n` bytes (the header row).
+    /// Gives back memory beyond `size` bytes (after a record too long to read made the block grow).
+    func shrink(to size: Int) {
+        let size = max(size, count, 1)
+        guard capacity > size, let p = realloc(base, size) else { return }
+        base = p.assumingMemoryBound(to: UInt8.self)
+        capacity = size
+    }
+
+    /// Drops the first `n` bytes (the header row, or a record skipped as too long).
     func dropFirst(_ n: Int) {
         memmove(base, base + n, count - n)
         count -= n
@@ -169,9 +177,10 @@ final class Merger: @unchecked Sendable {
         queue.async(group: group) { job(&self.builder) }
     }
 
-    func absorb(_ parts: [DatasetBuilder]) {
+    /// Absorbs chunks' builders, each with the line its rows' lines are relative to.
+    func absorb(_ parts: [(DatasetBuilder, lineBase: Int)]) {
         queue.async(group: group) {
-            for p in parts { self.builder.absorb(p) }
+            for (p, line) in parts { self.builder.absorb(p, lineShift: line) }
         }
     }
 }
@@ -194,11 +203,18 @@ protocol ChunkOutcome: Sendable {
 /// its chunks to `pipeline`'s workers and, while they parse, takes the results of earlier blocks in
 /// file order and hands their datasets to `merger`. A block is waited for only when its buffer is
 /// needed for the next one.
+///
+/// A block grows to hold a record longer than it, up to `maxRecordBytes`: a longer record is
+/// rejected as `record_too_long` and passed over as it is read, `recordEnd` saying where it ends
+/// (it is handed the record's bytes piece by piece, `fromStart` on the first; the default ends
+/// it at a line break), so memory stays about the limit however long the record is.
 enum BlockLoop {
     static func run<R: ChunkOutcome>(
         first: InputBlock, atEnd: Bool, source: ByteSource, blockSize start: Int, fullBlockSize: Int,
         lineBase firstLine: Int, pipeline: ChunkPipeline<R>, merger: Merger, window: TextWindow?,
         outcome: inout CSVDriver.Outcome, progress: ((_ bytes: Int, _ rows: Int) -> Void)?,
+        maxRecordBytes: Int = .max,
+        recordEnd: (_ bytes: UnsafeBufferPointer<UInt8>, _ fromStart: Bool) -> Int? = lineEnd,
         cut: (_ block: UnsafeBufferPointer<UInt8>, _ atEnd: Bool, _ workersIdle: Bool) -> [Int]?
     ) throws {
         var buf = first
@@ -211,7 +227,7 @@ enum BlockLoop {
         var consumed = 0
         func collectOldest() throws {
             let q = queued.removeFirst()
-            var finished: [DatasetBuilder] = []
+            var finished: [(DatasetBuilder, lineBase: Int)] = []
             for k in q.first..<(q.first + q.count) {
                 var r = pipeline.result(k)
                 if var e = r.error {
@@ -222,7 +238,7 @@ enum BlockLoop {
                 outcome.log.absorb(r.log)
                 outcome.rowsRead += r.rowsRead
                 outcome.rowsUsed += r.rowsUsed
-                finished.append(r.builder)
+                finished.append((r.builder, lineBase))
                 lineBase += r.lines
             }
             merger.absorb(finished)
@@ -230,13 +246,44 @@ enum BlockLoop {
             progress?(outcome.bytes, outcome.rowsRead)
             free.append(q.block)
         }
+        /// Rejects the record that `buf` starts with, too long to hold, and reads past it.
+        func skipRecord() throws {
+            // Earlier rows first: their rejections come before this one, and the line it starts on
+            // is known once they are counted.
+            while !queued.isEmpty { try collectOldest() }
+            outcome.rowsRead += 1
+            try outcome.log.reject(line: lineBase, column: 1, .recordTooLong,
+                                   "found a record longer than \(maxRecordBytes) bytes, expected at most that (raise --max-record-bytes to read it); reading resumes after it")
+            var fromStart = true
+            var skipped = 0
+            while true {
+                let b = UnsafeBufferPointer(buf.bytes)
+                let end = recordEnd(b, fromStart)
+                fromStart = false
+                let n = end ?? b.count
+                if n > 0 { lineBase += CSVScan.countByte(b.baseAddress!, n, 10) }
+                skipped += n
+                buf.dropFirst(n)
+                if end != nil || eof { break }
+                eof = try buf.fill(from: source, upTo: fullBlockSize)
+            }
+            consumed += skipped
+            outcome.bytes += skipped
+            progress?(outcome.bytes, outcome.rowsRead)
+            blockSize = fullBlockSize
+            buf.shrink(to: fullBlockSize)
+        }
         while true {
             if !eof && buf.count < blockSize { eof = try buf.fill(from: source, upTo: blockSize) }
             if buf.count == 0 { break }
             guard let cuts = cut(UnsafeBufferPointer(buf.bytes), eof, queued.isEmpty) else {
+                if buf.count > maxRecordBytes {
+                    try skipRecord()
+                    continue
+                }
                 // One record longer than the block: read more first (at once up to the full block
-                // size, if a small first block was too short).
-                blockSize = max(blockSize * 2, fullBlockSize)
+                // size, if a small first block was too short), but no more than the record limit.
+                blockSize = min(max(blockSize * 2, fullBlockSize), maxRecordBytes < Int.max ? maxRecordBytes + 1 : .max)
                 continue
             }
             let regionEnd = cuts.last!
@@ -259,5 +306,11 @@ enum BlockLoop {
             buf = next
         }
         while !queued.isEmpty { try collectOldest() }
+    }
+
+    /// Where a record of JSON Lines ends: after its line break.
+    static func lineEnd(_ b: UnsafeBufferPointer<UInt8>, _ fromStart: Bool) -> Int? {
+        guard let p = b.baseAddress, let nl = memchr(p, 10, b.count) else { return nil }
+        return UnsafeRawPointer(p).distance(to: UnsafeRawPointer(nl)) + 1
     }
 }

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import LockstepCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,9 +33,20 @@ public final class ByteSource {
         if isDir.boolValue { throw IngestError.unreadable(path, "is a folder") }
         guard let h = FileHandle(forReadingAtPath: path) else { throw IngestError.unreadable(path, "permission denied or not a regular file") }
         handle = h
-        let magic = (try? h.read(upToCount: 2)) ?? Data()
-        try? h.seek(toOffset: 0)
-        isCompressed = magic.count == 2 && magic[magic.startIndex] == 0x1F && magic[magic.startIndex + 1] == 0x8B
+        // The magic bytes are kept to be read again rather than sought back to: a pipe or a
+        // device named on the command line (`/dev/stdin`) cannot seek.
+        var magic = [UInt8](repeating: 0, count: 2)
+        var got = 0
+        while got < 2 {
+            var n: Int
+            repeat { n = magic.withUnsafeMutableBytes { Glibc.read(h.fileDescriptor, $0.baseAddress! + got, 2 - got) } } while n < 0 && errno == EINTR
+            if n < 0 { throw IngestError.unreadable(path, String(cString: strerror(errno))) }
+            if n == 0 { rawEOF = true; break }
+            got += n
+        }
+        rawBytesRead = got
+        rawPending = Array(magic[..<got])
+        isCompressed = got == 2 && magic[0] == 0x1F && magic[1] == 0x8B
         if isCompressed {
             let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
             s.initialize(to: z_stream())
@@ -57,8 +69,20 @@ public final class ByteSource {
     /// Compressed input waiting to be inflated (gzip files only).
     private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
+    /// Raw bytes read ahead (the magic bytes), handed out before the descriptor is read again.
+    private var rawPending: [UInt8] = []
+    /// Content bytes read by ``peek(_:)``, handed out again before any more are produced.
+    private var replay: [UInt8] = []
+    private var replayPos = 0
+
     /// Reads up to `max` raw (possibly compressed) bytes straight from the descriptor into `dst`.
     private func readRaw(into dst: UnsafeMutableRawPointer, max: Int) throws -> Int {
+        if !rawPending.isEmpty && max > 0 {
+            let n = Swift.min(max, rawPending.count)
+            rawPending.withUnsafeBytes { dst.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            rawPending.removeFirst(n)
+            return n
+        }
         guard !rawEOF, max > 0 else { return 0 }
         var n: Int
         repeat { n = Glibc.read(handle.fileDescriptor, dst, max) } while n < 0 && errno == EINTR
@@ -78,6 +102,36 @@ public final class ByteSource {
     /// Not an overload of `read(into:max:)`: Swift would convert `&array` to a raw pointer and
     /// pick this one.
     public func fill(_ dst: UnsafeMutableRawPointer, max: Int) throws -> Int {
+        if replayPos < replay.count && max > 0 {
+            let n = Swift.min(max, replay.count - replayPos)
+            replay.withUnsafeBytes { dst.copyMemory(from: $0.baseAddress! + replayPos, byteCount: n) }
+            replayPos += n
+            if replayPos == replay.count { replay = []; replayPos = 0 }
+            return n + (n < max ? try fill(dst + n, max: max - n) : 0)
+        }
+        return try produce(dst, max: max)
+    }
+
+    /// The first `n` bytes of content (fewer at its end), which reading then starts with again:
+    /// format detection and reading share one open file, so a pipe loses nothing to the sample.
+    public func peek(_ n: Int) throws -> [UInt8] {
+        precondition(replay.isEmpty && !started, "peek before reading")
+        var buf = [UInt8](repeating: 0, count: n)
+        var got = 0
+        while got < n {
+            let k = try buf.withUnsafeMutableBytes { try produce($0.baseAddress! + got, max: n - got) }
+            if k == 0 { break }
+            got += k
+        }
+        buf.removeLast(n - got)
+        replay = buf
+        return buf
+    }
+
+    private var started = false
+
+    private func produce(_ dst: UnsafeMutableRawPointer, max: Int) throws -> Int {
+        started = true
         guard let s = gz else {
             var total = 0
             while total < max {
@@ -167,33 +221,76 @@ public enum InputFiles {
     public static let dataExtensions: Set<String> = ["csv", "tsv", "json", "jsonl", "ndjson", "txt"]
 
     public static func expand(_ paths: [String]) throws -> [String] {
-        try expandMarked(paths).map(\.path)
+        try walk(paths).files.map(\.path)
     }
 
     /// Like ``expand(_:)``, saying for each file whether it was found inside a folder (such files may
     /// be skipped when they hold something else; a file named explicitly must be readable).
     public static func expandMarked(_ paths: [String]) throws -> [(path: String, inFolder: Bool)] {
+        try walk(paths).files
+    }
+
+    /// The files to read, and what walking the folders passed over that a reader should know of.
+    ///
+    /// A path named explicitly is taken whatever it is (a pipe or a device is read as `/dev/stdin`
+    /// would be). Inside folders only regular files are taken, symbolic links followed: reading a
+    /// named pipe would wait for a writer forever and a device may never end, so those, sockets,
+    /// broken links and folders already visited (a link loop) are listed as skipped instead.
+    public static func walk(_ paths: [String]) throws -> (files: [(path: String, inFolder: Bool)], skipped: [SkippedFile]) {
         var out: [(path: String, inFolder: Bool)] = []
+        var skipped: [SkippedFile] = []
         let fm = FileManager.default
         for p in paths {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: p, isDirectory: &isDir) else { throw IngestError.fileNotFound(p) }
-            if !isDir.boolValue { out.append((p, false)); continue }
-            guard let e = fm.enumerator(atPath: p) else { throw IngestError.unreadable(p, "cannot list the folder") }
+            var st = stat()
+            guard stat(p, &st) == 0 else {
+                if errno == ENOENT { throw IngestError.fileNotFound(p) }
+                throw IngestError.unreadable(p, String(cString: strerror(errno)))
+            }
+            if st.st_mode & S_IFMT != S_IFDIR { out.append((p, false)); continue }
             var found: [String] = []
-            while let rel = e.nextObject() as? String {
-                let name = (rel as NSString).lastPathComponent
-                if name.hasPrefix(".") { continue }
-                var ext = (name as NSString).pathExtension.lowercased()
-                if ext == "gz" { ext = ((name as NSString).deletingPathExtension as NSString).pathExtension.lowercased() }
-                guard dataExtensions.contains(ext) else { continue }
-                let full = (p as NSString).appendingPathComponent(rel)
-                var d: ObjCBool = false
-                if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { found.append(full) }
+            var visited: Set<[UInt64]> = [[UInt64(st.st_dev), UInt64(st.st_ino)]]
+            var pending = [p]
+            while let dir = pending.popLast() {
+                guard let names = try? fm.contentsOfDirectory(atPath: dir) else {
+                    if dir == p { throw IngestError.unreadable(p, "cannot list the folder") }
+                    skipped.append(SkippedFile(kind: "other", file: dir, reason: "a folder that cannot be listed (permission denied?): not read"))
+                    continue
+                }
+                for name in names {
+                    let full = (dir as NSString).appendingPathComponent(name)
+                    var s = stat()
+                    guard stat(full, &s) == 0 else {
+                        if name.hasPrefix(".") { continue }
+                        let why = errno == ELOOP ? "a symbolic link that loops" : "a broken symbolic link"
+                        skipped.append(SkippedFile(kind: "other", file: full, reason: "\(why): not read"))
+                        continue
+                    }
+                    switch s.st_mode & S_IFMT {
+                    case S_IFDIR:
+                        // Folders are entered once, however many links lead to them: a link to a
+                        // folder above would otherwise be walked without end.
+                        if visited.insert([UInt64(s.st_dev), UInt64(s.st_ino)]).inserted { pending.append(full) }
+                    case S_IFREG:
+                        if name.hasPrefix(".") { continue }
+                        var ext = (name as NSString).pathExtension.lowercased()
+                        if ext == "gz" { ext = ((name as NSString).deletingPathExtension as NSString).pathExtension.lowercased() }
+                        if dataExtensions.contains(ext) { found.append(full) }
+                    default:
+                        if name.hasPrefix(".") { continue }
+                        let kind = switch s.st_mode & S_IFMT {
+                        case S_IFIFO: "a named pipe"
+                        case S_IFSOCK: "a socket"
+                        case S_IFCHR, S_IFBLK: "a device"
+                        default: "not a regular file"
+                        }
+                        skipped.append(SkippedFile(kind: "other", file: full,
+                                                   reason: "\(kind), not a regular file: not read from a folder (reading it could wait forever); name it on the command line to read it"))
+                    }
+                }
             }
             if found.isEmpty { throw IngestError.emptyInput("\(p) holds no data files (.csv, .jsonl, .json, optionally .gz)") }
             out += found.sorted().map { ($0, true) }
         }
-        return out
+        return (out, skipped)
     }
 }

@@ -211,7 +211,10 @@ enum CSVScan {
                 let fstart = i
                 while i < end {
                     let c = p[i]
-                    if c == sep || c == 10 || c == 13 { break }
+                    if c == sep || c == 10 { break }
+                    // A CR ends the row only before an LF (or at the end of the input); a bare CR
+                    // is data, as the block cutter and line numbers see only LF as a line break.
+                    if c == 13 && (i + 1 == end || p[i + 1] == 10) { break }
                     i += 1
                 }
                 fields.append(fstart, i)
@@ -223,6 +226,18 @@ enum CSVScan {
                 return .ok
             }
         }
+    }
+
+    /// Where byte `offset` of a row that starts at `rowStart` is: line breaks before it in the
+    /// row, and its 1-based column on its own line. For rejections (rare), so byte by byte.
+    static func position(_ p: UnsafePointer<UInt8>, rowStart: Int, offset: Int) -> (lines: Int, column: Int) {
+        var lines = 0, lineStart = rowStart
+        var i = rowStart
+        while i < offset {
+            if p[i] == 10 { lines += 1; lineStart = i + 1 }
+            i += 1
+        }
+        return (lines, offset - lineStart + 1)
     }
 
     /// Position after the first line break at or after `from` (resynchronisation after a bad row).

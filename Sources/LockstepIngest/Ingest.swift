@@ -84,10 +84,11 @@ public enum Ingest {
     /// Reads every file (folders expanded), detecting each one's format, into one dataset.
     public static func load(_ paths: [String], options: IngestOptions = IngestOptions(),
                             progress: (@Sendable (IngestProgress) -> Void)? = nil) throws -> Dataset {
-        let marked = try InputFiles.expandMarked(paths)
+        let (marked, passedOver) = try InputFiles.walk(paths)
         guard !marked.isEmpty else { throw IngestError.emptyInput("no input files were given") }
         var builder = DatasetBuilder()
         var accounting = IngestAccounting()
+        accounting.skipped = passedOver
         let total = marked.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
         var done = 0
         var files: [String] = []
@@ -95,7 +96,7 @@ public enum Ingest {
         for (file, inFolder) in marked {
             // A folder may hold more than posts (follower lists, watchlists, notes): say what each
             // such file is and skip it, instead of failing on it.
-            if inFolder, let side = sideInput(file) {
+            if inFolder, let side = try sideInput(file, strict: options.strict) {
                 accounting.skipped.append(side)
                 continue
             }
@@ -115,15 +116,30 @@ public enum Ingest {
         if accounting.rowsRead == 0 {
             throw IngestError.emptyInput("\(files.joined(separator: ", ")) hold\(files.count == 1 ? "s" : "") no rows (a CSV header alone, or JSON without tweets or users)")
         }
+        let lines = builder.takePostLines()
         var dataset = builder.finish(accounting: accounting)
         // The same post read twice (overlapping collections, both forms of a twarc2 collection) is
-        // kept once; the later copies are counted as rejected rows of the file they came from.
+        // kept once; the later copies are counted as rejected rows of the file they came from, with
+        // their line among the examples. Not an error under --strict: the row is well formed, and
+        // reading overlapping collections is expected.
         let dups = dataset.duplicatePosts()
         if !dups.isEmpty {
+            var first = [Int32](repeating: -1, count: dataset.postKeys.count)
+            for (p, k) in dataset.posts.key.enumerated() where k != noID && first[Int(k)] < 0 { first[Int(k)] = Int32(p) }
+            func place(_ p: Int) -> (file: Int, line: Int)? {
+                guard let f = postsAfterFile.firstIndex(where: { p < $0 }) else { return nil }
+                return (f, p < lines.count ? Int(lines[p]) : 0)
+            }
             for d in dups {
-                guard let f = postsAfterFile.firstIndex(where: { d < $0 }) else { continue }
+                guard let (f, line) = place(d) else { continue }
                 dataset.accounting.files[f].rowsUsed -= 1
                 dataset.accounting.files[f].rejected[RejectionReason.duplicatePost.rawValue, default: 0] += 1
+                if dataset.accounting.examples.count < IngestAccounting.exampleLimit {
+                    let key = dataset.posts.key[d]
+                    let firstAt = place(Int(first[Int(key)])).map { "\(files[$0.file]):\($0.line)" } ?? "an earlier row"
+                    dataset.accounting.examples.append(Rejection(file: files[f], line: line, reason: .duplicatePost,
+                                                                 detail: "found post id \(dataset.postKeys[key]) again, first read at \(firstAt); the first copy is kept"))
+                }
             }
             dataset.removePosts(dups)
         }
@@ -153,9 +169,18 @@ public enum Ingest {
         return (lists, watchlist)
     }
 
+    /// Extensions of files that hold data when found in a folder: one of them that no format
+    /// recognises is a damaged data file, not a note (`.txt` is both; see ``sideInput(_:strict:)``).
+    static let postExtensions: Set<String> = ["csv", "tsv", "json", "jsonl", "ndjson"]
+
     /// What a file in a folder is when it is not posts or accounts, or nil when it should be read.
-    static func sideInput(_ file: String) -> SkippedFile? {
-        guard let sample = try? ByteSource.sample(path: file, bytes: 1 << 14) else { return nil }
+    ///
+    /// A file that should hold posts but is not recognised (a data extension, or a `.txt` that
+    /// starts like JSON: a damaged header, say) is not passed over quietly: under `strict` it is
+    /// the error naming it would give; otherwise it is listed as `unrecognised` with a warning.
+    static func sideInput(_ file: String, strict: Bool = false) throws -> SkippedFile? {
+        // As much as reading samples, so that what reading would recognise is not called unrecognised.
+        guard let sample = try? ByteSource.sample(path: file, bytes: 1 << 16) else { return nil }
         if sample.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
             return SkippedFile(kind: "other", file: file, reason: "empty file")
         }
@@ -173,7 +198,26 @@ public enum Ingest {
                 return SkippedFile(kind: "truth", file: file, reason: "ground truth of a simulation: used by `lockstep evaluate`, never by analyze")
             }
         }
-        return SkippedFile(kind: "other", file: file, reason: "not a format Lockstep recognises")
+        let name = (file as NSString).lastPathComponent.lowercased()
+        var ext = (name as NSString).pathExtension
+        if ext == "gz" { ext = ((name as NSString).deletingPathExtension as NSString).pathExtension }
+        let jsonLike = JSONPeek.firstByte(sample).map { $0 == 0x7B || $0 == 0x5B } ?? false
+        guard postExtensions.contains(ext) || jsonLike else {
+            return SkippedFile(kind: "other", file: file, reason: "not a format Lockstep recognises")
+        }
+        let problem = unrecognised(file: file, sample: sample)
+        if strict { throw problem }
+        var why = "its first line matches no format Lockstep knows (a damaged header?)"
+        if case .unreadable(_, let p) = problem { why = p }
+        return SkippedFile(kind: "unrecognised", file: file,
+                           reason: "WARNING: NOT READ, though it should hold posts: \(why); name a format with --format or --mapping, or see the error with --strict")
+    }
+
+    /// The error for a file no format recognises: what is wrong with its first line when that
+    /// is clear (binary data, bare CR line ends), or else the list of formats.
+    static func unrecognised(file: String, sample: [UInt8]) -> IngestError {
+        if let problem = sample.withUnsafeBufferPointer({ CSVDriver.headerProblem($0) }) { return .unreadable(file, problem) }
+        return .unknownFormat(file: file, known: InputFormat.allCases.map { "\($0.rawValue) (\($0.summary))" })
     }
 
     struct FileResult {
@@ -185,19 +229,28 @@ public enum Ingest {
 
     static func read(file: String, options: IngestOptions, into builder: inout DatasetBuilder,
                      progress: @escaping (Int, Int) -> Void) throws -> FileResult {
-        let sample = try ByteSource.sample(path: file)
+        // One open file for detecting and reading: a pipe or device named on the command line
+        // cannot be opened twice and give the same bytes.
+        let source = try ByteSource(path: file)
+        let sample = try source.peek(1 << 16)
         if sample.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
             throw IngestError.emptyInput("\(file) is empty")
         }
         let detected = InputFormat.detect(sample: sample)
         let isJSON = detected == .twarc2 || detected == .twitterV1
         guard let format = options.format ?? (options.mapping != nil && !isJSON ? .mapped : detected) else {
-            throw IngestError.unknownFormat(file: file, known: InputFormat.allCases.map { "\($0.rawValue) (\($0.summary))" })
+            throw unrecognised(file: file, sample: sample)
         }
-        let source = try ByteSource(path: file)
+        // JSON text never holds a raw NUL byte: binary data (/dev/zero) forced to a JSON format
+        // would otherwise be read as one endless record, skipped for ever in bounded memory.
+        if (format == .twarc2 || format == .twitterV1) && memchr(sample, 0, sample.count) != nil {
+            throw IngestError.unreadable(file, "holds binary data (a NUL byte in its first \(sample.count) bytes), not JSON text")
+        }
         var csv = CSVDriver.Options()
         csv.strict = options.strict
         csv.workers = options.workers
+        csv.maxFieldBytes = options.maxFieldBytes
+        csv.maxRecordBytes = options.maxRecordBytes
         let report: (Int, Int) -> Void = { b, r in progress(b, r) }
         let outcome: CSVDriver.Outcome
         switch format {

@@ -54,6 +54,23 @@ func digest(_ d: Dataset) -> [String] {
         #expect(a.hashtags.strings == b.hashtags.strings)
     }
 
+    /// Each post keeps the line its row was read from, made absolute when its chunk is absorbed,
+    /// so that a duplicate found after reading can be located; a discarded post drops its line.
+    @Test func postLinesSurviveAbsorbingChunks() {
+        var target = DatasetBuilder(), chunk = DatasetBuilder()
+        target.rowLine = 2
+        addPost(&target, key: "1", account: "a", time: 1)
+        for (k, line) in [(2, 0), (3, 4)] {
+            chunk.rowLine = line
+            addPost(&chunk, key: String(k), account: "a", time: 1)
+        }
+        chunk.rowLine = 5
+        addPost(&chunk, key: "9", account: "a", time: 1)
+        chunk.discardOpenPost()
+        target.absorb(chunk, lineShift: 10)
+        #expect(target.takePostLines() == [2, 10, 14])
+    }
+
     /// Chunks writing their text into windows of the target's arena give the same dataset as
     /// chunks that keep their own text — including a chunk whose window is too small, whose
     /// overflow must wait until every window is absorbed, and a chunk given no window at all.

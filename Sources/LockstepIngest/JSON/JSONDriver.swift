@@ -196,7 +196,7 @@ enum JSONDriver {
         let workers = options.workers, minChunk = max(options.minChunk, 1)
         try BlockLoop.run(first: buf, atEnd: atStart, source: source, blockSize: blockSize, fullBlockSize: blockSize,
                           lineBase: 1, pipeline: pipeline, merger: merger, window: nil,
-                          outcome: &outcome, progress: progress) { block, atEnd, _ in
+                          outcome: &outcome, progress: progress, maxRecordBytes: options.maxRecordBytes) { block, atEnd, _ in
             var regionEnd = block.count
             if !atEnd {
                 var nl = block.count - 1
@@ -231,7 +231,7 @@ enum JSONDriver {
         outcome.log.absorb(r.log)
         outcome.rowsRead += r.counts.read
         outcome.rowsUsed += r.counts.used
-        builder.absorb(r.builder)
+        builder.absorb(r.builder, lineShift: lineBase)
     }
 
     /// Whether the text is one value written over several lines (pretty-printed) rather than JSON
@@ -310,6 +310,7 @@ enum JSONDriver {
         var e = e
         while p[e - 1] == 0x20 || p[e - 1] == 0x0A || p[e - 1] == 0x0D || p[e - 1] == 0x09 { e -= 1 }
         var at = JSONUnit(base: p, start: s, line: line)
+        part.builder.rowLine = line
         at.count = e - s
         at.indent = column - 1
         at.maxFieldBytes = limits.maxFieldBytes
