@@ -15,11 +15,21 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         do {
-            print(try Explanation.explain(account, results: URL(fileURLWithPath: results)), terminator: "")
+            let a = try Explanation.account(account, results: URL(fileURLWithPath: results))
+            print(a.text, terminator: "")
+            // What could be read is shown; a damaged folder still exits 66, so that a script never
+            // takes an incomplete explanation for a complete one.
+            guard a.problems.isEmpty else {
+                for p in a.problems { Terminal.err("error: \(p)") }
+                throw ExitCode(66)
+            }
         } catch let e as Explanation.NotFound {
             Terminal.err("error: \(e)")
             throw ExitCode(66)
         } catch let e as Explanation.MissingResults {
+            Terminal.err("error: \(e)")
+            throw ExitCode(66)
+        } catch let e as Explanation.Problem {
             Terminal.err("error: \(e)")
             throw ExitCode(66)
         }
