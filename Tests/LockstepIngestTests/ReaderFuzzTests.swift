@@ -36,12 +36,23 @@ import Testing
         var tally: [String: Int] = [:]
         defer { print("reader fuzz, seed \(seed), \(iterations) inputs: " + tally.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
         for i in 0..<iterations {
-            let base = seeds[i % seeds.count]
-            let bytes = Mutator.mutate(base.bytes, others: seeds.map(\.bytes), &rng)
+            var base = seeds[i % seeds.count]
+            // A mapped CSV's mapping file is mutated instead, one time in three: the TOML reader and
+            // the mapping's checks are readers too.
+            var mappingMutated = false
+            if let toml = base.mapping, rng.below(3) == 0 {
+                mappingMutated = true
+                let text = Mutator.mutate([UInt8](try Data(contentsOf: toml)), others: [], &rng)
+                let mutated = testScratch.appendingPathComponent("fuzz-mapping-\(i).toml")
+                try Data(text).write(to: mutated)
+                base.mapping = mutated
+                base.name += " with the mapping \(FuzzCheck.show(text))"
+            }
+            let bytes = mappingMutated ? base.bytes : Mutator.mutate(base.bytes, others: seeds.map(\.bytes), &rng)
             let failures = try FuzzCheck.failures(bytes, ext: base.ext, mapping: base.mapping, tally: &tally)
             for f in failures where seen.insert(f.kind.label + base.ext).inserted {
                 let small = try FuzzCheck.minimise(bytes, ext: base.ext, mapping: base.mapping, keeping: f.kind)
-                let saved = try FuzzCheck.save(original: bytes, minimised: small, ext: base.ext, label: "\(base.name)-s\(seed)-i\(i)-\(f.kind.slug)")
+                let saved = try FuzzCheck.save(original: bytes, minimised: small, ext: base.ext, label: "\(base.name.prefix(while: { $0 != " " }))-s\(seed)-i\(i)-\(f.kind.slug)")
                 let message = "\(base.name), seed \(seed), iteration \(i): \(f.kind.label): \(f.detail)\n"
                     + "minimised (\(small.count) bytes): \(FuzzCheck.show(small))\nsaved: \(saved.path)"
                 if let known = KnownReaderBug.matching(f.kind, small, ext: base.ext) {
@@ -141,6 +152,7 @@ enum Mutator {
                 let at = rng.below(b.count)
                 b.removeSubrange(at..<min(b.count, at + 1 + rng.below(64)))
             case 3: // splice: this file's head, another's tail
+                guard !others.isEmpty else { continue }
                 let other = others[rng.below(others.count)]
                 b = Array(b.prefix(rng.below(b.count + 1))) + Array(other.suffix(rng.below(other.count + 1)))
             case 4: // truncate
