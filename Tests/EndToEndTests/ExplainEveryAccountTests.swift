@@ -5,26 +5,30 @@ import Testing
 /// and 18). The in-process check of every flagged account against evidence.jsonl and edges.csv
 /// is in QualityTests (ExplainEveryFlaggedAccountTests); this one runs the binary as users do.
 @Suite struct ExplainEveryAccountTests {
-    /// A small simulated troll factory, analysed: (results folder, accounts.csv rows by column name).
-    static func simulatedResults() throws -> (URL, [[String: String]]) {
+    struct Failed: Error, CustomStringConvertible { var description: String }
+
+    /// A small simulated troll factory, analysed once for the suite: (results folder, accounts.csv
+    /// rows by column name). Tests that damage it work on a copy.
+    static let simulated: Result<(URL, [[String: String]]), any Error> = Result {
         let d = tempDir()
         let sim = d.appendingPathComponent("sim"), out = d.appendingPathComponent("results")
         let s = try Binary.run(["simulate", "--scenario", "troll-factory", "--seed", "5", "--scale", "0.1", "--out", sim.path])
-        try #require(s.status == 0, "simulate: \(s.stderr)")
+        guard s.status == 0 else { throw Failed(description: "simulate: \(s.stderr)") }
         let a = try Binary.run(["analyze", sim.path, "--out", out.path, "-q"])
-        try #require(a.status == 0, "analyze: \(a.stderr)")
+        guard a.status == 0 else { throw Failed(description: "analyze: \(a.stderr)") }
         return (out, try rows(out.appendingPathComponent("accounts.csv")))
     }
 
-    /// accounts.csv as dictionaries; the simulator's ids and handles have no commas or quotes.
+    /// accounts.csv as dictionaries. Split at every comma: the columns up to `reasons` hold no
+    /// commas in simulated data (ids, handles, numbers, dates, codes joined by `;`).
     static func rows(_ url: URL) throws -> [[String: String]] {
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        let header = try #require(lines.first)
+        guard let header = lines.first else { throw Failed(description: "\(url.path) is empty") }
         return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
     }
 
     @Test func everyFlaggedAccountOfASimulatedRunIsExplainedAsItself() throws {
-        let (out, accounts) = try Self.simulatedResults()
+        let (out, accounts) = try Self.simulated.get()
         let flagged = accounts.filter { $0["flagged"] == "true" }
         try #require(flagged.count >= 10, "only \(flagged.count) flagged")
         var wrong: [String] = []
@@ -43,7 +47,9 @@ import Testing
     }
 
     @Test func damagedResultsFolderExits66NamingTheFileAndLine() throws {
-        let (out, accounts) = try Self.simulatedResults()
+        let (shared, accounts) = try Self.simulated.get()
+        let out = tempDir().appendingPathComponent("results")
+        try FileManager.default.copyItem(at: shared, to: out)
         let id = try #require(accounts.first { $0["flagged"] == "true" }?["account_id"])
         // evidence.jsonl cut in the middle of its first line: the flagged account's record may be on it
         let evidence = out.appendingPathComponent("evidence.jsonl")
