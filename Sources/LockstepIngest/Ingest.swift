@@ -1,53 +1,6 @@
 import Foundation
 import LockstepCore
 
-/// The input formats Lockstep reads; names are what `--format` takes.
-public enum InputFormat: String, CaseIterable, Sendable {
-    /// Twitter Information Operations archive, tweets file.
-    case ioArchiveTweets = "io-tweets"
-    /// Twitter Information Operations archive, users file.
-    case ioArchiveUsers = "io-users"
-    /// FiveThirtyEight's IRA tweets release.
-    case ira538 = "ira-538"
-    /// Twitter API v2 JSON as twarc2 writes it: response pages, flattened tweets, user pages.
-    case twarc2 = "twarc2"
-    /// Twitter API v1.1 statuses, one per line or in a JSON array.
-    case twitterV1 = "twitter-v1"
-    /// Any other CSV, read through a mapping file (`--mapping FILE.toml`).
-    case mapped = "mapped"
-
-    /// One line for help text and error messages.
-    public var summary: String {
-        switch self {
-        case .ioArchiveTweets: "Twitter IO archive tweets CSV (tweetid, userid, tweet_time, ...)"
-        case .ioArchiveUsers: "Twitter IO archive users CSV (userid, follower_count, account_creation_date, ...)"
-        case .ira538: "FiveThirtyEight IRA tweets CSV (external_author_id, author, content, publish_date, ...)"
-        case .twarc2: "Twitter API v2 JSON from twarc2: response pages, flattened tweets or users (data, author_id, includes, ...)"
-        case .twitterV1: "Twitter API v1.1 statuses JSON, one per line or an array (id_str, user, created_at, ...)"
-        case .mapped: "any CSV, with its columns named in a mapping file given by --mapping FILE.toml"
-        }
-    }
-
-    /// Recognises a format from the first bytes of a file (decompressed), or nil.
-    public static func detect(sample: [UInt8]) -> InputFormat? {
-        if let first = JSONPeek.firstByte(sample), first == 0x7B || first == 0x5B {
-            // JSON: v1.1 objects always carry `id_str`, which v2 never uses; v2 tweets have
-            // `author_id`, pages `data`/`includes`, users `public_metrics`.
-            let keys = JSONPeek.keys(sample)
-            if keys.contains("id_str") || (keys.contains("user") && keys.contains("created_at") && !keys.contains("author_id")) { return .twitterV1 }
-            if !keys.isDisjoint(with: ["data", "author_id", "includes", "public_metrics", "username", "errors"]) { return .twarc2 }
-            return nil
-        }
-        var buf = sample
-        guard let (names, _, _) = CSVDriver.header(&buf) else { return nil }
-        let h = HeaderMap(names)
-        if h["tweetid"] != nil && h["userid"] != nil && h["tweet_time"] != nil { return .ioArchiveTweets }
-        if h["userid"] != nil && (h["account_creation_date"] != nil || h["follower_count"] != nil) && h["tweetid"] == nil { return .ioArchiveUsers }
-        if h["author"] != nil && h["content"] != nil && h["publish_date"] != nil { return .ira538 }
-        return nil
-    }
-}
-
 /// Options for reading inputs.
 public struct IngestOptions: Sendable {
     /// Stop at the first rejected row with its location instead of counting it.
@@ -237,13 +190,13 @@ public enum Ingest {
             throw IngestError.emptyInput("\(file) is empty")
         }
         let detected = InputFormat.detect(sample: sample)
-        let isJSON = detected == .twarc2 || detected == .twitterV1
+        let isJSON = detected?.isJSON == true
         guard let format = options.format ?? (options.mapping != nil && !isJSON ? .mapped : detected) else {
             throw unrecognised(file: file, sample: sample)
         }
         // JSON text never holds a raw NUL byte: binary data (/dev/zero) forced to a JSON format
         // would otherwise be read as one endless record, skipped for ever in bounded memory.
-        if (format == .twarc2 || format == .twitterV1) && memchr(sample, 0, sample.count) != nil {
+        if format.isJSON && memchr(sample, 0, sample.count) != nil {
             throw IngestError.unreadable(file, "holds binary data (a NUL byte in its first \(sample.count) bytes), not JSON text")
         }
         var csv = CSVDriver.Options()
@@ -251,37 +204,8 @@ public enum Ingest {
         csv.workers = options.workers
         csv.maxFieldBytes = options.maxFieldBytes
         csv.maxRecordBytes = options.maxRecordBytes
-        let report: (Int, Int) -> Void = { b, r in progress(b, r) }
-        let outcome: CSVDriver.Outcome
-        switch format {
-        case .ioArchiveTweets:
-            outcome = try CSVDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report) {
-                try IOArchiveTweets(header: HeaderMap($0), file: file, times: options.times)
-            }
-        case .ioArchiveUsers:
-            outcome = try CSVDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report) {
-                try IOArchiveUsers(header: HeaderMap($0), file: file, times: options.times)
-            }
-        case .ira538:
-            outcome = try CSVDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report) {
-                try IRA538(header: HeaderMap($0), file: file, times: options.times)
-            }
-        case .twarc2:
-            outcome = try JSONDriver.read(source: source, file: file, options: csv, limits: JSONLimits(options), builder: &builder,
-                                          progress: report, handler: Twarc2(times: options.times))
-        case .twitterV1:
-            outcome = try JSONDriver.read(source: source, file: file, options: csv, limits: JSONLimits(options), builder: &builder,
-                                          progress: report, handler: TwitterV1(times: options.times))
-        case .mapped:
-            guard let path = options.mapping else {
-                throw IngestError.badMapping(file: file, line: 1, "--format mapped needs a mapping file: add --mapping FILE.toml (see docs/mapping.md)")
-            }
-            let mapping = try CSVMapping.load(path: path)
-            csv.delimiter = mapping.delimiter
-            outcome = try CSVDriver.read(source: source, file: file, options: csv, builder: &builder, progress: report) {
-                try MappedCSV(header: HeaderMap($0), mapping: mapping, file: file, times: options.times)
-            }
-        }
+        let job = ReadJob(source: source, file: file, csv: csv, options: options, progress: { b, r in progress(b, r) })
+        let outcome = try format.reader.read(job, into: &builder)
         let fc = IngestAccounting.FileCount(file: file, format: format.rawValue, bytes: source.rawBytesRead,
                                             rowsRead: outcome.rowsRead, rowsUsed: outcome.rowsUsed, rejected: outcome.log.countsByCode, profileProblems: outcome.log.profileCountsByCode)
         return FileResult(fileCount: fc, examples: outcome.log.examples, profileExamples: outcome.log.profileExamples, bytes: source.rawBytesRead)

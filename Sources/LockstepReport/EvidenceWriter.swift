@@ -20,12 +20,8 @@ public enum EvidenceWriter: ArtifactWriter {
 
     /// Reads one account's line back (by account id), or nil.
     public static func read(account: String, in directory: URL) -> Findings.AccountFinding? {
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent("evidence.jsonl")) else { return nil }
-        let needle = Data("\"account\":\"".utf8) + Data(JSONEncoder.escapedString(account).utf8) + Data("\"".utf8)
-        for line in data.split(separator: 0x0A) where line.range(of: needle) != nil {
-            return try? JSONDecoder().decode(Findings.AccountFinding.self, from: Data(line))
-        }
-        return nil
+        // The id is also on the lines of the accounts it is a partner of: the record's own field decides.
+        EvidenceFile.record(of: account, in: directory).0
     }
 }
 

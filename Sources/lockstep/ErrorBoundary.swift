@@ -47,6 +47,8 @@ enum CommandErrors {
             fail("\(e)", ExitStatus.noInput)
         } catch let e as Explanation.MissingResults {
             fail("\(e)", ExitStatus.noInput)
+        } catch let e as Explanation.Problem {
+            fail("\(e)", ExitStatus.noInput)
         } catch let e as Evaluation.InputError {
             fail("\(e)", ExitStatus.noInput)
         } catch let e as OptionError {

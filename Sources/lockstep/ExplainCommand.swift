@@ -14,6 +14,13 @@ struct Explain: LockstepCommand {
     var results: String
 
     func execute() throws {
-        print(try Explanation.explain(account, results: URL(fileURLWithPath: results)), terminator: "")
+        let a = try Explanation.account(account, results: URL(fileURLWithPath: results))
+        print(a.text, terminator: "")
+        // What could be read is shown; a damaged folder still exits 66, so that a script never
+        // takes an incomplete explanation for a complete one.
+        guard a.problems.isEmpty else {
+            for p in a.problems { Terminal.err("error: \(p)") }
+            throw ExitCode(ExitStatus.noInput)
+        }
     }
 }

@@ -2,7 +2,6 @@ import LockstepCore
 
 /// Twitter's Information Operations archive, tweets file (hashed and unhashed releases).
 struct IOArchiveTweets: CSVRowHandler {
-    static let format = InputFormat.ioArchiveTweets
     static let required = ["tweetid", "userid", "tweet_time"]
 
     let fieldCount: Int
@@ -135,7 +134,6 @@ struct ProfileColumns: Sendable {
 
 /// Twitter's Information Operations archive, users file: one account per row, no posts.
 struct IOArchiveUsers: CSVRowHandler {
-    static let format = InputFormat.ioArchiveUsers
     let fieldCount: Int
     let userid: Int
     let profile: ProfileColumns
@@ -157,5 +155,33 @@ struct IOArchiveUsers: CSVRowHandler {
         builder.describe(a, p)
         builder.markOrigin(a, .listed)
         return true
+    }
+}
+
+extension IOArchiveTweets: InputReader {
+    static let name = "io-tweets"
+    static let summary = "Twitter IO archive tweets CSV (tweetid, userid, tweet_time, ...)"
+    static func recognises(_ s: FormatSample) -> Bool {
+        guard let h = s.header else { return false }
+        return h["tweetid"] != nil && h["userid"] != nil && h["tweet_time"] != nil
+    }
+    static func read(_ job: ReadJob, into builder: inout DatasetBuilder) throws -> CSVDriver.Outcome {
+        try CSVDriver.read(source: job.source, file: job.file, options: job.csv, builder: &builder, progress: job.progress) {
+            try IOArchiveTweets(header: HeaderMap($0), file: job.file, times: job.options.times)
+        }
+    }
+}
+
+extension IOArchiveUsers: InputReader {
+    static let name = "io-users"
+    static let summary = "Twitter IO archive users CSV (userid, follower_count, account_creation_date, ...)"
+    static func recognises(_ s: FormatSample) -> Bool {
+        guard let h = s.header else { return false }
+        return h["userid"] != nil && (h["account_creation_date"] != nil || h["follower_count"] != nil) && h["tweetid"] == nil
+    }
+    static func read(_ job: ReadJob, into builder: inout DatasetBuilder) throws -> CSVDriver.Outcome {
+        try CSVDriver.read(source: job.source, file: job.file, options: job.csv, builder: &builder, progress: job.progress) {
+            try IOArchiveUsers(header: HeaderMap($0), file: job.file, times: job.options.times)
+        }
     }
 }

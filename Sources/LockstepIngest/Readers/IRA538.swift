@@ -3,7 +3,6 @@ import LockstepCore
 /// FiveThirtyEight's release of the Clemson IRA tweets: no tweet ids and no client column; a
 /// retweet's source is known only from its `RT @handle:` prefix.
 struct IRA538: CSVRowHandler {
-    static let format = InputFormat.ira538
     static let required = ["author", "content", "publish_date"]
 
     let fieldCount: Int
@@ -67,5 +66,19 @@ struct IRA538: CSVRowHandler {
             builder.setRetweet(post: FieldParse.empty, account: builder.account(handle: h))
         }
         return true
+    }
+}
+
+extension IRA538: InputReader {
+    static let name = "ira-538"
+    static let summary = "FiveThirtyEight IRA tweets CSV (external_author_id, author, content, publish_date, ...)"
+    static func recognises(_ s: FormatSample) -> Bool {
+        guard let h = s.header else { return false }
+        return h["author"] != nil && h["content"] != nil && h["publish_date"] != nil
+    }
+    static func read(_ job: ReadJob, into builder: inout DatasetBuilder) throws -> CSVDriver.Outcome {
+        try CSVDriver.read(source: job.source, file: job.file, options: job.csv, builder: &builder, progress: job.progress) {
+            try IRA538(header: HeaderMap($0), file: job.file, times: job.options.times)
+        }
     }
 }

@@ -284,3 +284,21 @@ struct MappedCSV: CSVRowHandler {
         }
     }
 }
+
+extension MappedCSV: InputReader {
+    static let name = "mapped"
+    static let summary = "any CSV, with its columns named in a mapping file given by --mapping FILE.toml"
+    /// Never detected: a CSV is read through a mapping when `--mapping` is given.
+    static func recognises(_ s: FormatSample) -> Bool { false }
+    static func read(_ job: ReadJob, into builder: inout DatasetBuilder) throws -> CSVDriver.Outcome {
+        guard let path = job.options.mapping else {
+            throw IngestError.badMapping(file: job.file, line: 1, "--format mapped needs a mapping file: add --mapping FILE.toml (see docs/mapping.md)")
+        }
+        let mapping = try CSVMapping.load(path: path)
+        var csv = job.csv
+        csv.delimiter = mapping.delimiter
+        return try CSVDriver.read(source: job.source, file: job.file, options: csv, builder: &builder, progress: job.progress) {
+            try MappedCSV(header: HeaderMap($0), mapping: mapping, file: job.file, times: job.options.times)
+        }
+    }
+}

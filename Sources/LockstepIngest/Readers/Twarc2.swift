@@ -12,7 +12,6 @@ import LockstepCore
 /// objects (`twarc2 users`, `followers`) gives listed accounts and no posts.
 /// Field reference: https://developer.twitter.com/en/docs/twitter-api/data-dictionary/object-model/tweet
 struct Twarc2: JSONRecordHandler {
-    static let format = InputFormat.twarc2
     /// Post times outside are rejected (`bad_time`).
     var times = PlausibleTimes.asOfNow()
 
@@ -361,4 +360,20 @@ struct IncludeIndex: Sendable {
     }
 
     @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+}
+
+extension Twarc2: InputReader {
+    static let name = "twarc2"
+    static let summary = "Twitter API v2 JSON from twarc2: response pages, flattened tweets or users (data, author_id, includes, ...)"
+    static var isJSON: Bool { true }
+    /// After v1.1 in the catalogue: v1.1 objects carry `id_str`, which v2 never uses; v2 tweets have
+    /// `author_id`, pages `data`/`includes`, users `public_metrics`.
+    static func recognises(_ s: FormatSample) -> Bool {
+        guard let keys = s.jsonKeys else { return false }
+        return !keys.isDisjoint(with: ["data", "author_id", "includes", "public_metrics", "username", "errors"])
+    }
+    static func read(_ job: ReadJob, into builder: inout DatasetBuilder) throws -> CSVDriver.Outcome {
+        try JSONDriver.read(source: job.source, file: job.file, options: job.csv, limits: JSONLimits(job.options), builder: &builder,
+                            progress: job.progress, handler: Twarc2(times: job.options.times))
+    }
 }

@@ -10,7 +10,6 @@ import LockstepCore
 /// `full_text`, `extended_tweet.full_text` or `text`, and `source` as an HTML anchor.
 /// User objects on their own (`users/lookup` output) are listed accounts.
 struct TwitterV1: JSONRecordHandler {
-    static let format = InputFormat.twitterV1
     /// Post times outside are rejected (`bad_time`).
     var times = PlausibleTimes.asOfNow()
 
@@ -200,5 +199,19 @@ struct TwitterV1: JSONRecordHandler {
     static func nonNull(_ tape: inout JSONTape, _ o: JSONValue, _ a: StaticString, _ b: StaticString) -> UnsafeRawBufferPointer {
         let x = tape.idBytes(tape.member(o, a))
         return x.isEmpty ? tape.idBytes(tape.member(o, b)) : x
+    }
+}
+
+extension TwitterV1: InputReader {
+    static let name = "twitter-v1"
+    static let summary = "Twitter API v1.1 statuses JSON, one per line or an array (id_str, user, created_at, ...)"
+    static var isJSON: Bool { true }
+    static func recognises(_ s: FormatSample) -> Bool {
+        guard let keys = s.jsonKeys else { return false }
+        return keys.contains("id_str") || (keys.contains("user") && keys.contains("created_at") && !keys.contains("author_id"))
+    }
+    static func read(_ job: ReadJob, into builder: inout DatasetBuilder) throws -> CSVDriver.Outcome {
+        try JSONDriver.read(source: job.source, file: job.file, options: job.csv, limits: JSONLimits(job.options), builder: &builder,
+                            progress: job.progress, handler: TwitterV1(times: job.options.times))
     }
 }
