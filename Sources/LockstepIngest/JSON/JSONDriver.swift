@@ -513,15 +513,7 @@ struct DocumentCutter {
                 if inString && !afterBackslash {
                     // Eight bytes at a time while none is a quote, a backslash or a control
                     // character (a line break among them), as the parser does.
-                    var i = pos - base
-                    while i + 8 <= count {
-                        let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                        let quote = w ^ 0x2222_2222_2222_2222, slash = w ^ 0x5C5C_5C5C_5C5C_5C5C
-                        let lo: UInt64 = 0x0101_0101_0101_0101, hi: UInt64 = 0x8080_8080_8080_8080
-                        let hit = ((quote &- lo) & ~quote) | ((slash &- lo) & ~slash) | ((w &- 0x2020_2020_2020_2020) & ~w)
-                        if hit & hi != 0 { break }
-                        i += 8
-                    }
+                    let i = JSONTape.skipPlainStringBytes(p, from: pos - base, to: count)
                     if i > pos - base {
                         pos = base + i
                         if !skipping && pos - spanStart > maxRecordBytes { skipping = true }

@@ -227,6 +227,23 @@ struct JSONTape {
         (0x21...0x7E).contains(c) ? "'\(Character(Unicode.Scalar(c)))'" : "byte 0x\(String(c, radix: 16, uppercase: true))"
     }
 
+    /// The first position from `i` (in steps of eight bytes, before `end`) whose eight bytes hold a
+    /// quote, a backslash or a control character: inside a string everything before it is plain.
+    /// Shared by the parser and the driver that cuts documents, so both see strings alike.
+    @inline(__always)
+    static func skipPlainStringBytes(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var i = start
+        while i + 8 <= end {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            let quote = w ^ 0x2222_2222_2222_2222, slash = w ^ 0x5C5C_5C5C_5C5C_5C5C
+            let lo: UInt64 = 0x0101_0101_0101_0101, hi: UInt64 = 0x8080_8080_8080_8080
+            let hit = ((quote &- lo) & ~quote) | ((slash &- lo) & ~slash) | ((w &- 0x2020_2020_2020_2020) & ~w)
+            if hit & hi != 0 { break }
+            i += 8
+        }
+        return i
+    }
+
     /// Scans a string starting at its opening quote; returns the position after the closing quote.
     @inline(__always)
     private mutating func string(_ p: UnsafeMutablePointer<UInt8>, _ open: Int, _ end: Int) throws(JSONError) -> Int {
@@ -235,14 +252,7 @@ struct JSONTape {
         var escaped = false
         while true {
             // Eight bytes at a time while none is a quote, a backslash or a control character.
-            while i + 8 <= end {
-                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                let quote = w ^ 0x2222_2222_2222_2222, slash = w ^ 0x5C5C_5C5C_5C5C_5C5C
-                let lo: UInt64 = 0x0101_0101_0101_0101, hi: UInt64 = 0x8080_8080_8080_8080
-                let hit = ((quote &- lo) & ~quote) | ((slash &- lo) & ~slash) | ((w &- 0x2020_2020_2020_2020) & ~w)
-                if hit & hi != 0 { break }
-                i += 8
-            }
+            i = JSONTape.skipPlainStringBytes(p, from: i, to: end)
             guard i < end else { throw truncated(i, "a closing quote") }
             let c = p[i]
             if c == 0x22 {
