@@ -11,7 +11,7 @@ enum RunSummary {
         if let o = ctx.result(of: Overview.self) { out.append(o.headline) }
         if let c = ctx.result(of: Coordination.self) { out.append(coordination(c, ds)) }
         if let f = ctx.result(of: Findings.self) {
-            var s = "flagged: \(f.flagged) of \(f.accountsScored) scored account\(f.accountsScored == 1 ? "" : "s")"
+            var s = "flagged: \(n(f.flagged)) of \(n(f.accountsScored)) scored account\(f.accountsScored == 1 ? "" : "s")"
             // Flagged accounts outside a cluster's core or amplifier roles are counted under "none".
             let roles = f.byRole.filter { $0.value > 0 }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             if f.flagged > 0 && !roles.isEmpty {
@@ -33,14 +33,16 @@ enum RunSummary {
         return "working week at UTC\(signed(h)) (confidence \(i.confidence))"
     }
 
+    static func n(_ v: Int) -> String { NumberText.grouped(v) }
+
     static func signed(_ h: Int) -> String { h < 0 ? "\(h)" : "+\(h)" }
 
     static func coordination(_ c: Coordination.Result, _ ds: Dataset) -> String {
-        let withEdges = c.traces.filter { $0.edges > 0 }.map { "\($0.trace) \($0.edges)" }
+        let withEdges = c.traces.filter { $0.edges > 0 }.map { "\($0.trace) \(n($0.edges))" }
         if !c.clusters.isEmpty {
             let sizes = c.clusters.prefix(5).map { String($0.size) }.joined(separator: ", ")
             return "coordination: \(c.clusters.count) cluster\(c.clusters.count == 1 ? "" : "s") (largest \(sizes)\(c.clusters.count > 5 ? ", …" : "")), "
-                + "\(c.clusteredAccounts) accounts clustered; edges: \(withEdges.isEmpty ? "none" : withEdges.joined(separator: ", "))"
+                + "\(n(c.clusteredAccounts)) accounts clustered; edges: \(withEdges.isEmpty ? "none" : withEdges.joined(separator: ", "))"
         }
         // Nothing found: say whether the input could have shown anything.
         var missing: [String] = []
@@ -59,7 +61,7 @@ enum RunSummary {
         if actions == 0 {
             return "coordination: none found; this input has no posts the traces act on (no \(list(missing)))"
         }
-        var s = "coordination: none found; \(actions) actions, but no pair of accounts co-acted at least \(c.minWeight) times"
+        var s = "coordination: none found; \(n(actions)) actions, but no pair of accounts co-acted at least \(c.minWeight) times"
         if let w = c.windowSeconds { s += " within \(w) s" }
         s += " and passed the significance filters"
         if !missing.isEmpty { s += "; this input has no \(list(missing)), so the traces on them had nothing to match" }
