@@ -15,9 +15,18 @@ package enum TextEntities {
                              mention: (UnsafeRawBufferPointer) -> Void,
                              url: (UnsafeRawBufferPointer) -> Void) {
         let n = b.count
+        // ASCII bytes that may start an entity, as bits of two masks: `#` (35) below 64; `@` (64),
+        // `H` (72), `T` (84), `h` (104), `t` (116) above.
+        let low: UInt64 = 1 << 35
+        let high: UInt64 = 1 << 0 | 1 << 8 | 1 << 20 | 1 << 40 | 1 << 52
         var i = 0
         while i < n {
             let c = b[i]
+            // Most bytes start nothing: one mask test skips them (0xEF leads the full-width signs).
+            if c < 128 ? ((c < 64 ? low : high) >> UInt64(c & 63)) & 1 == 0 : c != 0xEF {
+                i += 1
+                continue
+            }
             var end = -1
             switch c {
             case 35:  // #
@@ -29,7 +38,8 @@ package enum TextEntities {
                 if b[i + 2] == 0x83 { end = hashtagEnd(b, sign: i, signLength: 3, hashtag) }
                 else if b[i + 2] == 0xA0 { end = mentionEnd(b, sign: i, signLength: 3, mention) }
             case 104, 72, 116, 84:  // h H t T
-                end = urlEnd(b, at: i, url)
+                // Only `ht…` and `t.…` can start a link: most letters h and t are ruled out here, uncalled.
+                if i + 1 < n, b[i + 1] | 32 == 116 || b[i + 1] == 46 { end = urlEnd(b, at: i, url) }
             default:
                 break
             }
