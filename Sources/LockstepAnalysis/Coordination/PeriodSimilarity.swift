@@ -142,10 +142,12 @@ struct PeriodSimilarity: Sendable {
         var time: [Int64]
         /// Per entry, whether its item is in the dot products (2 ≤ accounts ≤ cap, positive IDF).
         var eligible: [Bool]
-        /// Per entry, its position in its item's account list.
+        /// Per entry in the sweep, its position in its item's sweep list (-1: not in the sweep).
         var rank: [Int32]
-        /// Per item, its accounts `itemAccount[itemFirst[i]..<itemFirst[i + 1]]` (ascending) and the
-        /// matching entries.
+        /// The inverted index the sweep walks: per item, the accounts of the sweep on it (eligible
+        /// entries of accounts with at least `minItems` items) `itemAccount[itemFirst[i]..<itemFirst[i + 1]]`,
+        /// ascending, and the matching entries. Light accounts are left out here, not only skipped:
+        /// they are half the accounts on the popular items that make most of the visits.
         var itemFirst: [Int32]
         var itemAccount: [Int32]
         var itemEntry: [Int32]
@@ -163,7 +165,7 @@ struct PeriodSimilarity: Sendable {
         var sharedItems: Int
     }
 
-    static func incidence(_ ds: Dataset, _ profile: PeriodProfile, _ f: PostFeatures, maxItemAccounts: Int) -> Incidence {
+    static func incidence(_ ds: Dataset, _ profile: PeriodProfile, _ f: PostFeatures, maxItemAccounts: Int, minItems: Int) -> Incidence {
         let A = ds.accounts.count, M = profile.itemCount
         var count = [Int32](repeating: 0, count: A + 1)
         var actions: [(Int32, Int32)] = []  // (item, post)
@@ -199,24 +201,12 @@ struct PeriodSimilarity: Sendable {
             }
             first[a + 1] = Int32(item.count)
         }
-        var itemFirst = [Int32](repeating: 0, count: M + 1)
-        for it in item { itemFirst[Int(it) + 1] += 1 }
-        for i in 0..<M { itemFirst[i + 1] += itemFirst[i] }
-        var itemFill = itemFirst
-        var itemAccount = [Int32](repeating: 0, count: item.count), itemEntry = itemAccount, rank = itemAccount
-        for a in 0..<A {
-            for e in Int(first[a])..<Int(first[a + 1]) {
-                let i = Int(item[e])
-                rank[e] = itemFill[i] - itemFirst[i]
-                itemAccount[Int(itemFill[i])] = Int32(a)
-                itemEntry[Int(itemFill[i])] = Int32(e)
-                itemFill[i] += 1
-            }
-        }
+        var itemAccounts = [Int32](repeating: 0, count: M)
+        for it in item { itemAccounts[Int(it)] += 1 }
         // Items on one account only are left out of the profiles: they can never be shared, and with
         // the largest IDF of all they would dominate the norms (an account retweeting hundreds of
         // distinct posts of the same sources would look unlike everyone).
-        func accounts(_ e: Int) -> Int { Int(itemFirst[Int(item[e]) + 1] - itemFirst[Int(item[e])]) }
+        func accounts(_ e: Int) -> Int { Int(itemAccounts[Int(item[e])]) }
         var active = 0
         for a in 0..<A where (Int(first[a])..<Int(first[a + 1])).contains(where: { accounts($0) >= 2 }) { active += 1 }
         let n = Double(max(1, active))
@@ -228,7 +218,7 @@ struct PeriodSimilarity: Sendable {
         var pop: [Int32] = []
         var popSum: [Double] = []
         var sharedItems = 0
-        for i in 0..<M where itemFirst[i + 1] - itemFirst[i] >= 2 { sharedItems += 1 }
+        for i in 0..<M where itemAccounts[i] >= 2 { sharedItems += 1 }
         for a in 0..<A {
             let r = Int(first[a])..<Int(first[a + 1])
             let start = pop.count
@@ -247,6 +237,23 @@ struct PeriodSimilarity: Sendable {
             for x in start..<pop.count { s += Double(pop[x]); popSum.append(s) }
             popFirst[a + 1] = Int32(pop.count)
             norm[a] = norm[a].squareRoot()
+        }
+        var itemFirst = [Int32](repeating: 0, count: M + 1)
+        for a in 0..<A where degree[a] >= minItems {
+            for e in Int(first[a])..<Int(first[a + 1]) where eligible[e] { itemFirst[Int(item[e]) + 1] += 1 }
+        }
+        for i in 0..<M { itemFirst[i + 1] += itemFirst[i] }
+        var itemFill = itemFirst
+        var itemAccount = [Int32](repeating: 0, count: Int(itemFirst[M])), itemEntry = itemAccount
+        var rank = [Int32](repeating: -1, count: item.count)
+        for a in 0..<A where degree[a] >= minItems {
+            for e in Int(first[a])..<Int(first[a + 1]) where eligible[e] {
+                let i = Int(item[e])
+                rank[e] = itemFill[i] - itemFirst[i]
+                itemAccount[Int(itemFill[i])] = Int32(a)
+                itemEntry[Int(itemFill[i])] = Int32(e)
+                itemFill[i] += 1
+            }
         }
         return Incidence(first: first, item: item, weight: weight, post: post, time: time, eligible: eligible, rank: rank,
                          itemFirst: itemFirst, itemAccount: itemAccount, itemEntry: itemEntry, norm: norm, pop: pop,
@@ -323,13 +330,13 @@ struct PeriodSimilarity: Sendable {
     }
 
     func run(_ ds: Dataset, _ profile: PeriodProfile, _ f: PostFeatures, trace: String) -> Output {
-        let x = Self.incidence(ds, profile, f, maxItemAccounts: maxItemAccounts)
+        let x = Self.incidence(ds, profile, f, maxItemAccounts: maxItemAccounts, minItems: minItems)
         let A = ds.accounts.count
         // Ranges of accounts with similar work: the partners each one walks.
         var cost = [Int](repeating: 0, count: A + 1)
         for a in 0..<A {
             var c = 0
-            for e in Int(x.first[a])..<Int(x.first[a + 1]) where x.eligible[e] {
+            for e in Int(x.first[a])..<Int(x.first[a + 1]) where x.rank[e] >= 0 {
                 let i = Int(x.item[e])
                 c += Int(x.itemFirst[i + 1] - x.itemFirst[i] - x.rank[e]) - 1
             }
@@ -374,12 +381,11 @@ struct PeriodSimilarity: Sendable {
         var pairs = 0, candidates = 0
         for a in accounts where x.degree[a] >= minItems {
             var n = 0
-            for e in Int(x.first[a])..<Int(x.first[a + 1]) where x.eligible[e] {
+            for e in Int(x.first[a])..<Int(x.first[a + 1]) where x.rank[e] >= 0 {
                 let i = Int(x.item[e])
                 let wa = x.weight[e], ta = x.time[e]
                 for s in Int(x.itemFirst[i] + x.rank[e] + 1)..<Int(x.itemFirst[i + 1]) {
                     let b = Int(x.itemAccount[s])
-                    if x.degree[b] < minItems { continue }
                     let eb = Int(x.itemEntry[s])
                     let fb = figures + b
                     if owner[b] != Int32(a) {
