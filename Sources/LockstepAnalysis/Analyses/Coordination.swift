@@ -159,14 +159,15 @@ public struct Coordination: Analysis {
     public struct TraceStats: Sendable, Codable, Equatable {
         /// The trace name.
         public var trace: String
-        /// The window used (nil in whole-period mode).
+        /// The window used (nil for the whole_period trace).
         public var windowSeconds: Int64?
         /// Actions of the trace in the data.
         public var actions: Int
         /// Items acted on by two or more actions.
         public var items: Int
         /// Account pairs with at least one co-action (window mode: among accounts with at least
-        /// `min_weight` actions in the trace, the only ones that can form an edge).
+        /// `min_weight` actions in the trace, the only ones that can form an edge; whole_period: pairs of
+        /// accounts with `period_min_items` items sharing an item under the cap).
         public var pairs: Int
         /// Pairs reaching `min_weight`.
         public var candidates: Int

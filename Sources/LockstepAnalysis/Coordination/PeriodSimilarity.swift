@@ -79,9 +79,13 @@ struct PeriodProfile: Sendable {
         case .hashtag: return "#" + ds.hashtags[i]
         case .url: return f.canonicalURLs[i]
         case .retweetedPost: return ds.postKeys[i]
-        case .retweetedAccount: return "RT @" + ds.accounts.key[i]
-        case .mention: return "@" + ds.accounts.key[i]
+        case .retweetedAccount: return "RT " + Self.at(ds.accounts.key[i])
+        case .mention: return Self.at(ds.accounts.key[i])
         }
+    }
+
+    /// `@key`; accounts known only by a handle already have `@handle` as their key.
+    static func at(_ key: String) -> String { key.hasPrefix("@") ? key : "@" + key
     }
 }
 
