@@ -107,9 +107,7 @@ public struct ParameterSpec: Sendable {
         return Int64(seconds)
     }
 
-    static func plain(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
-    }
+    static func plain(_ v: Double) -> String { NumberText.shortest(v) }
 
     static func duration(_ s: Int64) -> String {
         if s % 86_400 == 0 && s > 0 { return "\(s / 86_400)d" }

@@ -19,7 +19,7 @@ public enum FollowerSurgesCSV: ArtifactWriter {
         var out = CSVOutput(header: columns)
         for s in r.surges {
             out.row([s.target, s.start, s.end, String(s.size), String(s.fresh), s.createdFrom, s.createdTo,
-                     String(s.newestPosition), String(s.oldestPosition), CSVNumber.format(s.perDay), CSVNumber.format(s.baselinePerDay)])
+                     String(s.newestPosition), String(s.oldestPosition), NumberText.decimal(s.perDay, places: 6, rounding: .toNearestOrEven), NumberText.decimal(s.baselinePerDay, places: 6, rounding: .toNearestOrEven)])
         }
         try out.write(to: directory.appendingPathComponent(fileName))
         return [fileName]

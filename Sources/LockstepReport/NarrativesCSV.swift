@@ -17,29 +17,9 @@ public enum NarrativesCSV: ArtifactWriter {
         guard let r = run.context.result(of: Narratives.self) else { return [] }
         var out = CSVOutput(header: columns)
         for row in r.rows {
-            out.row([row.period, row.group, row.term, String(row.count), CSVNumber.format(row.share)])
+            out.row([row.period, row.group, row.term, String(row.count), NumberText.decimal(row.share, places: 6, rounding: .toNearestOrEven)])
         }
         try out.write(to: directory.appendingPathComponent(fileName))
         return [fileName]
-    }
-}
-
-/// Numbers in CSV cells: at most six significant decimals, no exponent, so files diff cleanly.
-enum CSVNumber {
-    /// Up to six decimals, trailing zeros dropped; integer arithmetic because `String(format:)`
-    /// dominated writing a narratives.csv of a million rows.
-    static func format(_ x: Double) -> String {
-        guard x.isFinite else { return "" }
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
-        guard abs(x) < 9e12 else { return String(x) }
-        let scaled = Int((abs(x) * 1_000_000).rounded(.toNearestOrEven))  // as printf rounds
-        var whole = String(scaled / 1_000_000)
-        var frac = scaled % 1_000_000
-        if x < 0 && scaled > 0 { whole = "-" + whole }
-        guard frac > 0 else { return whole }
-        var digits = 6
-        while frac % 10 == 0 { frac /= 10; digits -= 1 }
-        let f = String(frac)
-        return whole + "." + String(repeating: "0", count: digits - f.count) + f
     }
 }

@@ -15,10 +15,7 @@ enum NetworkOutput {
 
     static func number(_ x: Double?) -> String {
         guard let x else { return "" }
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-        return String(format: "%.6g", x)
+        return NumberText.significant(x, digits: 6)
     }
 
     /// Text safe inside XML attributes and elements: markup characters escaped, characters XML 1.0 forbids dropped.

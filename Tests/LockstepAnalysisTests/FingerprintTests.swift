@@ -333,17 +333,4 @@ import Testing
             #expect(Median.of(&v) == expected)
         }
     }
-
-    @Test(arguments: [
-        (0.25, 3, "0.25"),  // trailing zero dropped
-        (1.0, 3, "1"),  // whole number
-        (-1.5, 3, "-1.5"),  // negative
-        (0.0004, 3, "0"),  // rounds to zero, no minus sign
-        (-0.0004, 3, "0"),  // negative zero
-        (12.3456, 1, "12.3"),  // one decimal
-        (Double.nan, 3, ""),  // not a number
-    ] as [(Double, Int, String)])
-    func cells(value: Double, decimals: Int, expected: String) {
-        #expect(CellFormat.decimal(value, decimals) == expected)
-    }
 }

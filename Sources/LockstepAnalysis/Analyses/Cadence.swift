@@ -124,7 +124,7 @@ public struct Cadence: Analysis {
             return out
         }
 
-        static func format(_ x: Double) -> String { CellFormat.decimal(x) }
+        static func format(_ x: Double) -> String { NumberText.decimal(x, places: 3) }
     }
 
     /// Medians of the statistics within one label.

@@ -85,7 +85,7 @@ public struct Clients: Analysis {
                 let c = Int(dominant[i])
                 name[i] = clientNames[c]
                 cat[i] = categories[c].rawValue
-                share[i] = CellFormat.decimal(Double(dominantShare[i]))
+                share[i] = NumberText.decimal(Double(dominantShare[i]), places: 3)
                 sw[i] = String(switches[i])
             }
             return [AccountColumn(name: "dominant_client", values: name), AccountColumn(name: "client_category", values: cat),

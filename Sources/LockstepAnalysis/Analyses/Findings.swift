@@ -110,7 +110,7 @@ public struct Findings: Analysis {
             var scoreCol = [String](repeating: "", count: scores.count)
             var roleCol = [String](repeating: "", count: scores.count)
             for i in 0..<scores.count where scores[i] >= 0 {
-                scoreCol[i] = String(format3(scores[i]))
+                scoreCol[i] = NumberText.rounded(scores[i], places: 3)
                 if scores[i] >= threshold { flaggedCol[i] = "true"; roleCol[i] = roles[i] ?? "" }
             }
             return [AccountColumn(name: "flagged", values: flaggedCol), AccountColumn(name: "score", values: scoreCol),
@@ -182,11 +182,11 @@ public struct Findings: Analysis {
             }
             if let s = surgeOf[a] {
                 ev.append(Evidence(code: "follower_surge:\(s.target)", weight: Weights.surgeFollower,
-                                   detail: "One of \(s.fresh) fresh accounts that followed \(Self.name(of: s.target, keyIndex, ds)) in a surge \(s.start) to \(s.end) (\(EvidenceNumber.format(s.perDay)) a day against \(EvidenceNumber.format(s.baselinePerDay)) usually), created shortly before."))
+                                   detail: "One of \(s.fresh) fresh accounts that followed \(Self.name(of: s.target, keyIndex, ds)) in a surge \(s.start) to \(s.end) (\(Self.figure(s.perDay)) a day against \(Self.figure(s.baselinePerDay)) usually), created shortly before."))
             }
             if let cad = cadence, let st = cad.stats(of: a), st.label == .regular {
                 ev.append(Evidence(code: "cadence_regular", weight: Weights.regularCadence,
-                                   detail: "Posts like a clock: \(st.gaps) gaps between posts, median \(Self.duration(st.median)), coefficient of variation \(format3(st.cv))."))
+                                   detail: "Posts like a clock: \(st.gaps) gaps between posts, median \(Self.duration(st.median)), coefficient of variation \(NumberText.rounded(st.cv, places: 3))."))
             }
             if let cl = clients, let d = cl.dominantClient(of: a), d.category == .automation {
                 ev.append(Evidence(code: "client_automation", weight: Weights.automationClient,
@@ -277,20 +277,13 @@ public struct Findings: Analysis {
         return code
     }
 
+    /// A figure in an evidence sentence: whole from 10 up, three decimals below.
+    static func figure(_ v: Double) -> String { NumberText.rounded(v, places: v >= 10 ? 0 : 3) }
+
     static func duration(_ s: Double) -> String {
         if s < 120 { return "\(Int(s.rounded())) s" }
         if s < 7200 { return "\(Int((s / 60).rounded())) min" }
         if s < 172_800 { return "\(Int((s / 3600).rounded())) h" }
         return "\(Int((s / 86_400).rounded())) days"
     }
-}
-
-/// Numbers in evidence sentences.
-enum EvidenceNumber {
-    static func format(_ v: Double) -> String { v >= 10 ? String(Int(v.rounded())) : format3(v) }
-}
-
-func format3(_ v: Double) -> String {
-    let r = (v * 1000).rounded() / 1000
-    return r == r.rounded() ? String(Int(r)) : String(r)
 }

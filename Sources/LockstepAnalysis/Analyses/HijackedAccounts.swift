@@ -175,7 +175,7 @@ public struct HijackedAccounts: Analysis {
                 if r.suspect { suspect[i] = "true" }
                 from[i] = r.dormantFrom; to[i] = r.dormantTo; days[i] = String(r.dormantDays); points[i] = String(r.points)
             }
-            for (a, d) in ageAtFirstPost { age[Int(a)] = CellFormat.decimal(d, 1) }
+            for (a, d) in ageAtFirstPost { age[Int(a)] = NumberText.decimal(d, places: 1) }
             for a in oldOther.keys { old[Int(a)] = "true" }
             return [AccountColumn(name: "hijack_suspect", values: suspect), AccountColumn(name: "dormant_from", values: from),
                     AccountColumn(name: "dormant_to", values: to), AccountColumn(name: "dormant_days", values: days),

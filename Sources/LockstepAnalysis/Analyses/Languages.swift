@@ -82,7 +82,7 @@ public struct Languages: Analysis {
             var lang = [String](repeating: "", count: n), share = lang, mm = lang
             for i in 0..<n where dominant[i] != noID {
                 lang[i] = codes[Int(dominant[i])]
-                share[i] = CellFormat.decimal(Double(dominantShare[i]))
+                share[i] = NumberText.decimal(Double(dominantShare[i]), places: 3)
                 if let m = mismatch(of: Int32(i)) { mm[i] = m }
             }
             return [AccountColumn(name: "post_language", values: lang), AccountColumn(name: "post_language_share", values: share),

@@ -124,20 +124,9 @@ public struct Overview: Analysis {
     }
 
     /// Thousands separators, as people write counts in prose.
-    static func grouped(_ v: Int) -> String {
-        let digits = String(abs(v))
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(ch)
-        }
-        return (v < 0 ? "-" : "") + out
-    }
+    static func grouped(_ v: Int) -> String { NumberText.grouped(v) }
 
-    static func percent(_ x: Double) -> String {
-        let p = (x * 1000).rounded() / 10
-        return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
-    }
+    static func percent(_ x: Double) -> String { NumberText.shortest((x * 1000).rounded() / 10) + "%" }
 
     static func share(_ c: Int, _ total: Int) -> Double { total == 0 ? 0 : Double(c) / Double(total) }
 

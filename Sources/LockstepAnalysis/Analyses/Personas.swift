@@ -107,7 +107,7 @@ public struct Personas: Analysis {
             for i in 0..<n {
                 guard let f = flags[i] else { continue }
                 zero[i] = yn(f.zeroFollowers)
-                if let r = f.followerRatio { ratio[i] = CellFormat.decimal(r) }
+                if let r = f.followerRatio { ratio[i] = NumberText.decimal(r, places: 3) }
                 empty[i] = yn(f.emptyProfile)
                 switch f.handle {
                 case .nameDigits, .random: handle[i] = "1"
@@ -115,7 +115,7 @@ public struct Personas: Analysis {
                 case .anonymized, .missing: break
                 }
                 unrelated[i] = yn(f.nameUnrelated)
-                if let d = f.ageAtFirstPostDays { age[i] = CellFormat.decimal(d, 1) }
+                if let d = f.ageAtFirstPostDays { age[i] = NumberText.decimal(d, places: 1) }
             }
             return [AccountColumn(name: "zero_followers", values: zero), AccountColumn(name: "follower_ratio", values: ratio),
                     AccountColumn(name: "empty_profile", values: empty), AccountColumn(name: "default_handle", values: handle),

@@ -110,7 +110,7 @@ public struct Schedule: Analysis {
             return out
         }
 
-        static func format(_ x: Double) -> String { CellFormat.decimal(x) }
+        static func format(_ x: Double) -> String { NumberText.decimal(x, places: 3) }
     }
 
     /// What the template test concluded for an account or group.

@@ -1,3 +1,5 @@
+import LockstepCore
+
 /// Escaping for text that came from the input: post texts, handles, names, descriptions and URLs
 /// are written by adversaries, so every one of them passes through here before reaching HTML.
 public enum HTML {
@@ -64,15 +66,7 @@ public enum HTML {
 
     public static func number(_ v: Int) -> String { grouped(v) }
 
-    static func grouped(_ v: Int) -> String {
-        let s = String(abs(v))
-        var out = ""
-        for (i, ch) in s.enumerated() {
-            if i > 0 && (s.count - i) % 3 == 0 { out += "," }
-            out.append(ch)
-        }
-        return (v < 0 ? "-" : "") + out
-    }
+    static func grouped(_ v: Int) -> String { NumberText.grouped(v) }
 
     public static func percent(_ share: Double) -> String { number(share * 100, digits: 1) + "%" }
 }

@@ -102,10 +102,7 @@ public enum SVGChart {
         return s + "</svg>"
     }
 
-    static func fmt(_ v: Double) -> String {
-        let r = (v * 10).rounded() / 10
-        return r == r.rounded() ? String(Int(r)) : String(r)
-    }
+    static func fmt(_ v: Double) -> String { NumberText.rounded(v, places: 1) }
 }
 
 import LockstepCore
