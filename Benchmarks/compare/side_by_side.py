@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def timed(cmd, **kw):
-    """Runs cmd under /usr/bin/time; returns (wall s, user+sys s, peak KB, stdout)."""
+    """Runs cmd under /usr/bin/time; returns (wall s, user+sys s, peak KB, stdout and stderr)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         p = subprocess.run(["/usr/bin/time", "-o", tf.name, "-f", "%e %U %S %M"] + cmd,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
@@ -32,7 +32,7 @@ def timed(cmd, **kw):
             sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
         line = tf.read().strip().splitlines()[-1]
     e, u, s, m = line.split()
-    return float(e), float(u) + float(s), int(m), p.stdout
+    return float(e), float(u) + float(s), int(m), p.stdout + p.stderr
 
 
 def load():

@@ -145,6 +145,8 @@ public struct Dataset: Sendable {
     public func text(ofPost p: Int) -> String { posts.textArena.string(posts.text[p]) }
     public func handle(of account: Int32) -> String { accounts.handleString(account) }
     public func accountID(of account: Int32) -> String { accounts.key[account] }
+    /// The post id as given, for an index into the post ids (``PostTable/key``, `retweetOf`, `quoteOf`, `replyTo`).
+    public func postID(ofKey key: Int32) -> String { postKeys[key] }
 
     /// Accounts that are part of the input (listed or authors), in id order.
     public var accountsInData: [Int32] {

@@ -127,9 +127,6 @@ enum CSVScan {
     /// (a matching lane is all ones, so subtracting it adds one), folded into the total every 255
     /// steps before a lane can wrap. On the baseline x86-64 target this compiles to SSE2 compares
     /// and subtractions, about three times the speed of the eight-byte SWAR loop it replaced.
-    /// The fold and the last 31 bytes are done in 64-bit words: rows are counted one at a time
-    /// (every row's line is kept), and for rows of a few hundred bytes a byte-by-byte tail and
-    /// the generic widening sum (a call) took most of the time.
     @inline(__always)
     static func countByte(_ p: UnsafePointer<UInt8>, _ n: Int, _ byte: UInt8) -> Int {
         var c = 0
@@ -145,23 +142,7 @@ enum CSVScan {
                 i += 32
                 k += 1
             }
-            // Byte lanes (each at most 255) summed as 16-bit pairs, then the four pairs of each
-            // word by one multiplication: at most 8 × 255 = 2,040, which fits the top 16 bits.
-            let words = unsafeBitCast(lanes, to: SIMD4<UInt64>.self)
-            let even: UInt64 = 0x00FF_00FF_00FF_00FF
-            for w in 0..<4 {
-                let pairs = (words[w] & even) &+ ((words[w] >> 8) & even)
-                c += Int((pairs &* 0x0001_0001_0001_0001) >> 48)
-            }
-        }
-        // A byte equal to `byte` is a zero byte of `x`; the expression sets the top bit of exactly
-        // the zero bytes (no borrow across bytes, unlike the shorter `(x - 0x01…) & ~x` test).
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let spread = UInt64(byte) &* 0x0101_0101_0101_0101
-        while i + 8 <= n {
-            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ spread
-            c += (~(((x & low7) &+ low7) | x | low7)).nonzeroBitCount
-            i += 8
+            c += Int(SIMD32<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
         }
         while i < n { if p[i] == byte { c += 1 }; i += 1 }
         return c
