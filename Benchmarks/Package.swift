@@ -33,6 +33,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/LockstepBench"),
+        // Lockstep as a library: read, analyse, read typed results, write; public API only.
+        .executableTarget(
+            name: "library-example",
+            dependencies: [
+                .product(name: "LockstepCore", package: parent),
+                .product(name: "LockstepIngest", package: parent),
+                .product(name: "LockstepAnalysis", package: parent),
+                .product(name: "LockstepReport", package: parent),
+            ],
+            path: "Sources/LibraryExample"),
         // hijack, narratives and follower_surges on generated posts; the follower-list reader.
         .executableTarget(
             name: "narratives-bench",

@@ -7,9 +7,9 @@ import LockstepCore
 /// shown at its offset in the middle of the data (daylight-saving changes are taken into account by
 /// the schedule analysis, which reads the zone day by day); `auto` uses the whole input's
 /// working-week offset when it has one, else UTC.
-public enum DisplayZone {
+package enum DisplayZone {
     /// `settings` are the run's schedule settings, so `auto` agrees with what the schedule analysis reports.
-    public static func offsetSeconds(_ spec: String, dataset: Dataset, settings: Schedule.Settings) -> Int? {
+    package static func offsetSeconds(_ spec: String, dataset: Dataset, settings: Schedule.Settings) -> Int? {
         guard let zone = ZoneSpec.parse(spec) else { return nil }
         switch zone {
         case .fixed(let s):

@@ -57,7 +57,7 @@ public struct ByteArena: @unchecked Sendable {
 
     @usableFromInline var storage = Storage()
 
-    public init() {}
+    package init() {}
 
     private mutating func uniqueStorage() -> Storage {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
@@ -66,7 +66,7 @@ public struct ByteArena: @unchecked Sendable {
 
     /// Appends bytes and returns their reference.
     @discardableResult
-    public mutating func append(_ source: UnsafeRawBufferPointer) -> StrRef {
+    package mutating func append(_ source: UnsafeRawBufferPointer) -> StrRef {
         let n = source.count
         if n == 0 { return .empty }
         let s = uniqueStorage()
@@ -79,12 +79,12 @@ public struct ByteArena: @unchecked Sendable {
 
     /// Appends the UTF-8 bytes of a string.
     @discardableResult
-    public mutating func append(_ string: String) -> StrRef {
+    package mutating func append(_ string: String) -> StrRef {
         var copy = string
         return copy.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 
-    public mutating func reserveCapacity(_ n: Int) { uniqueStorage().reserve(n) }
+    package mutating func reserveCapacity(_ n: Int) { uniqueStorage().reserve(n) }
 
     /// Appends another arena's bytes wholesale; returns the shift to add to its references.
     package mutating func appendArena(_ other: ByteArena) -> Int {
@@ -142,7 +142,7 @@ public struct TextWindow: @unchecked Sendable {
     public let capacity: Int
     public internal(set) var used = 0
 
-    package init(base: UnsafeMutableRawPointer, offset: Int, capacity: Int) {
+    public init(base: UnsafeMutableRawPointer, offset: Int, capacity: Int) {
         self.base = base
         self.offset = offset
         self.capacity = capacity
@@ -169,8 +169,8 @@ public struct TextWindow: @unchecked Sendable {
 
 /// A table of distinct strings addressed by dense `Int32` ids (languages, clients, hashtags, ids).
 public struct StringTable: Sendable {
-    public private(set) var arena = ByteArena()
-    public private(set) var refs: [StrRef] = []
+    @usableFromInline package private(set) var arena = ByteArena()
+    @usableFromInline package private(set) var refs: [StrRef] = []
 
     public init() {}
     public init(_ strings: [String]) { for s in strings { append(s) } }
@@ -210,17 +210,17 @@ public struct StringTable: Sendable {
 /// Hand-written rather than `Dictionary<String, Int32>` because the readers intern several
 /// fields per row at hundreds of MB/s: hashing raw bytes and comparing them with `memcmp`
 /// avoids creating a `String` per field.
-public struct ByteInterner: Sendable {
-    public private(set) var table = StringTable()
+package struct ByteInterner: Sendable {
+    package private(set) var table = StringTable()
     /// Open addressing; a slot is 0 (empty) or the top 32 bits of the string's hash above
     /// `id + 1`, so that a probe rejects other strings without reading their hash or bytes —
     /// each a cache miss once the table outgrows the cache (a merge into 300,000 accounts).
     private var slots: [UInt64] = Array(repeating: 0, count: 64)
     private var hashes: [UInt64] = []
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { table.count }
+    package var count: Int { table.count }
 
     @inline(__always)
     static func hash(_ b: UnsafeRawBufferPointer) -> UInt64 {
@@ -248,7 +248,7 @@ public struct ByteInterner: Sendable {
 
     /// The id of these bytes, adding them if new.
     @inline(__always)
-    public mutating func intern(_ b: UnsafeRawBufferPointer) -> Int32 {
+    package mutating func intern(_ b: UnsafeRawBufferPointer) -> Int32 {
         intern(b, hash: Self.hash(b))
     }
 
@@ -259,7 +259,7 @@ public struct ByteInterner: Sendable {
 
     /// Interns bytes whose hash is already known (merging another interner reuses its hashes).
     @inline(__always)
-    public mutating func intern(_ b: UnsafeRawBufferPointer, hash h: UInt64) -> Int32 {
+    package mutating func intern(_ b: UnsafeRawBufferPointer, hash h: UInt64) -> Int32 {
         let mask = slots.count - 1
         let tag = h & 0xFFFF_FFFF_0000_0000
         var s = Int(truncatingIfNeeded: h) & mask
@@ -281,12 +281,12 @@ public struct ByteInterner: Sendable {
 
     /// Starts loading the slot where bytes with hash `h` would be, for a lookup a few steps later.
     @inline(__always)
-    public func prefetch(hash h: UInt64) {
+    package func prefetch(hash h: UInt64) {
         slots.withUnsafeBufferPointer { lockstep_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: h) & ($0.count - 1))) }
     }
 
     /// Sizes the index for `n` strings, so that filling it never rehashes.
-    public mutating func reserve(_ n: Int) {
+    package mutating func reserve(_ n: Int) {
         var size = slots.count
         while n * 2 > size { size *= 2 }
         guard size > slots.count else { return }
@@ -295,15 +295,15 @@ public struct ByteInterner: Sendable {
     }
 
     /// The stored hash of an id, so a merge need not hash the bytes again.
-    public func hash(of id: Int32) -> UInt64 { hashes[Int(id)] }
+    package func hash(of id: Int32) -> UInt64 { hashes[Int(id)] }
 
-    public mutating func intern(_ s: String) -> Int32 {
+    package mutating func intern(_ s: String) -> Int32 {
         var copy = s
         return copy.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
     }
 
     /// The id of these bytes if present.
-    public func lookup(_ b: UnsafeRawBufferPointer) -> Int32? {
+    package func lookup(_ b: UnsafeRawBufferPointer) -> Int32? {
         let h = Self.hash(b)
         let mask = slots.count - 1
         let tag = h & 0xFFFF_FFFF_0000_0000
@@ -319,7 +319,7 @@ public struct ByteInterner: Sendable {
         }
     }
 
-    public func lookup(_ s: String) -> Int32? {
+    package func lookup(_ s: String) -> Int32? {
         var copy = s
         return copy.withUTF8 { lookup(UnsafeRawBufferPointer($0)) }
     }

@@ -145,8 +145,9 @@ public struct Dataset: Sendable {
     public func text(ofPost p: Int) -> String { posts.textArena.string(posts.text[p]) }
     public func handle(of account: Int32) -> String { accounts.handleString(account) }
     public func accountID(of account: Int32) -> String { accounts.key[account] }
-    /// The post id as given, for an index into the post ids (``PostTable/key``, `retweetOf`, `quoteOf`, `replyTo`).
-    public func postID(ofKey key: Int32) -> String { postKeys[key] }
+    /// The post id as the input gave it, for a value of ``PostTable/key``, ``PostTable/retweetOf``,
+    /// ``PostTable/quoteOf`` or ``PostTable/replyTo`` (not ``noID``).
+    public func postID(_ key: Int32) -> String { postKeys[key] }
 
     /// Accounts that are part of the input (listed or authors), in id order.
     public var accountsInData: [Int32] {
@@ -155,7 +156,7 @@ public struct Dataset: Sendable {
 
     /// Posts whose id appeared earlier in the input (by input order), so overlapping collections
     /// count each post once. Posts without an id are never duplicates.
-    public func duplicatePosts() -> [Int] {
+    package func duplicatePosts() -> [Int] {
         // Post keys are dense interned ids: one pass with a seen-bitmap, no sort.
         var seen = [Bool](repeating: false, count: postKeys.count)
         var dups: [Int] = []
@@ -166,7 +167,7 @@ public struct Dataset: Sendable {
     }
 
     /// Removes posts (sorted indices) from every column and rebuilds the per-account index.
-    public mutating func removePosts(_ drop: [Int]) {
+    package mutating func removePosts(_ drop: [Int]) {
         guard !drop.isEmpty else { return }
         var keep = [Bool](repeating: true, count: posts.count)
         for d in drop { keep[d] = false }
@@ -192,7 +193,7 @@ public struct Dataset: Sendable {
     }
 
     /// Builds ``postsByAccount`` by a counting sort on account then a time sort inside each account.
-    public mutating func buildAccountIndex() {
+    package mutating func buildAccountIndex() {
         let n = accounts.count
         var counts = [Int32](repeating: 0, count: n + 1)
         for a in posts.account { counts[Int(a) + 1] += 1 }

@@ -87,7 +87,7 @@ public struct IngestAccounting: Sendable, Codable, Equatable {
         files.reduce(into: [:]) { acc, f in for (k, v) in f.profileProblems { acc[k, default: 0] += v } }
     }
 
-    public mutating func merge(_ other: IngestAccounting) {
+    package mutating func merge(_ other: IngestAccounting) {
         files += other.files
         for e in other.examples where examples.count < Self.exampleLimit { examples.append(e) }
         for e in other.profileExamples where profileExamples.count < Self.exampleLimit { profileExamples.append(e) }
@@ -108,21 +108,21 @@ public struct SkippedFile: Sendable, Codable, Equatable {
 }
 
 /// Collects rejections while a file is read; `strict` turns the first into a thrown error.
-public struct RejectionLog: Sendable {
-    public let file: String
-    public let strict: Bool
-    public private(set) var counts: [RejectionReason: Int] = [:]
-    public private(set) var examples: [Rejection] = []
+package struct RejectionLog: Sendable {
+    package let file: String
+    package let strict: Bool
+    package private(set) var counts: [RejectionReason: Int] = [:]
+    package private(set) var examples: [Rejection] = []
     /// Profile fields that could not be read, in rows that were kept.
-    public private(set) var profileCounts: [RejectionReason: Int] = [:]
-    public private(set) var profileExamples: [Rejection] = []
+    package private(set) var profileCounts: [RejectionReason: Int] = [:]
+    package private(set) var profileExamples: [Rejection] = []
 
-    public init(file: String, strict: Bool) {
+    package init(file: String, strict: Bool) {
         self.file = file
         self.strict = strict
     }
 
-    public var total: Int { counts.values.reduce(0, +) }
+    package var total: Int { counts.values.reduce(0, +) }
 
     /// Turns chunk-relative line numbers into file line numbers (parallel readers number each
     /// chunk from zero and learn its first line only when the chunks before it are counted).
@@ -131,7 +131,7 @@ public struct RejectionLog: Sendable {
         for k in profileExamples.indices { profileExamples[k].line += offset }
     }
 
-    public mutating func reject(line: Int, column: Int? = nil, _ reason: RejectionReason, _ detail: String) throws {
+    package mutating func reject(line: Int, column: Int? = nil, _ reason: RejectionReason, _ detail: String) throws {
         counts[reason, default: 0] += 1
         let r = Rejection(file: file, line: line, column: column, reason: reason, detail: detail)
         if strict { throw r }
@@ -140,7 +140,7 @@ public struct RejectionLog: Sendable {
 
     /// A profile field that could not be read: the row is kept with the field unknown and the
     /// problem counted, except under `strict`, which stops at it as at a rejection.
-    public mutating func profileProblem(line: Int, column: Int? = nil, _ reason: RejectionReason, _ detail: String) throws {
+    package mutating func profileProblem(line: Int, column: Int? = nil, _ reason: RejectionReason, _ detail: String) throws {
         profileCounts[reason, default: 0] += 1
         let r = Rejection(file: file, line: line, column: column, reason: reason, detail: detail)
         if strict { throw r }
@@ -154,18 +154,18 @@ public struct RejectionLog: Sendable {
     }
 
     /// Folds another log (a later chunk of the same file) into this one, keeping examples in line order.
-    public mutating func absorb(_ other: RejectionLog) {
+    package mutating func absorb(_ other: RejectionLog) {
         for (k, v) in other.counts { counts[k, default: 0] += v }
         for e in other.examples where examples.count < IngestAccounting.exampleLimit { examples.append(e) }
         for (k, v) in other.profileCounts { profileCounts[k, default: 0] += v }
         for e in other.profileExamples where profileExamples.count < IngestAccounting.exampleLimit { profileExamples.append(e) }
     }
 
-    public var countsByCode: [String: Int] {
+    package var countsByCode: [String: Int] {
         counts.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
     }
 
-    public var profileCountsByCode: [String: Int] {
+    package var profileCountsByCode: [String: Int] {
         profileCounts.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
     }
 }

@@ -7,8 +7,8 @@ import Glibc
 
 /// Reads a file as a stream of bytes, inflating gzip transparently (detected by its magic bytes,
 /// not the file name, so a misnamed file still reads).
-public final class ByteSource {
-    public let path: String
+package final class ByteSource {
+    package let path: String
     private let handle: FileHandle
     private var gz: UnsafeMutablePointer<z_stream>?
     /// Compressed input waits in `scratch[gzInputPos..<gzInputCount]`.
@@ -17,14 +17,14 @@ public final class ByteSource {
     private var gzEnded = false
     private var rawEOF = false
     /// Bytes read from disk so far (compressed size for gzip files).
-    public private(set) var rawBytesRead = 0
-    public let isCompressed: Bool
+    package private(set) var rawBytesRead = 0
+    package let isCompressed: Bool
     /// Bytes the reader will produce, when known in advance (plain files; not gzip).
-    public var plainSize: Int? {
+    package var plainSize: Int? {
         isCompressed ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
     }
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -101,7 +101,7 @@ public final class ByteSource {
     ///
     /// Not an overload of `read(into:max:)`: Swift would convert `&array` to a raw pointer and
     /// pick this one.
-    public func fill(_ dst: UnsafeMutableRawPointer, max: Int) throws -> Int {
+    package func fill(_ dst: UnsafeMutableRawPointer, max: Int) throws -> Int {
         if replayPos < replay.count && max > 0 {
             let n = Swift.min(max, replay.count - replayPos)
             replay.withUnsafeBytes { dst.copyMemory(from: $0.baseAddress! + replayPos, byteCount: n) }
@@ -114,7 +114,7 @@ public final class ByteSource {
 
     /// The first `n` bytes of content (fewer at its end), which reading then starts with again:
     /// format detection and reading share one open file, so a pipe loses nothing to the sample.
-    public func peek(_ n: Int) throws -> [UInt8] {
+    package func peek(_ n: Int) throws -> [UInt8] {
         precondition(replay.isEmpty && !started, "peek before reading")
         var buf = [UInt8](repeating: 0, count: n)
         var got = 0
@@ -179,7 +179,7 @@ public final class ByteSource {
     }
 
     /// Appends up to `max` bytes to `buffer`; returns how many were appended (0 at the end).
-    public func read(into buffer: inout [UInt8], max: Int) throws -> Int {
+    package func read(into buffer: inout [UInt8], max: Int) throws -> Int {
         if arrayScratch == nil { arrayScratch = .allocate(byteCount: 1 << 20, alignment: 16) }
         let out = arrayScratch!
         var total = 0
@@ -199,7 +199,7 @@ public final class ByteSource {
     private var streamFinished = false
 
     /// The first `n` bytes (decompressed), for format detection; the source is rewound afterwards.
-    public static func sample(path: String, bytes n: Int = 1 << 16) throws -> [UInt8] {
+    package static func sample(path: String, bytes n: Int = 1 << 16) throws -> [UInt8] {
         let s = try ByteSource(path: path)
         var buf: [UInt8] = []
         while buf.count < n, try s.read(into: &buf, max: n - buf.count) > 0 {}
@@ -207,7 +207,7 @@ public final class ByteSource {
     }
 
     /// The whole decompressed content.
-    public static func readAll(path: String) throws -> [UInt8] {
+    package static func readAll(path: String) throws -> [UInt8] {
         let s = try ByteSource(path: path)
         var buf: [UInt8] = []
         while try s.read(into: &buf, max: 8 << 20) > 0 {}
@@ -216,17 +216,17 @@ public final class ByteSource {
 }
 
 /// Expands the command line's inputs: files as given, folders to the data files inside them.
-public enum InputFiles {
+package enum InputFiles {
     /// Extensions taken from a folder (with or without `.gz`); explicit file paths are always taken.
-    public static let dataExtensions: Set<String> = ["csv", "tsv", "json", "jsonl", "ndjson", "txt"]
+    package static let dataExtensions: Set<String> = ["csv", "tsv", "json", "jsonl", "ndjson", "txt"]
 
-    public static func expand(_ paths: [String]) throws -> [String] {
+    package static func expand(_ paths: [String]) throws -> [String] {
         try walk(paths).files.map(\.path)
     }
 
     /// Like ``expand(_:)``, saying for each file whether it was found inside a folder (such files may
     /// be skipped when they hold something else; a file named explicitly must be readable).
-    public static func expandMarked(_ paths: [String]) throws -> [(path: String, inFolder: Bool)] {
+    package static func expandMarked(_ paths: [String]) throws -> [(path: String, inFolder: Bool)] {
         try walk(paths).files
     }
 
@@ -236,7 +236,7 @@ public enum InputFiles {
     /// would be). Inside folders only regular files are taken, symbolic links followed: reading a
     /// named pipe would wait for a writer forever and a device may never end, so those, sockets,
     /// broken links and folders already visited (a link loop) are listed as skipped instead.
-    public static func walk(_ paths: [String]) throws -> (files: [(path: String, inFolder: Bool)], skipped: [SkippedFile]) {
+    package static func walk(_ paths: [String]) throws -> (files: [(path: String, inFolder: Bool)], skipped: [SkippedFile]) {
         var out: [(path: String, inFolder: Bool)] = []
         var skipped: [SkippedFile] = []
         let fm = FileManager.default

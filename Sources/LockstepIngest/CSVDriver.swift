@@ -8,30 +8,30 @@ import LockstepCore
 /// even number of quotes precedes it since the block's start), so quoted fields with line breaks
 /// never straddle two workers. Each worker fills its own `DatasetBuilder`; they are absorbed in
 /// input order, so the dataset is identical whatever the number of workers.
-public enum CSVDriver {
-    public struct Options: Sendable {
-        public var strict = false
-        public var workers = ProcessInfo.processInfo.activeProcessorCount
+package enum CSVDriver {
+    package struct Options: Sendable {
+        package var strict = false
+        package var workers = ProcessInfo.processInfo.activeProcessorCount
         /// Bytes read at a time. Small enough that three blocks cost little memory and few page
         /// faults (measured on the 1M-row benchmark: 4 MB read 4% faster than 16 MB, 32 MB slower
         /// still); rows longer than a block make it grow.
-        public var blockSize = 4 << 20
+        package var blockSize = 4 << 20
         /// A block is cut into parts no smaller than this (tests make it small to get many parts).
-        public var minChunk = 256 << 10
+        package var minChunk = 256 << 10
         /// Field delimiter (`,` by default; `\t` or `;` for mapped files).
-        public var delimiter: UInt8 = 44
+        package var delimiter: UInt8 = 44
         /// A row with a longer field is rejected as `field_too_long` (see ``IngestOptions``).
-        public var maxFieldBytes = Int.max
+        package var maxFieldBytes = Int.max
         /// A longer record is rejected as `record_too_long` and skipped; no block grows past it.
-        public var maxRecordBytes = Int.max
-        public init() {}
+        package var maxRecordBytes = Int.max
+        package init() {}
     }
 
-    public struct Outcome {
-        public var rowsRead = 0
-        public var rowsUsed = 0
-        public var log: RejectionLog
-        public var bytes = 0
+    package struct Outcome {
+        package var rowsRead = 0
+        package var rowsUsed = 0
+        package var log: RejectionLog
+        package var bytes = 0
     }
 
     /// Reads the header row: the field names, with a UTF-8 byte-order mark dropped.
@@ -97,7 +97,7 @@ public enum CSVDriver {
     }
 
     /// Parses the whole file behind `source` with a handler made from its header.
-    public static func read<H: CSVRowHandler>(
+    package static func read<H: CSVRowHandler>(
         source: ByteSource, file: String, options: Options, builder: inout DatasetBuilder,
         progress: ((_ bytes: Int, _ rows: Int) -> Void)? = nil,
         makeHandler: ([String]) throws -> H

@@ -7,32 +7,32 @@ import LockstepCore
 // Fields are byte ranges into the block buffer; nothing is allocated per row.
 
 /// The fields of one CSV row, as byte ranges into the block being parsed.
-public struct CSVRow {
+package struct CSVRow {
     @usableFromInline let base: UnsafeMutablePointer<UInt8>
     @usableFromInline let starts: UnsafeMutablePointer<Int>
     @usableFromInline let ends: UnsafeMutablePointer<Int>
     /// Number of fields.
-    public let count: Int
+    package let count: Int
     @usableFromInline let lines: UnsafeMutablePointer<LineCounter>
     let rowStart: Int
 
     /// Line where the row starts (relative to its chunk until the driver shifts it). Counted only
     /// when asked — rejections are rare — so the scanner never counts line breaks field by field.
-    public var line: Int { lines.pointee.lines(upTo: rowStart) }
+    package var line: Int { lines.pointee.lines(upTo: rowStart) }
 
     /// The bytes of field `i` (quotes removed, doubled quotes unescaped).
-    @inlinable public subscript(i: Int) -> UnsafeRawBufferPointer {
+    @inlinable package subscript(i: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: base + starts[i], count: ends[i] - starts[i])
     }
 
     /// 1-based byte column of field `i` within the row's first line, for error messages.
-    public func column(_ i: Int) -> Int { starts[i] - rowStart + 1 }
+    package func column(_ i: Int) -> Int { starts[i] - rowStart + 1 }
 
-    public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+    package func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
 }
 
 /// Counts line breaks lazily and monotonically through a chunk (rows are visited in order).
-public struct LineCounter {
+package struct LineCounter {
     let base: UnsafePointer<UInt8>
     var position: Int
     var count = 0
@@ -53,7 +53,7 @@ public struct LineCounter {
 }
 
 /// What a format does with each row: check it, and add it to the dataset or reject it.
-public protocol CSVRowHandler: Sendable {
+package protocol CSVRowHandler: Sendable {
     /// Fields every row must have (the header's count).
     var fieldCount: Int { get }
     /// Adds the row to `builder`; returns false after rejecting it through `log`.
@@ -64,7 +64,7 @@ public protocol CSVRowHandler: Sendable {
 }
 
 extension CSVRowHandler {
-    public func prefetch(_ row: CSVRow, builder: borrowing DatasetBuilder) {}
+    package func prefetch(_ row: CSVRow, builder: borrowing DatasetBuilder) {}
 }
 
 /// Growable scratch arrays of field boundaries, reused across rows.

@@ -1,32 +1,32 @@
 import LockstepCore
 
 /// Column positions by header name, with a clear error naming what is missing.
-public struct HeaderMap: Sendable {
-    public let names: [String]
+package struct HeaderMap: Sendable {
+    package let names: [String]
     private let index: [String: Int]
 
-    public init(_ names: [String]) {
+    package init(_ names: [String]) {
         self.names = names
         var d: [String: Int] = [:]
         for (i, n) in names.enumerated() where d[n.lowercased()] == nil { d[n.lowercased()] = i }
         index = d
     }
 
-    public subscript(name: String) -> Int? { index[name.lowercased()] }
+    package subscript(name: String) -> Int? { index[name.lowercased()] }
 
     /// Positions of required columns, or an error listing expected and found columns.
-    public func require(_ required: [String], file: String, format: String) throws -> [Int] {
+    package func require(_ required: [String], file: String, format: String) throws -> [Int] {
         let missing = required.filter { self[$0] == nil }
         if !missing.isEmpty { throw IngestError.missingColumns(file: file, format: format, missing: missing, found: names) }
         return required.map { self[$0]! }
     }
 
     /// Position of an optional column, or -1.
-    public func optional(_ name: String) -> Int { self[name] ?? -1 }
+    package func optional(_ name: String) -> Int { self[name] ?? -1 }
 }
 
 /// Small parsers over raw field bytes; each returns nil instead of trapping on bad input.
-public enum FieldParse {
+package enum FieldParse {
     static var empty: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
 
     /// Trims ASCII spaces at both ends.
@@ -67,7 +67,7 @@ public enum FieldParse {
 
     /// A count that fits an account column (followers, following): clamps to Int32.
     /// Negative values mean "unknown" in some exports (the IRA release has -1), so they read as unknown.
-    public static func count32(_ b: UnsafeRawBufferPointer) -> Int32?? {
+    package static func count32(_ b: UnsafeRawBufferPointer) -> Int32?? {
         let t = trim(b)
         if t.isEmpty { return .some(nil) }
         guard let v = int(t) else { return nil }
@@ -83,7 +83,7 @@ public enum FieldParse {
 
     /// US-style `M/D/YYYY H:MM[:SS]` as in FiveThirtyEight's original release; nil for another
     /// form or a time that does not exist.
-    public static func usDateTime(_ b: UnsafeRawBufferPointer) -> Int64? {
+    package static func usDateTime(_ b: UnsafeRawBufferPointer) -> Int64? {
         guard let n = usParts(b), CivilTime.problem(year: n.y, month: n.mo, day: n.d, hour: n.h, minute: n.mi, second: n.s) == nil else { return nil }
         return CivilTime.seconds(year: n.y, month: n.mo, day: n.d, hour: n.h, minute: n.mi, second: n.s)
     }
@@ -130,7 +130,7 @@ public enum FieldParse {
     /// Calls `body` with each item of a list field: `['a', 'b']`, `["a","b"]`, `[a, b]` or `a,b`.
     /// Quotes inside items are honoured, so `['a, b']` is one item.
     @inline(__always)
-    public static func forEachListItem(_ raw: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+    package static func forEachListItem(_ raw: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
         var b = trim(raw)
         guard !b.isEmpty else { return }
         if b.first == 91 && b.last == 93 { b = UnsafeRawBufferPointer(rebasing: b[1..<(b.count - 1)]) }

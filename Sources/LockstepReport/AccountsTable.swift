@@ -4,18 +4,18 @@ import LockstepCore
 
 /// Writes `accounts.csv`: one row per account in the input, base columns first, then the
 /// verdict columns (filled by the findings analyses), then every analysis's own columns.
-public enum AccountsTable {
+package enum AccountsTable {
     /// Columns every `accounts.csv` has, in order.
-    public static let baseColumns = ["account_id", "handle", "posts", "created", "followers", "following", "language"]
+    package static let baseColumns = ["account_id", "handle", "posts", "created", "followers", "following", "language"]
     /// Verdict columns, present from the start and filled by later analyses when they run.
-    public static let verdictColumns = ["flagged", "role", "score", "cluster", "utc_offset_hours", "hijack_suspect", "reasons"]
+    package static let verdictColumns = ["flagged", "role", "score", "cluster", "utc_offset_hours", "hijack_suspect", "reasons"]
 
     /// Columns two analyses write on purpose: `age_at_first_post_days` with the same values (a test
     /// compares them); `role`, which coordination gives every clustered account and findings, run
     /// later, narrows to the flagged ones (the later analysis's column is the one written).
     static let sharedColumns: Set<String> = ["age_at_first_post_days", "role"]
 
-    public static func write(dataset ds: Dataset, run: AnalysisRun, to url: URL) throws {
+    package static func write(dataset ds: Dataset, run: AnalysisRun, to url: URL) throws {
         var contributed: [AccountColumn] = []
         var reasons: [Int32: [String]] = [:]
         for name in run.order {

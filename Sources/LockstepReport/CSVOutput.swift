@@ -4,12 +4,12 @@ import Foundation
 ///
 /// Cells are written exactly as the data has them (ids stay byte-for-byte): no spreadsheet
 /// formula defanging, so open these files as text in a spreadsheet (see README).
-public struct CSVOutput {
-    public private(set) var bytes: [UInt8] = []
+package struct CSVOutput {
+    package private(set) var bytes: [UInt8] = []
 
-    public init(header: [String]) { row(header) }
+    package init(header: [String]) { row(header) }
 
-    public mutating func row(_ fields: [String]) {
+    package mutating func row(_ fields: [String]) {
         for (i, f) in fields.enumerated() {
             if i > 0 { bytes.append(44) }
             field(f)
@@ -17,13 +17,13 @@ public struct CSVOutput {
         bytes.append(10)
     }
 
-    public mutating func field(_ f: String) {
+    package mutating func field(_ f: String) {
         var s = f
         s.withUTF8 { field(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     /// A field from raw UTF-8 bytes (quoted only when needed).
-    public mutating func field(bytes b: UnsafeRawBufferPointer) {
+    package mutating func field(bytes b: UnsafeRawBufferPointer) {
         var needs = false
         for c in b where c == 44 || c == 34 || c == 10 || c == 13 { needs = true; break }
         if !needs { bytes.append(contentsOf: b); return }
@@ -36,7 +36,7 @@ public struct CSVOutput {
     }
 
     /// A decimal integer field.
-    public mutating func integer(_ v: Int) {
+    package mutating func integer(_ v: Int) {
         if v < 0 { bytes.append(45) }
         var m = v.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
@@ -49,11 +49,11 @@ public struct CSVOutput {
     }
 
     /// Text known to need no quoting (dates, numbers).
-    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
-    public mutating func comma() { bytes.append(44) }
-    public mutating func endRow() { bytes.append(10) }
+    package mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    package mutating func comma() { bytes.append(44) }
+    package mutating func endRow() { bytes.append(10) }
 
-    public func write(to url: URL) throws {
+    package func write(to url: URL) throws {
         try Data(bytes).write(to: url, options: .atomic)
     }
 }

@@ -4,8 +4,8 @@ import LockstepCore
 
 /// Writes `evidence.jsonl`: one flagged account a line, highest score first, with every piece of
 /// evidence and its strongest partners — what `lockstep explain` and a case file read back.
-public enum EvidenceWriter: ArtifactWriter {
-    public static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+package enum EvidenceWriter: ArtifactWriter {
+    package static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         guard let f = run.context.result(of: Findings.self) else { return [] }
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -19,7 +19,7 @@ public enum EvidenceWriter: ArtifactWriter {
     }
 
     /// Reads one account's line back (by account id), or nil.
-    public static func read(account: String, in directory: URL) -> Findings.AccountFinding? {
+    package static func read(account: String, in directory: URL) -> Findings.AccountFinding? {
         // The id is also on the lines of the accounts it is a partner of: the record's own field decides.
         EvidenceFile.record(of: account, in: directory).0
     }

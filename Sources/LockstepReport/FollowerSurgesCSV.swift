@@ -6,15 +6,15 @@ import LockstepCore
 ///
 /// Columns `target,start,end,size,fresh,created_from,created_to,newest_position,oldest_position,
 /// per_day,baseline_per_day`; dates `YYYY-MM-DD`, `start`/`end` estimated follow days (lower bounds).
-public enum FollowerSurgesCSV: ArtifactWriter {
+package enum FollowerSurgesCSV: ArtifactWriter {
     /// The file this writer writes.
-    public static let fileName = "follower_surges.csv"
+    package static let fileName = "follower_surges.csv"
     /// The header row.
-    public static let columns = ["target", "start", "end", "size", "fresh", "created_from", "created_to",
+    package static let columns = ["target", "start", "end", "size", "fresh", "created_from", "created_to",
                                  "newest_position", "oldest_position", "per_day", "baseline_per_day"]
 
     /// Writes the file when the run holds the result it needs; returns the file names written.
-    public static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+    package static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         guard let r = run.context.result(of: FollowerSurges.self), r.hasInput else { return [] }
         var out = CSVOutput(header: columns)
         for s in r.surges {

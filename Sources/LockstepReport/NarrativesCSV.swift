@@ -6,14 +6,14 @@ import LockstepCore
 ///
 /// Columns `period,group,term,count,share`; `period` is `YYYY-MM-DD` or `YYYY-Www`, hashtags keep
 /// their `#`, and `share` is of all term uses (hashtag uses, for hashtags) in that period and group.
-public enum NarrativesCSV: ArtifactWriter {
+package enum NarrativesCSV: ArtifactWriter {
     /// The file this writer writes.
-    public static let fileName = "narratives.csv"
+    package static let fileName = "narratives.csv"
     /// The header row.
-    public static let columns = ["period", "group", "term", "count", "share"]
+    package static let columns = ["period", "group", "term", "count", "share"]
 
     /// Writes the file when the run holds the result it needs; returns the file names written.
-    public static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+    package static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         guard let r = run.context.result(of: Narratives.self) else { return [] }
         var out = CSVOutput(header: columns)
         for row in r.rows {

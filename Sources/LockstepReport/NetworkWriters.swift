@@ -64,14 +64,14 @@ enum NetworkOutput {
 }
 
 /// `edges.csv`: one row per kept edge of each trace, with its significance and evidence.
-public enum EdgesCSVWriter: ArtifactWriter {
+package enum EdgesCSVWriter: ArtifactWriter {
     /// Column names, in order.
-    public static let columns = [
+    package static let columns = [
         "account_a", "handle_a", "account_b", "handle_b", "trace", "weight", "similarity", "null_mean", "z_score", "p_value",
         "a_leads", "b_leads", "simultaneous", "mean_lag_seconds", "first_coaction", "last_coaction", "cluster_a", "cluster_b", "examples",
     ]
 
-    public static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+    package static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         guard let r = NetworkOutput.result(run) else { return [] }
         var out = CSVOutput(header: columns)
         for e in r.edgeList {
@@ -94,14 +94,14 @@ public enum EdgesCSVWriter: ArtifactWriter {
 }
 
 /// `clusters.csv`: one row per cluster with its size, roles, traces, time span and targets.
-public enum ClustersCSVWriter: ArtifactWriter {
+package enum ClustersCSVWriter: ArtifactWriter {
     /// Column names, in order.
-    public static let columns = [
+    package static let columns = [
         "cluster", "size", "core", "amplifiers", "edges", "fused_weight", "traces", "first_coaction", "last_coaction",
         "schedule_offset_hours", "top_hashtags", "top_urls", "amplified_accounts", "amplified_domains", "watchlist_shares", "members",
     ]
 
-    public static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+    package static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         guard let r = NetworkOutput.result(run) else { return [] }
         var out = CSVOutput(header: columns)
         for c in r.clusters {
@@ -129,7 +129,7 @@ protocol NetworkFileWriter: ArtifactWriter {
 }
 
 extension NetworkFileWriter {
-    public static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+    package static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         guard let r = NetworkOutput.result(run) else { return [] }
         try Data(render(ds, run, r).utf8).write(to: directory.appendingPathComponent(fileName), options: .atomic)
         return [fileName]
@@ -167,7 +167,7 @@ extension NetworkOutput {
 
 /// `network.gexf` (GEXF 1.3, opens in Gephi): accounts with handle, role, cluster, posts and schedule
 /// offset; one undirected edge per pair weighted by the fused weight, with one attribute per trace.
-public enum GEXFWriter: NetworkFileWriter {
+package enum GEXFWriter: NetworkFileWriter {
     static let fileName = "network.gexf"
 
     static func render(_ ds: Dataset, _ run: AnalysisRun, _ r: Coordination.Result) -> String {
@@ -208,7 +208,7 @@ public enum GEXFWriter: NetworkFileWriter {
 }
 
 /// `network.graphml`: the same network as `network.gexf`, for tools that read GraphML.
-public enum GraphMLWriter: NetworkFileWriter {
+package enum GraphMLWriter: NetworkFileWriter {
     static let fileName = "network.graphml"
 
     static func render(_ ds: Dataset, _ run: AnalysisRun, _ r: Coordination.Result) -> String {

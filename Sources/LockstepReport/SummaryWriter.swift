@@ -4,8 +4,8 @@ import LockstepCore
 
 /// Writes `summary.json`: the input accounting and one section per analysis, keys sorted so that
 /// the same input always gives the same bytes.
-public enum SummaryWriter {
-    public static let formatVersion = 1
+package enum SummaryWriter {
+    package static let formatVersion = 1
 
     struct Input: Encodable {
         var files: [String]
@@ -51,7 +51,7 @@ public enum SummaryWriter {
         }
     }
 
-    public static func encode(dataset: Dataset, run: AnalysisRun, inputs: [String]) throws -> Data {
+    package static func encode(dataset: Dataset, run: AnalysisRun, inputs: [String]) throws -> Data {
         let acc = dataset.accounting
         let doc = Document(
             input: Input(files: inputs, bytes: acc.bytes, rowsRead: acc.rowsRead, rowsUsed: acc.rowsUsed,
@@ -70,7 +70,7 @@ public enum SummaryWriter {
         return data
     }
 
-    public static func write(dataset: Dataset, run: AnalysisRun, inputs: [String], to url: URL) throws {
+    package static func write(dataset: Dataset, run: AnalysisRun, inputs: [String], to url: URL) throws {
         try encode(dataset: dataset, run: run, inputs: inputs).write(to: url, options: .atomic)
     }
 }

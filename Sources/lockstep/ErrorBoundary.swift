@@ -39,26 +39,8 @@ enum CommandErrors {
             try body()
         } catch let e as Rejection {
             fail("\(e)\n(--strict stops at the first thing it cannot read; without it such rows are skipped, or kept without an unreadable profile field, and counted in summary.json)", ExitStatus.dataError)
-        } catch let e as IngestError {
-            fail("\(e)", ExitStatus.noInput)
-        } catch let e as WatchlistError {
-            fail("\(e)", ExitStatus.noInput)
-        } catch let e as Explanation.NotFound {
-            fail("\(e)", ExitStatus.noInput)
-        } catch let e as Explanation.MissingResults {
-            fail("\(e)", ExitStatus.noInput)
-        } catch let e as Explanation.Problem {
-            fail("\(e)", ExitStatus.noInput)
-        } catch let e as Evaluation.InputError {
-            fail("\(e)", ExitStatus.noInput)
         } catch let e as OptionError {
             fail("\(e) (see `lockstep analyses` for parameters and defaults)", ExitStatus.usage)
-        } catch let e as UnknownParameter {
-            fail("\(e)", ExitStatus.usage)
-        } catch let e as UnknownAnalysis {
-            fail("\(e)", ExitStatus.usage)
-        } catch let e as OutputError {
-            fail("\(e)", ExitStatus.cannotCreate)
         } catch let e as CocoaError {
             // Foundation's file errors: name the file and say whether it was reading or writing.
             let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? e.filePath ?? "a file"
@@ -74,10 +56,24 @@ enum CommandErrors {
         } catch let e as ValidationError {
             throw e
         } catch {
+            if let status = statusByType[ObjectIdentifier(type(of: error))] { fail("\(error)", status) }
             // Not an expected failure: say so plainly rather than dump the error's internals.
             fail("internal error: \(error) — please report it with the command that caused it", ExitStatus.software)
         }
     }
+
+    /// Failures whose own description says what and where: their exit status.
+    static let statusByType: [ObjectIdentifier: Int32] = [
+        ObjectIdentifier(IngestError.self): ExitStatus.noInput,
+        ObjectIdentifier(WatchlistError.self): ExitStatus.noInput,
+        ObjectIdentifier(Explanation.NotFound.self): ExitStatus.noInput,
+        ObjectIdentifier(Explanation.MissingResults.self): ExitStatus.noInput,
+        ObjectIdentifier(Explanation.Problem.self): ExitStatus.noInput,
+        ObjectIdentifier(Evaluation.InputError.self): ExitStatus.noInput,
+        ObjectIdentifier(UnknownParameter.self): ExitStatus.usage,
+        ObjectIdentifier(UnknownAnalysis.self): ExitStatus.usage,
+        ObjectIdentifier(OutputError.self): ExitStatus.cannotCreate,
+    ]
 
     static func fail(_ message: String, _ status: Int32) -> Never {
         Terminal.err("error: " + message)

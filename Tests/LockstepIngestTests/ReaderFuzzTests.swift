@@ -1,4 +1,5 @@
 import Foundation
+import LockstepCore
 import Testing
 
 /// Seeded mutation fuzzing of the CSV, JSON and mapping readers (issue 13, fuzz target).
@@ -113,17 +114,10 @@ enum FuzzCorpus {
 
 // MARK: - Mutations
 
-/// SplitMix64: small, seeded, the same sequence on every machine.
-struct FuzzRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The fuzz stream is Core's SplitMix64, so a failing seed and iteration replay on every machine.
+typealias FuzzRandom = SeededGenerator
+
+extension SeededGenerator {
     mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
 }
 

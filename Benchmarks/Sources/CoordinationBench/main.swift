@@ -110,8 +110,8 @@ func main() throws {
             let a = ds.posts.account[p]
             let rt = ds.posts.retweetOf[p], rp = ds.posts.replyTo[p]
             let urls = ds.posts.urls[p].map { ds.urls[$0] }.joined(separator: " ")
-            out += "\(ds.postID(ofKey: ds.posts.key[p])),\(ds.accounts.key[a]),\(ds.accounts.key[a]),\(rt == noID ? "" : ds.postID(ofKey: rt)),"
-            out += "\(rp == noID ? "" : ds.postID(ofKey: rp)),\(q(ds.text(ofPost: p))),\(ds.posts.time[p]),\(q(urls))\n"
+            out += "\(ds.postID(ds.posts.key[p])),\(ds.accounts.key[a]),\(ds.accounts.key[a]),\(rt == noID ? "" : ds.postID(rt)),"
+            out += "\(rp == noID ? "" : ds.postID(rp)),\(q(ds.text(ofPost: p))),\(ds.posts.time[p]),\(q(urls))\n"
         }
         try out.write(toFile: CommandLine.arguments[i + 1], atomically: true, encoding: .utf8)
         print("exported \(ds.posts.count) posts to \(CommandLine.arguments[i + 1])")

@@ -166,8 +166,8 @@ struct ExportCNT: ParsableCommand {
             let rt = ds.posts.retweetOf[p], rp = ds.posts.replyTo[p]
             let urls = ds.posts.urls[p].map { ds.urls[$0] }.joined(separator: " ")
             let k = ds.posts.key[p]
-            out += "\(k == noID ? "p\(p)" : q(ds.postID(ofKey: k))),\(q(ds.accounts.key[a])),\(q(ds.accounts.key[a])),\(rt == noID ? "" : q(ds.postID(ofKey: rt))),"
-            out += "\(rp == noID ? "" : q(ds.postID(ofKey: rp))),\(q(ds.text(ofPost: p))),\(ds.posts.time[p]),\(q(urls))\n"
+            out += "\(k == noID ? "p\(p)" : q(ds.postID(k))),\(q(ds.accounts.key[a])),\(q(ds.accounts.key[a])),\(rt == noID ? "" : q(ds.postID(rt))),"
+            out += "\(rp == noID ? "" : q(ds.postID(rp))),\(q(ds.text(ofPost: p))),\(ds.posts.time[p]),\(q(urls))\n"
             if out.utf8.count > 4 << 20 { h.write(Data(out.utf8)); out = "" }
         }
         h.write(Data(out.utf8))

@@ -219,13 +219,13 @@ struct Significance: Sendable {
 }
 
 /// Minimum weight, p-value and percentile filters, applied in that order.
-public struct EdgeFilter: Sendable, Codable, Equatable {
+package struct EdgeFilter: Sendable, Codable, Equatable {
     /// Distinct items an edge needs.
-    public var minWeight: Int
+    package var minWeight: Int
     /// Largest p-value kept (1 keeps all).
-    public var maxP: Double
+    package var maxP: Double
     /// Keep edges whose weight reaches this percentile (0–100) of the trace's edges passing `minWeight`; 0 keeps all.
-    public var percentile: Double
+    package var percentile: Double
 
     /// The weight at `percentile` of `weights` (nearest rank), or 0 when the percentile is 0.
     func percentileCut(_ weights: [Int32]) -> Int32 {

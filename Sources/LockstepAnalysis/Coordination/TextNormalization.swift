@@ -3,13 +3,13 @@
 /// Steps, in order: drop a leading `RT @handle:`; lowercase (ASCII in place, other scripts through
 /// `String.lowercased()`); drop tokens that are URLs (`http://`, `https://`, `www.`) or mentions
 /// (start with `@`); collapse whitespace to single spaces; drop trailing punctuation and ellipses.
-public struct TextNormalizer: Sendable {
+package struct TextNormalizer: Sendable {
     private var lowered: [UInt8] = []
 
-    public init() {}
+    package init() {}
 
     /// Writes the normalised bytes of `text` into `out` (cleared first).
-    public mutating func normalize(_ text: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    package mutating func normalize(_ text: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
         lowered.removeAll(keepingCapacity: true)
         var ascii = true
@@ -120,7 +120,7 @@ public struct TextNormalizer: Sendable {
     }
 
     /// The normalised form of a string (allocates: for tests and reports).
-    public static func normalize(_ s: String) -> String {
+    package static func normalize(_ s: String) -> String {
         var n = TextNormalizer()
         var out: [UInt8] = []
         var copy = s

@@ -26,18 +26,21 @@ extension TOMLParser {
         }
     }
 
-    /// `"""…"""`: escapes, line breaks, a line break right after the opening dropped, and a
-    /// backslash at the end of a line dropping the break and the whitespace after it.
-    mutating func multilineBasicString() throws(TOMLError) -> String {
+    /// `"""…"""` (basic: escapes, and a backslash at the end of a line drops the break and the
+    /// whitespace after it) or `'''…'''` (literal: as written). Both drop a line break right after
+    /// the opening and read CRLF as LF, so a string does not depend on how the file was saved.
+    mutating func multilineString(quote: UInt8) throws(TOMLError) -> String {
         let open = i
+        let basic = quote == UInt8(ascii: "\"")
+        let closing = basic ? "'\"\"\"'" : "\"'''\""
         i += 3
         _ = lineBreak()
         var out: [UInt8] = []
         while true {
-            guard let c = peek else { throw fail("found the end of the file, expected '\"\"\"' to close the string opened at \(position(at: open))") }
-            if c == UInt8(ascii: "\"") {
+            guard let c = peek else { throw fail("found the end of the file, expected \(closing) to close the string opened at \(position(at: open))") }
+            if c == quote {
                 if try closesMultiline(c, into: &out) { return String(decoding: out, as: UTF8.self) }
-            } else if c == UInt8(ascii: "\\") {
+            } else if basic && c == UInt8(ascii: "\\") {
                 // A line-ending backslash may have spaces after it; anything else after it is an escape.
                 var k = i + 1
                 while k < bytes.count && (bytes[k] == 32 || bytes[k] == 9) { k += 1 }
@@ -48,7 +51,6 @@ extension TOMLParser {
                     try escape(into: &out)
                 }
             } else if c == 13 {
-                // CRLF in the text is read as LF, so a string does not depend on how the file was saved.
                 out.append(10)
                 i += 2
             } else {
@@ -72,26 +74,6 @@ extension TOMLParser {
         guard peek != nil else { throw fail("found the end of the file, expected \"'\" to close the string opened at \(position(at: open))") }
         i += 1
         return String(decoding: bytes[start..<(i - 1)], as: UTF8.self)
-    }
-
-    /// `'''…'''`: as written, over lines; a line break right after the opening is dropped.
-    mutating func multilineLiteralString() throws(TOMLError) -> String {
-        let open = i
-        i += 3
-        _ = lineBreak()
-        var out: [UInt8] = []
-        while true {
-            guard let c = peek else { throw fail("found the end of the file, expected \"'''\" to close the string opened at \(position(at: open))") }
-            if c == UInt8(ascii: "'") {
-                if try closesMultiline(c, into: &out) { return String(decoding: out, as: UTF8.self) }
-            } else if c == 13 {
-                out.append(10)
-                i += 2
-            } else {
-                out.append(c)
-                i += 1
-            }
-        }
     }
 
     /// At a run of quotes in a multi-line string: fewer than three are text; three to five close

@@ -445,9 +445,9 @@ struct TOMLParser {
         guard let c = peek else { throw fail("found the end of the file, expected a value") }
         switch c {
         case UInt8(ascii: "\""):
-            return .string(peek(1) == c && peek(2) == c ? try multilineBasicString() : try basicString())
+            return .string(peek(1) == c && peek(2) == c ? try multilineString(quote: c) : try basicString())
         case UInt8(ascii: "'"):
-            return .string(peek(1) == c && peek(2) == c ? try multilineLiteralString() : try literalString())
+            return .string(peek(1) == c && peek(2) == c ? try multilineString(quote: c) : try literalString())
         case UInt8(ascii: "["):
             return try array(depth: depth, path: path)
         case UInt8(ascii: "{"):

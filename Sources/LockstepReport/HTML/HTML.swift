@@ -2,9 +2,9 @@ import LockstepCore
 
 /// Escaping for text that came from the input: post texts, handles, names, descriptions and URLs
 /// are written by adversaries, so every one of them passes through here before reaching HTML.
-public enum HTML {
+package enum HTML {
     /// Escapes text for element content and for quoted attribute values alike.
-    public static func escape(_ s: String) -> String {
+    package static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {
@@ -28,7 +28,7 @@ public enum HTML {
     }
 
     /// A link when the URL is plain http(s) with no characters that could break out; escaped text otherwise.
-    public static func link(_ url: String, text: String? = nil) -> String {
+    package static func link(_ url: String, text: String? = nil) -> String {
         let label = escape(text ?? url)
         let lower = url.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"),
@@ -38,7 +38,7 @@ public enum HTML {
     }
 
     /// An id usable in `id=` and `href="#..."` built only from safe characters.
-    public static func anchor(_ prefix: String, _ key: String) -> String {
+    package static func anchor(_ prefix: String, _ key: String) -> String {
         var s = prefix + "-"
         for c in key.unicodeScalars {
             if (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_" {
@@ -51,7 +51,7 @@ public enum HTML {
     }
 
     /// Formats a number for people: thousands separators, at most `digits` decimals.
-    public static func number(_ v: Double, digits: Int = 1) -> String {
+    package static func number(_ v: Double, digits: Int = 1) -> String {
         if v.isNaN { return "–" }
         if v == v.rounded() && abs(v) < 1e15 { return grouped(Int(v)) }
         var p = 1.0
@@ -64,9 +64,9 @@ public enum HTML {
         return (r < 0 && whole == 0 ? "-" : "") + grouped(whole) + "." + fs
     }
 
-    public static func number(_ v: Int) -> String { grouped(v) }
+    package static func number(_ v: Int) -> String { grouped(v) }
 
     static func grouped(_ v: Int) -> String { NumberText.grouped(v) }
 
-    public static func percent(_ share: Double) -> String { number(share * 100, digits: 1) + "%" }
+    package static func percent(_ share: Double) -> String { number(share * 100, digits: 1) + "%" }
 }

@@ -52,7 +52,7 @@ struct ReportContext {
 
 /// Writes `report.html`: one self-contained file (inline CSS and SVG, no script, no remote
 /// resource) with a Content-Security-Policy that forbids scripts and remote loads outright.
-public enum HTMLReport: ArtifactWriter {
+package enum HTMLReport: ArtifactWriter {
     static let sections: [any ReportSection.Type] = [
         OverviewSection.self,
         CoordinationSection.self,
@@ -66,13 +66,13 @@ public enum HTMLReport: ArtifactWriter {
         InputSection.self,
     ]
 
-    public static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
+    package static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         let html = render(dataset: dataset, run: run)
         try Data(html.utf8).write(to: directory.appendingPathComponent("report.html"), options: .atomic)
         return ["report.html"]
     }
 
-    public static func render(dataset: Dataset, run: AnalysisRun) -> String {
+    package static func render(dataset: Dataset, run: AnalysisRun) -> String {
         let ctx = ReportContext(dataset: dataset, run: run)
         let parts = sections.compactMap { $0.render(ctx) }
         let headline = run.context.result(of: Overview.self)?.headline ?? ""

@@ -4,15 +4,15 @@ import LockstepCore
 ///
 /// Computed here rather than in the browser so the report stays script-free. Nodes start on a
 /// circle per cluster with seeded jitter, so the same network always gives the same picture.
-public enum NetworkLayout {
-    public struct Node: Sendable {
-        public var group: Int
-        public var x = 0.0
-        public var y = 0.0
+package enum NetworkLayout {
+    package struct Node: Sendable {
+        package var group: Int
+        package var x = 0.0
+        package var y = 0.0
     }
 
     /// Positions in the unit square for `nodes` (their `group` is kept) linked by weighted `edges`.
-    public static func layout(_ groups: [Int], edges: [(Int, Int, Double)], iterations: Int = 150, seed: UInt64 = 1) -> [(x: Double, y: Double)] {
+    package static func layout(_ groups: [Int], edges: [(Int, Int, Double)], iterations: Int = 150, seed: UInt64 = 1) -> [(x: Double, y: Double)] {
         let n = groups.count
         guard n > 0 else { return [] }
         var g = SeededGenerator(seed: seed)

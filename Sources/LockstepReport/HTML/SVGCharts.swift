@@ -1,7 +1,7 @@
 /// Inline SVG charts: no scripts, no remote assets, every label escaped.
-public enum SVGChart {
+package enum SVGChart {
     /// Horizontal bars, one per labelled value (languages, clients, hashtags).
-    public static func bars(_ items: [(label: String, value: Double)], title: String, width: Int = 520, valueFormat: (Double) -> String = { HTML.number($0) }) -> String {
+    package static func bars(_ items: [(label: String, value: Double)], title: String, width: Int = 520, valueFormat: (Double) -> String = { HTML.number($0) }) -> String {
         guard !items.isEmpty else { return "" }
         let rowH = 20, labelW = 190, top = 24
         let h = top + items.count * rowH + 6
@@ -20,7 +20,7 @@ public enum SVGChart {
     }
 
     /// A weekday × hour heatmap (7 rows Monday..Sunday, 24 columns), counts in local time.
-    public static func heatmap(_ counts: [[Double]], title: String, zone: String) -> String {
+    package static func heatmap(_ counts: [[Double]], title: String, zone: String) -> String {
         guard counts.count == 7, counts.allSatisfy({ $0.count == 24 }) else { return "" }
         let cell = 20, left = 36, top = 30
         let w = left + 24 * cell + 10, h = top + 7 * cell + 24
@@ -43,7 +43,7 @@ public enum SVGChart {
     }
 
     /// One or more daily (or weekly) series over a shared x axis of day numbers; optional vertical markers.
-    public static func timeline(_ series: [(label: String, points: [(day: Int, value: Double)])], title: String,
+    package static func timeline(_ series: [(label: String, points: [(day: Int, value: Double)])], title: String,
                                 markers: [(day: Int, label: String)] = [], width: Int = 900, height: Int = 220) -> String {
         let all = series.flatMap { $0.points }
         guard let minD = all.map(\.day).min(), let maxD = all.map(\.day).max() else { return "" }
@@ -80,7 +80,7 @@ public enum SVGChart {
     }
 
     /// A scatter of points (x, y in their own units) with optional highlighted x-ranges.
-    public static func scatter(_ points: [(x: Double, y: Double, highlight: Bool)], title: String, xLabel: String, yLabel: String,
+    package static func scatter(_ points: [(x: Double, y: Double, highlight: Bool)], title: String, xLabel: String, yLabel: String,
                                yIsDay: Bool = false, width: Int = 560, height: Int = 260) -> String {
         guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(),
               let minY = points.map(\.y).min(), let maxY = points.map(\.y).max() else { return "" }
