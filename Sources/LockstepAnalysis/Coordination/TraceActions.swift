@@ -34,6 +34,7 @@ struct PostFeatures: Sendable {
                 postByKey[Int(k)] = Int32(p)
             }
         }
+        linkDerivedOriginals(ds)
         if keys.contains(.normalizedText) || keys.contains(.nearDuplicateGroup) {
             // Normalise in parallel chunks, intern in order (interning is cheap, normalising is not).
             let ranges = Parallel.chunks(n, threads * 4)
