@@ -135,14 +135,14 @@ public struct ByteArena: @unchecked Sendable {
 /// the dataset's text arena that matches its own byte range in the file (a post's text is never
 /// longer than its row), and merging then moves no text at all. The parts of each range that text
 /// does not fill are never written, so they cost address space, not memory.
-public struct TextWindow: @unchecked Sendable {
+package struct TextWindow: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
     /// Offset of the window's first byte in the arena it belongs to.
-    public let offset: Int
-    public let capacity: Int
-    public internal(set) var used = 0
+    package let offset: Int
+    package let capacity: Int
+    package internal(set) var used = 0
 
-    public init(base: UnsafeMutableRawPointer, offset: Int, capacity: Int) {
+    package init(base: UnsafeMutableRawPointer, offset: Int, capacity: Int) {
         self.base = base
         self.offset = offset
         self.capacity = capacity
@@ -150,7 +150,7 @@ public struct TextWindow: @unchecked Sendable {
 
     /// The part of this window from `at` for `count` bytes, nil if it does not fit. Parts given
     /// to different workers must not overlap.
-    public func slice(at: Int, count: Int) -> TextWindow? {
+    package func slice(at: Int, count: Int) -> TextWindow? {
         guard at >= 0, count > 0, at + count <= capacity else { return nil }
         return TextWindow(base: base + at, offset: offset + at, capacity: count)
     }

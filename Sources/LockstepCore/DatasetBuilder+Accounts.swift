@@ -68,7 +68,7 @@ extension DatasetBuilder {
 
     /// Starts loading what looking up this account id will read (a row ahead of the lookup).
     @inline(__always)
-    public func prefetchAccount(id: UnsafeRawBufferPointer) { memo?.prefetch(id) }
+    package func prefetchAccount(id: UnsafeRawBufferPointer) { memo?.prefetch(id) }
 
     /// Makes this (chunk) builder remember accounts in `memo`, its worker's, across chunks; ids
     /// it hands out are then the worker's. Call before the first row.
@@ -91,7 +91,7 @@ extension DatasetBuilder {
         return n
     }
 
-    public mutating func markOrigin(_ a: Int32, _ origin: AccountOrigin) { addOrigin(a, origin) }
+    package mutating func markOrigin(_ a: Int32, _ origin: AccountOrigin) { addOrigin(a, origin) }
 
     @inline(__always)
     mutating func addOrigin(_ a: Int32, _ origin: AccountOrigin) {
@@ -165,7 +165,7 @@ extension DatasetBuilder {
 
     /// Gives an account a handle from a reference (an `RT @handle:` prefix, a reply's or a
     /// mention's screen name) unless it has one; a profile's own handle takes precedence.
-    public mutating func setHandleIfMissing(_ a: Int32, _ handle: UnsafeRawBufferPointer) {
+    package mutating func setHandleIfMissing(_ a: Int32, _ handle: UnsafeRawBufferPointer) {
         if handle.isEmpty { return }
         guard let m = memo else {
             setReferenceHandle(row: Int(a), handle)

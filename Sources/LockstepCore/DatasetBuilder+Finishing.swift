@@ -3,7 +3,7 @@
 extension DatasetBuilder {
     /// The input line of each post's row, in post order (lines past 2^32 saturate); the column is
     /// handed over and dropped from the builder.
-    public mutating func takePostLines() -> [UInt32] {
+    package mutating func takePostLines() -> [UInt32] {
         defer { postLines = [] }
         return postLines
     }

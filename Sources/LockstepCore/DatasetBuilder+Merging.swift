@@ -3,7 +3,7 @@
 extension DatasetBuilder {
     /// Appends everything `other` holds, re-interning its ids into this builder's; `lineShift` is
     /// the line its row lines are relative to (a chunk's first line).
-    public mutating func absorb(_ source: DatasetBuilder, lineShift: Int = 0) {
+    package mutating func absorb(_ source: DatasetBuilder, lineShift: Int = 0) {
         var other = source
         other.closeOpenPost()
         closeOpenPost()
@@ -130,7 +130,7 @@ extension DatasetBuilder {
     }
 
     /// Drops the id maps kept for workers' memos (their file is read).
-    public mutating func forgetMemos() { memoMaps = [:] }
+    package mutating func forgetMemos() { memoMaps = [:] }
 
     /// Appends `src` to `dst` with every id translated through `map` (`noID` stays `noID`).
     private static func appendMapped(_ dst: inout [Int32], _ src: [Int32], _ map: [Int32]) {

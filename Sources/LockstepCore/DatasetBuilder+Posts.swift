@@ -82,7 +82,7 @@ extension DatasetBuilder {
     }
 
     /// Removes the open post (a reader found it invalid after starting it).
-    public mutating func discardOpenPost() {
+    package mutating func discardOpenPost() {
         guard ds.posts.hashtags.starts.count == ds.posts.count else { return }
         let h = Int(ds.posts.hashtags.starts.last!), u = Int(ds.posts.urls.starts.last!), m = Int(ds.posts.mentions.starts.last!)
         ds.posts.hashtags.values.removeSubrange(h...)

@@ -5,7 +5,7 @@ extension DatasetBuilder {
     /// Opens a window over the next `count` bytes of reserved text, out of which chunk builders
     /// get theirs (``TextWindow/slice(at:count:)``); nil when fewer are reserved. Until
     /// ``settleWindowText()``, absorbed text from outside windows is held back.
-    public mutating func openTextWindow(count: Int) -> TextWindow? {
+    package mutating func openTextWindow(count: Int) -> TextWindow? {
         let start = ds.posts.textArena.byteCount
         guard count > 0, count <= ds.posts.textArena.spareCapacity,
               let base = ds.posts.textArena.reservedBase() else { return nil }
@@ -15,7 +15,7 @@ extension DatasetBuilder {
 
     /// Moves held-back text behind all the windows; call once every chunk that was given a
     /// window has been absorbed.
-    public mutating func settleWindowText() {
+    package mutating func settleWindowText() {
         windowsOpen = false
         for (arena, from, to) in pendingText { shiftText(from..<to, by: ds.posts.textArena.appendArena(arena)) }
         pendingText = []
@@ -29,7 +29,7 @@ extension DatasetBuilder {
     }
 
     /// Makes this (chunk) builder write post text into `window` instead of its own arena.
-    public mutating func writeText(into window: TextWindow?) {
+    package mutating func writeText(into window: TextWindow?) {
         precondition(ds.posts.count == 0, "a text window is set before the first post")
         textWindow = window
         ownTextFrom = window == nil ? 0 : Int.max

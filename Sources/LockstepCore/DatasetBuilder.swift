@@ -53,7 +53,7 @@ public struct DatasetBuilder: Sendable {
 
     /// The line of the row being read; posts added next are recorded as read from it. Readers set
     /// it per row (a chunk's builder, relative to the chunk's first line).
-    public var rowLine = 0
+    package var rowLine = 0
 
     public init() {}
 
@@ -90,15 +90,15 @@ public struct DatasetBuilder: Sendable {
     }
 
     /// Sizes the post id index for `n` distinct ids (posts and the posts they point to).
-    public mutating func reserve(postKeys n: Int) { postKeys.reserve(n) }
+    package mutating func reserve(postKeys n: Int) { postKeys.reserve(n) }
 
     /// Makes this builder record post ids without interning them: for a worker's builder whose
     /// part is absorbed into another, which interns them once. Call before the first post.
-    public mutating func recordPostKeys() {
+    package mutating func recordPostKeys() {
         precondition(postKeys.count == 0, "post ids are recorded from the start")
         postKeys = .recording()
     }
 
     /// Distinct post ids held so far (posts and the posts they point to).
-    public var postKeyCount: Int { postKeys.count }
+    package var postKeyCount: Int { postKeys.count }
 }

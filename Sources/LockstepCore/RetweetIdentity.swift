@@ -11,14 +11,14 @@
 /// Readers store the hash as a derived post key (``PostKeyTable/isDerived(_:)``), so the traces
 /// treat it like any retweeted-post id; analyses recompute it for originals in the data to find
 /// the original's time and author.
-public enum RetweetIdentity {
+package enum RetweetIdentity {
     /// Prefix of a derived post key; 16 lowercase hex digits of the hash follow.
-    public static let keyPrefix: StaticString = "rt-text:"
+    package static let keyPrefix: StaticString = "rt-text:"
 
     /// The source handle from an `RT @handle:` prefix (1 to 15 word characters; the colon may be
     /// missing) and the text after the prefix, or nil when the text has no such prefix.
     @inline(__always)
-    public static func retweetPrefix(_ text: UnsafeRawBufferPointer) -> (handle: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer)? {
+    package static func retweetPrefix(_ text: UnsafeRawBufferPointer) -> (handle: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer)? {
         guard text.count > 4, text[0] == 82, text[1] == 84, text[2] == 32, text[3] == 64 else { return nil }
         var e = 4
         while e < text.count && e - 4 <= 15 && isWord(text[e]) { e += 1 }
@@ -30,7 +30,7 @@ public enum RetweetIdentity {
 
     /// The identity of the post a retweet with this text retweets; the source is the prefix's
     /// handle, or `source` (the reader's retweeted-account handle, if any) when there is no prefix.
-    public static func ofRetweet(_ text: UnsafeRawBufferPointer, source: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) -> UInt64? {
+    package static func ofRetweet(_ text: UnsafeRawBufferPointer, source: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) -> UInt64? {
         if let p = retweetPrefix(text) { return hash(source: p.handle, body: p.body) }
         return hash(source: source, body: text)
     }
@@ -38,7 +38,7 @@ public enum RetweetIdentity {
     /// The identity of an original by the account with handle `source` (empty: unknown) and text
     /// `body`, or nil when the body is empty. A body that is nothing but `t.co` links (a picture)
     /// keeps them: the link is then all that tells two originals apart.
-    public static func hash(source: UnsafeRawBufferPointer, body b: UnsafeRawBufferPointer) -> UInt64? {
+    package static func hash(source: UnsafeRawBufferPointer, body b: UnsafeRawBufferPointer) -> UInt64? {
         hash(source: source, body: b, keepLinks: false) ?? hash(source: source, body: b, keepLinks: true)
     }
 
@@ -99,7 +99,7 @@ public enum RetweetIdentity {
 
     /// The derived post key's bytes for an identity: `rt-text:` and 16 hex digits.
     @inline(__always)
-    public static func withKey<R>(_ identity: UInt64, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    package static func withKey<R>(_ identity: UInt64, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
             let p = keyPrefix.utf8Start
             let n = keyPrefix.utf8CodeUnitCount
@@ -113,7 +113,7 @@ public enum RetweetIdentity {
     }
 
     /// The identity a derived key's bytes hold, or nil for any other post id.
-    public static func identity(ofKey b: UnsafeRawBufferPointer) -> UInt64? {
+    package static func identity(ofKey b: UnsafeRawBufferPointer) -> UInt64? {
         let n = keyPrefix.utf8CodeUnitCount
         guard b.count == n + 16 else { return nil }
         for k in 0..<n where b[k] != keyPrefix.utf8Start[k] { return nil }

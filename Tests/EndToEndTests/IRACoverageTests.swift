@@ -3,8 +3,9 @@ import Testing
 
 /// Coordination's reach on FiveThirtyEight's IRA sample, whose hashtags, mentions, links and
 /// retweet sources exist only in the text (#14): the share of accounts with at least 50 posts
-/// that land in a cluster. 10% before entities and retweet identity were read from the text,
-/// 22.4% (41 of 183) after; this fails if a change takes it back below 20%.
+/// that land in a cluster: 6.0% (11 of 183) before entities and retweet identity were read from
+/// the text, 22.4% (41) with them, 31.7% (58) with the whole-period trace too (purity 98.6%
+/// against `account_category`); this fails if a change takes it back below 28%.
 @Suite(.enabled(if: sharedData != nil, "../shared/data is absent: the IRA coverage check is skipped"))
 struct IRACoverageTests {
     @Test func accountsWithFiftyPostsLandInClusters() throws {
@@ -18,6 +19,6 @@ struct IRACoverageTests {
         try #require(big.count == 183, "the sample has 183 authors with at least 50 posts, read \(big.count)")
         let share = Double(clustered.count) / Double(big.count)
         print("IRA sample: \(clustered.count) of \(big.count) accounts with >= 50 posts in clusters")
-        #expect(share >= 0.20, "coverage fell to \(clustered.count) of \(big.count)")
+        #expect(share >= 0.28, "coverage fell to \(clustered.count) of \(big.count)")
     }
 }
