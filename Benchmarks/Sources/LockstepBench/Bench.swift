@@ -156,7 +156,7 @@ struct ExportCNT: ParsableCommand {
         let ds = try Ingest.load([input])
         guard ds.posts.count > 0 else { throw ValidationError("no posts read from \(input)") }
         // Written a few megabytes at a time: one String for 1M posts would hold the file twice.
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         defer { try? h.close() }
         var out = "message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n"
