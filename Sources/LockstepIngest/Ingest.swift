@@ -155,6 +155,10 @@ public enum Ingest {
         var ext = (name as NSString).pathExtension
         if ext == "gz" { ext = ((name as NSString).deletingPathExtension as NSString).pathExtension }
         let jsonLike = JSONPeek.firstByte(sample).map { $0 == 0x7B || $0 == 0x5B } ?? false
+        // `lockstep simulate` writes its knobs beside the posts; only `evaluate` reads them.
+        if jsonLike && Self.holds(sample, "\"windowStart\"") && Self.holds(sample, "\"seed\"") && Self.holds(sample, "\"organic\"") {
+            return SkippedFile(kind: "scenario", file: file, reason: "a simulation's scenario: used by `lockstep evaluate`, never by analyze")
+        }
         guard postExtensions.contains(ext) || jsonLike else {
             return SkippedFile(kind: "other", file: file, reason: "not a format Lockstep recognises")
         }
@@ -165,6 +169,8 @@ public enum Ingest {
         return SkippedFile(kind: "unrecognised", file: file,
                            reason: "WARNING: NOT READ, though it should hold posts: \(why); name a format with --format or --mapping, or see the error with --strict")
     }
+
+    static func holds(_ sample: [UInt8], _ text: String) -> Bool { sample.firstRange(of: Array(text.utf8)) != nil }
 
     /// The error for a file no format recognises: what is wrong with its first line when that
     /// is clear (binary data, bare CR line ends), or else the list of formats.

@@ -225,6 +225,19 @@ private func status(_ id: String, text: String = "hello") -> String {
         }
     }
 
+    /// A folder written by `lockstep simulate` holds its scenario as JSON: not posts, and not a
+    /// damaged posts file either, so neither a warning nor, under --strict, an error.
+    @Test func simulatorScenarioInAFolderIsNamedNotWarnedAbout() throws {
+        let dir = tempDir()
+        write(ioTweetsHeader + "\n" + ioRow(id: "1", user: "9") + "\n", "tweets.csv", in: dir)
+        write("{\n  \"name\" : \"troll-factory\",\n  \"organic\" : { \"accounts\" : 4000 },\n  \"seed\" : 1,\n  \"windowStart\" : \"2019-08-01\"\n}\n", "scenario.json", in: dir)
+        for strict in [false, true] {
+            let d = try Ingest.load([dir.path], options: options(strict: strict))
+            #expect(d.posts.count == 1)
+            #expect(d.accounting.skipped.map(\.kind) == ["scenario"])
+        }
+    }
+
     // MARK: Issue 13.15: what walking a folder finds
 
     @Test func namedPipeInAFolderIsSkippedNotWaitedFor() throws {
