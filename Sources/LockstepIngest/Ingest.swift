@@ -49,7 +49,7 @@ public enum Ingest {
         for (file, inFolder) in marked {
             // A folder may hold more than posts (follower lists, watchlists, notes): say what each
             // such file is and skip it, instead of failing on it.
-            if inFolder, let side = try sideInput(file, strict: options.strict) {
+            if inFolder, let side = try sideInput(file, strict: options.strict, named: options.format != nil || options.mapping != nil) {
                 accounting.skipped.append(side)
                 continue
             }
@@ -131,7 +131,9 @@ public enum Ingest {
     /// A file that should hold posts but is not recognised (a data extension, or a `.txt` that
     /// starts like JSON: a damaged header, say) is not passed over quietly: under `strict` it is
     /// the error naming it would give; otherwise it is listed as `unrecognised` with a warning.
-    static func sideInput(_ file: String, strict: Bool = false) throws -> SkippedFile? {
+    /// With `named` (`--format` or `--mapping` given) a data file no format recognises is read as
+    /// named: a folder of mapped CSVs is what `--mapping` is for.
+    static func sideInput(_ file: String, strict: Bool = false, named: Bool = false) throws -> SkippedFile? {
         // As much as reading samples, so that what reading would recognise is not called unrecognised.
         guard let sample = try? ByteSource.sample(path: file, bytes: 1 << 16) else { return nil }
         if sample.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
@@ -162,6 +164,7 @@ public enum Ingest {
         guard postExtensions.contains(ext) || jsonLike else {
             return SkippedFile(kind: "other", file: file, reason: "not a format Lockstep recognises")
         }
+        if named && postExtensions.contains(ext) { return nil }
         let problem = unrecognised(file: file, sample: sample)
         if strict { throw problem }
         var why = "its first line matches no format Lockstep knows (a damaged header?)"

@@ -117,7 +117,7 @@ struct Analyze: LockstepCommand {
             Terminal.err("timings: " + parts.joined(separator: ", "))
         }
         if !quiet {
-            if let o = run.context.result(of: Overview.self) { Terminal.err(o.headline) }
+            for line in RunSummary.lines(dataset, run) { Terminal.err(line) }
             Terminal.err("wrote \(written.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
         }
         // Every file is written and closed: leave without tearing down a dataset of millions of

@@ -66,5 +66,12 @@ import Testing
                 #expect(got == expected)
             }
         }
+        // Every byte a match: each of the 32 lane counters reaches 255 before it is folded, and
+        // every length leaves a different tail of words and bytes.
+        for n in [8_160, 8_161, 8_167, 8_168, 8_191, 20_000] {
+            let bytes = [UInt8](repeating: 10, count: n)
+            #expect(bytes.withUnsafeBufferPointer { CSVScan.countByte($0.baseAddress!, n, 10) } == n)
+            #expect(bytes.withUnsafeBufferPointer { CSVScan.countByte($0.baseAddress!, n, 0x8A) } == 0)
+        }
     }
 }

@@ -92,6 +92,26 @@ reply = ["re"]
         return (c, m)
     }
 
+    /// A folder of exports read with --mapping: the mapped files are read, not listed as unrecognised.
+    @Test func mappedFilesInAFolderAreRead() throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mapped-folder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let header = "msg_id\tsender_id\tsender\tname\tdate\tmessage\ttype\tlang\tfwd_msg\tfwd_from\treply_to_msg\ttags\tlinks\tmentions\tsubscribers\tjoined"
+        for (n, id) in [("a.tsv", "1"), ("b.tsv", "2")] {
+            let row = "\(id)\t100\talpha\tAlpha\t19/08/2019 13:0\(id)\thello\tpost\ten\t\t\t\t\t\t\t5\t2017-03-01"
+            try Data((header + "\n" + row + "\n").utf8).write(to: dir.appendingPathComponent(n))
+        }
+        try Data("notes by hand\n".utf8).write(to: dir.appendingPathComponent("notes.txt"))
+        let m = try TestData.temp(mappingText, name: "export.toml")
+        for strict in [false, true] {
+            let d = try TestData.load([dir.path], mapping: m, strict: strict)
+            #expect(d.posts.count == 2)
+            #expect(d.accounting.files.map(\.format) == ["mapped", "mapped"])
+            #expect(d.accounting.skipped.map(\.kind) == ["other"])
+        }
+    }
+
     @Test func readsThroughTheMapping() throws {
         let csv = [
             "msg_id\tsender_id\tsender\tname\tdate\tmessage\ttype\tlang\tfwd_msg\tfwd_from\treply_to_msg\ttags\tlinks\tmentions\tsubscribers\tjoined",

@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lockstep-bench",
         abstract: "Measures Lockstep on generated data of named sizes; every benchmark checks its result.",
-        subcommands: [IngestBench.self, AnalyzeBench.self])
+        subcommands: [IngestBench.self, AnalyzeBench.self, ExportCNT.self, FloorBench.self])
 }
 
 /// Peak resident memory of this process so far, in bytes.
@@ -140,6 +140,95 @@ struct AnalyzeBench: ParsableCommand {
         for (k, v) in perAnalysis.sorted(by: { $0.key < $1.key }) {
             print(String(format: "  %-18@ median %.3f s", k as NSString, v.sorted()[v.count / 2]))
         }
+    }
+}
+
+/// Writes what Lockstep reads from a file in coordination-network-toolkit's CSV format, so that CNT
+/// is timed on the same posts (`Benchmarks/compare/side_by_side.sh`).
+struct ExportCNT: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export-cnt", abstract: "Exports a data file's posts in coordination-network-toolkit's CSV format.")
+    @Argument(help: "A data file or folder Lockstep reads.")
+    var input: String
+    @Argument(help: "The CSV file to write.")
+    var output: String
+
+    func run() throws {
+        let ds = try Ingest.load([input])
+        guard ds.posts.count > 0 else { throw ValidationError("no posts read from \(input)") }
+        // Written a few megabytes at a time: one String for 1M posts would hold the file twice.
+        FileManager.default.createFile(atPath: output, contents: nil)
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        defer { try? h.close() }
+        var out = "message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n"
+        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        for p in 0..<ds.posts.count {
+            let a = ds.posts.account[p]
+            let rt = ds.posts.retweetOf[p], rp = ds.posts.replyTo[p]
+            let urls = ds.posts.urls[p].map { ds.urls[$0] }.joined(separator: " ")
+            let k = ds.posts.key[p]
+            out += "\(k == noID ? "p\(p)" : q(ds.postID(k))),\(q(ds.accounts.key[a])),\(q(ds.accounts.key[a])),\(rt == noID ? "" : q(ds.postID(rt))),"
+            out += "\(rp == noID ? "" : q(ds.postID(rp))),\(q(ds.text(ofPost: p))),\(ds.posts.time[p]),\(q(urls))\n"
+            if out.utf8.count > 4 << 20 { h.write(Data(out.utf8)); out = "" }
+        }
+        h.write(Data(out.utf8))
+        print("exported \(ds.posts.count) posts to \(output)")
+    }
+}
+
+/// What no reader or analysis can beat on a file: a pass over its bytes (read(2) into one reused
+/// 4 MB buffer and memchr for line breaks, as `wc -l` does) and a sort of one 64-bit key per post
+/// (the actions coordination groups by item and time).
+struct FloorBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "floor", abstract: "Times a byte scan of a file and a sort of one key per line.")
+    @Option(help: "The file to scan.")
+    var file: String
+    @Option(help: "Keys to sort (default: one per line of the file).")
+    var keys: Int?
+    @Option(help: "Repetitions (the median is reported).")
+    var repeats = 3
+
+    func run() throws {
+        var scans: [Double] = []
+        var lines = 0
+        let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 4 << 20, alignment: 64)
+        defer { buffer.deallocate() }
+        for _ in 0..<repeats {
+            let start = ContinuousClock.now
+            let fd = open(file, O_RDONLY)
+            guard fd >= 0 else { throw ValidationError("cannot open \(file)") }
+            var n = 0
+            while true {
+                let got = read(fd, buffer, 4 << 20)
+                if got <= 0 { break }
+                var p = buffer
+                var left = got
+                while left > 0, let hit = memchr(p, 10, left) {
+                    n += 1
+                    let skip = hit - p + 1
+                    p = hit + 1
+                    left -= skip
+                }
+            }
+            close(fd)
+            scans.append(seconds(ContinuousClock.now - start))
+            lines = n
+        }
+        guard lines > 0 else { throw ValidationError("no line breaks in \(file)") }
+        let scan = scans.sorted()[scans.count / 2]
+        print(String(format: "byte scan: %d lines, median %.3f s (%.0f MB/s)", lines, scan, Double(size) / scan / 1e6))
+        let count = keys ?? lines
+        var sorts: [Double] = []
+        for r in 0..<repeats {
+            var g = SeededGenerator(seed: UInt64(r + 1))
+            var k = (0..<count).map { _ in g.next() }
+            let start = ContinuousClock.now
+            k.sort()
+            sorts.append(seconds(ContinuousClock.now - start))
+            // A fast wrong answer must fail.
+            for i in 1..<k.count where k[i - 1] > k[i] { throw ValidationError("not sorted") }
+        }
+        print(String(format: "sort of %d 64-bit keys: median %.3f s", count, sorts.sorted()[sorts.count / 2]))
     }
 }
 

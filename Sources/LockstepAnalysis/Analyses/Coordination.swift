@@ -7,18 +7,18 @@ public struct Coordination: Analysis {
     /// The `--analyses` name and `summary.json` section.
     public static let name = "coordination"
     /// One line for `lockstep analyses`.
-    public static let summary = "Co-action networks (co-retweet, co-tweet, near-duplicate, co-URL, hashtags, co-reply, co-mention, fast retweet) with significance, Leiden clusters, core/amplifier roles and amplification targets"
+    public static let summary = "Co-action networks (co-retweet, co-tweet, near-duplicate, co-URL, hashtags, co-reply, co-mention, fast retweet, whole-period profile similarity) with significance, Leiden clusters, core/amplifier roles and amplification targets"
     /// Cluster summaries carry the schedule offset when that analysis ran.
     public static let runsAfter = ["schedule"]
     /// Every option, with its default (documented in docs/methodology/coordination.md).
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("traces", .list(CoActionTrace.names), default: "all", words: ["all"], "Traces to compute, comma-separated"),
-        ParameterSpec("mode", .choice(Mode.allCases.map(\.rawValue)), default: "window", "window (co-actions within a time window) or whole_period (TF-IDF cosine over the whole period)"),
-        ParameterSpec("window", .duration(0...366 * 86_400), default: "60s", words: ["auto"], suffixes: CoActionTrace.names,
+        ParameterSpec("mode", .choice(Mode.allCases.map(\.rawValue)), default: "window", "window (the selected traces, windowed and whole-period) or whole_period (the whole_period trace alone)"),
+        ParameterSpec("window", .duration(0...366 * 86_400), default: "60s", words: ["auto"], suffixes: CoActionTrace.windowedNames,
                       "Co-action window, or auto for the CooRnet-style estimate; window.<trace> (e.g. window.co_retweet=30s) overrides it for one trace. Precedence: window.<trace>, then the trace's own default (fast_retweet: 10 s), then window"),
         ParameterSpec("min_weight", .atLeast(1), default: "3", "Distinct co-action items an edge needs"),
         ParameterSpec("max_p", .number(0...1, lowerOpen: false), default: "0.01", "Largest null-model p-value kept (1 keeps all)"),
-        ParameterSpec("percentile", .number(0...100, lowerOpen: false), default: "0", "Keep edges at or above this percentile (0-100) of their trace's weights among edges passing min_weight; 0 keeps all"),
+        ParameterSpec("percentile", .number(0...100, lowerOpen: false), default: "0", "Keep edges at or above this percentile (0-100) of their trace's weights among edges passing min_weight (whole_period: of the similarities of edges passing every other filter); 0 keeps all"),
         ParameterSpec("null_rounds", .integer(0...1000), default: "10", "Shuffles of the time null model per trace (the delay null of co-retweet and co-reply is computed exactly); 0 skips the test (then max_p is not applied)"),
         ParameterSpec("seed", .atLeast(0), default: "1", "Seed of the null model and of Leiden"),
         ParameterSpec("max_partners", .integer(1...1_000_000), default: "32", "Earlier actions each action pairs with inside a window (bounds bursts)"),
@@ -26,8 +26,10 @@ public struct Coordination: Analysis {
         ParameterSpec("min_cluster_size", .atLeast(2), default: "3", "Smallest cluster reported"),
         ParameterSpec("min_ties", .atLeast(1), default: "2", "Members of its co-action community each account must share a kept edge with (repeatedly pruned; accounts anchored by repost links are kept); 1 turns pruning off"),
         ParameterSpec("near_duplicate_threshold", .number(0...1, lowerOpen: true), default: "0.7", "Estimated Jaccard similarity for near-duplicate text"),
-        ParameterSpec("min_similarity", .number(-1...1, lowerOpen: false), default: "0.5", "whole_period mode: smallest cosine similarity kept"),
-        ParameterSpec("max_item_accounts", .atLeast(2), default: "1000", "whole_period mode: items with more accounts are pruned"),
+        ParameterSpec("period_items", .list(PeriodItemKind.allCases.map(\.rawValue)), default: "all", words: ["all"], "whole_period trace: item kinds of each account's profile, comma-separated"),
+        ParameterSpec("period_min_items", .atLeast(1), default: "10", "whole_period trace: distinct items an account needs to take part (small profiles give chance cosines)"),
+        ParameterSpec("min_similarity", .number(-1...1, lowerOpen: false), default: "0.5", "whole_period trace: smallest TF-IDF cosine similarity kept"),
+        ParameterSpec("max_item_accounts", .atLeast(2), default: "1000", "whole_period trace: items on more accounts are left out of the similarities (kept in the norms); bounds the work"),
         ParameterSpec("amplifier_share", .number(0...1, lowerOpen: true), default: "0.5", "Share of an account's posts that must repost cluster members for the amplifier role, and the share used by the amplification joins"),
         ParameterSpec("top", .atLeast(1), default: "10", "Hashtags, URLs, accounts and domains listed per cluster"),
         ParameterSpec("threads", .integer(1...1024), default: "all processors", words: ["all processors"], "Worker threads (results do not depend on it)"),
@@ -52,6 +54,8 @@ public struct Coordination: Analysis {
     let minClusterSize: Int
     let minTies: Int
     let minHash: MinHashGrouper
+    let periodItems: Set<PeriodItemKind>
+    let periodMinItems: Int
     let minSimilarity: Double
     let maxItemAccounts: Int
     let amplifierShare: Double
@@ -65,6 +69,9 @@ public struct Coordination: Analysis {
             traces = CoActionTrace.all.filter { picked.contains($0.name) }
         }
         mode = Mode(rawValue: try o.string(Self.self, "mode"))!
+        let items = try o.string(Self.self, "period_items")
+        periodItems = items == "all" ? Set(PeriodItemKind.allCases)
+            : Set(items.split(separator: ",").compactMap { PeriodItemKind(rawValue: $0.trimmingCharacters(in: .whitespaces)) })
         window = try o.seconds(Self.self, "window")
         var tw: [String: Int64] = [:]
         for t in CoActionTrace.all {
@@ -85,6 +92,7 @@ public struct Coordination: Analysis {
         minClusterSize = try o.int(Self.self, "min_cluster_size")
         minTies = try o.int(Self.self, "min_ties")
         minHash = MinHashGrouper(threshold: try o.double(Self.self, "near_duplicate_threshold"))
+        periodMinItems = try o.int(Self.self, "period_min_items")
         minSimilarity = try o.double(Self.self, "min_similarity")
         maxItemAccounts = try o.int(Self.self, "max_item_accounts")
         amplifierShare = try o.double(Self.self, "amplifier_share")
@@ -117,19 +125,21 @@ public struct Coordination: Analysis {
         public var b: Int32
         /// The trace name.
         public var trace: String
-        /// Distinct items both acted on within the window (whole-period mode: items shared).
+        /// Distinct items both acted on within the window (whole_period: items shared, below the cap).
         public var weight: Int
         /// The weight as it counts in the fused network (times the trace's fusion weight).
-        public var fusedWeight: Double { Double(weight) * (CoActionTrace.fusionWeights[trace] ?? 1) }
-        /// whole_period mode: TF-IDF cosine similarity.
+        /// A whole-period edge counts its cosine instead of its shared items: profiles share hundreds of
+        /// items, which would drown every windowed edge.
+        public var fusedWeight: Double { (similarity ?? Double(weight)) * (CoActionTrace.fusionWeights[trace] ?? 1) }
+        /// whole_period trace: TF-IDF cosine similarity.
         public var similarity: Double?
-        /// Mean null-model weight, z-score and p-value (window mode with null rounds).
+        /// Mean null-model weight, z-score and p-value (with null rounds; whole_period: expected shared items).
         public var nullMean: Double?
         /// (weight − null mean) / null standard deviation.
         public var zScore: Double?
         /// P(null weight ≥ weight) under the Poisson null.
         public var pValue: Double?
-        /// Items where `a` acted first, `b` acted first, both in the same second.
+        /// Items where `a` acted first, `b` acted first, both in the same second (whole_period: first use of each shared item).
         public var aLeads: Int
         /// Items where `b` acted first.
         public var bLeads: Int
@@ -141,7 +151,7 @@ public struct Coordination: Analysis {
         public var firstCoaction: Int64?
         /// UTC seconds of the last co-action.
         public var lastCoaction: Int64?
-        /// Up to five co-actions.
+        /// Up to five co-actions (whole_period: the shared items contributing most to the cosine, with each account's first post on it).
         public var examples: [Example]
     }
 
@@ -149,14 +159,15 @@ public struct Coordination: Analysis {
     public struct TraceStats: Sendable, Codable, Equatable {
         /// The trace name.
         public var trace: String
-        /// The window used (nil in whole-period mode).
+        /// The window used (nil for the whole_period trace).
         public var windowSeconds: Int64?
         /// Actions of the trace in the data.
         public var actions: Int
         /// Items acted on by two or more actions.
         public var items: Int
         /// Account pairs with at least one co-action (window mode: among accounts with at least
-        /// `min_weight` actions in the trace, the only ones that can form an edge).
+        /// `min_weight` actions in the trace, the only ones that can form an edge; whole_period: pairs of
+        /// accounts with `period_min_items` items sharing an item under the cap).
         public var pairs: Int
         /// Pairs reaching `min_weight`.
         public var candidates: Int
@@ -274,6 +285,7 @@ public struct Coordination: Analysis {
     }
 
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
+        let traces = mode == .wholePeriod ? CoActionTrace.all.filter { $0.key == .periodProfile } : self.traces
         let features = PostFeatures(ds, traces: traces, minHash: minHash, threads: threads)
         let coRetweet = CoActionTrace.named("co_retweet")!
         let rtGroups = TraceActions.groups(ds, coRetweet, features)
@@ -283,8 +295,8 @@ public struct Coordination: Analysis {
         @Sendable func windowOf(_ t: TraceDefinition) -> Int64 { traceWindows[t.name] ?? t.defaultWindow ?? global }
         let outputs: [TraceOutput] = Parallel.map(traces.count, threads: threads) { i in
             let t = traces[i]
-            let groups = mode == .wholePeriod ? TraceActions.groups(ds, t, features, minGroup: 1)
-                : t == coRetweet ? rtGroups : TraceActions.groups(ds, t, features)
+            if t.key == .periodProfile { return runPeriod(ds, t, features: features) }
+            let groups = t == coRetweet ? rtGroups : TraceActions.groups(ds, t, features)
             let w = windowOf(t)
             return runTrace(ds, t, groups: groups, window: w, features: features)
         }
@@ -361,22 +373,8 @@ public struct Coordination: Analysis {
 
     func runTrace(_ ds: Dataset, _ t: TraceDefinition, groups: ActionGroups, window w: Int64,
                   features: PostFeatures) -> TraceOutput {
-        var stats = TraceStats(trace: t.name, windowSeconds: mode == .window ? w : nil, actions: groups.actionCount,
+        var stats = TraceStats(trace: t.name, windowSeconds: w, actions: groups.actionCount,
                                items: groups.groupCount, pairs: 0, candidates: 0, edges: 0)
-        if mode == .wholePeriod {
-            let pairs = WholePeriod(minSimilarity: minSimilarity, maxItemAccounts: maxItemAccounts).pairs(groups, accountCount: ds.accounts.count)
-            let candidates = (0..<pairs.keys.count).filter { Int(pairs.shared[$0]) >= filter.minWeight }
-            let cut = filter.percentileCut(candidates.map { pairs.shared[$0] })
-            stats.pairs = pairs.keys.count
-            stats.candidates = candidates.count
-            let edges = candidates.filter { pairs.shared[$0] >= cut }.map { e in
-                Edge(a: PairTable.low(pairs.keys[e]), b: PairTable.high(pairs.keys[e]), trace: t.name, weight: Int(pairs.shared[e]),
-                     similarity: pairs.cosine[e], nullMean: nil, zScore: nil, pValue: nil, aLeads: 0, bLeads: 0, simultaneous: 0,
-                     meanLagSeconds: 0, firstCoaction: nil, lastCoaction: nil, examples: [])
-            }
-            stats.edges = edges.count
-            return TraceOutput(stats: stats, edges: edges)
-        }
         // An edge's weight counts distinct items, so it can never exceed either account's number of
         // actions: accounts with fewer than min_weight actions in this trace are dropped before the
         // sweep (as CNT does). This is what keeps a viral post's 200,000 one-off retweeters cheap.
@@ -410,6 +408,17 @@ public struct Coordination: Analysis {
         addExamples(ds, t, groups: groups, sweep: sweep, features: features, edges: &edges)
         stats.edges = edges.count
         return TraceOutput(stats: stats, edges: edges)
+    }
+
+    /// The whole-period trace: TF-IDF cosine of account profiles, tested against the popularity null.
+    func runPeriod(_ ds: Dataset, _ t: TraceDefinition, features: PostFeatures) -> TraceOutput {
+        let period = PeriodSimilarity(minSimilarity: minSimilarity, maxItemAccounts: maxItemAccounts, minWeight: filter.minWeight,
+                                      minItems: periodMinItems,
+                                      maxP: nullRounds > 0 ? filter.maxP : nil, percentile: filter.percentile, threads: threads)
+        let out = period.run(ds, PeriodProfile(ds, features, kinds: periodItems), features, trace: t.name)
+        let stats = TraceStats(trace: t.name, windowSeconds: nil, actions: out.actions, items: out.items, pairs: out.pairs,
+                               candidates: out.candidates, edges: out.edges.count)
+        return TraceOutput(stats: stats, edges: out.edges)
     }
 
     /// Up to five co-actions per kept edge (`edges` sorted by pair), from a second sweep over the

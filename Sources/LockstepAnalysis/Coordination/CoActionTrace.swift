@@ -23,6 +23,9 @@ package enum ItemKeyKind: String, Sendable, Codable, CaseIterable {
     case mentionedAccount = "mentioned_account"
     /// The retweeted post, with the original itself as its author's action, pairing only author and retweeter.
     case fastRetweet = "fast_retweet"
+    /// Any item of an account's whole-period profile (``PeriodProfile``: hashtags, URLs, retweeted
+    /// posts and accounts, mentions), scored by ``PeriodSimilarity`` rather than a window sweep.
+    case periodProfile = "period_profile"
 }
 
 /// Which pairs of actions on one item count as co-actions.
@@ -43,6 +46,9 @@ package enum NullModel: String, Sendable, Codable {
     /// when the original is not in the data) are permuted among its own actions: it keeps how fast it
     /// reacts, each item keeps its moment, so a popular post still draws its early rush in the null.
     case accountDelays = "account_delays"
+    /// Whole-period profiles: the expected shared items of two accounts given their numbers of items
+    /// and the items' popularity (``PeriodSimilarity``), in closed form; time plays no part.
+    case itemPopularity = "item_popularity"
 }
 
 /// A co-action trace as data: what the item is, which posts act on it, the default window and
@@ -104,6 +110,12 @@ package enum CoActionTrace {
         TraceDefinition(name: "fast_retweet", reason: "fast_retweet_cluster", key: .fastRetweet, kinds: [.retweet],
                         pairing: .withOrigin, null: .accountTimes, defaultWindow: 10, fusionWeight: 1,
                         summary: "An account retweeting another's post within seconds of its publication"),
+        // Fusion weight 3: a whole-period edge counts its cosine times this (see `Edge.fusedWeight`),
+        // so identical profiles weigh like a windowed edge at the default min_weight.
+        TraceDefinition(name: PeriodSimilarity.traceName, reason: "whole_period_cluster", key: .periodProfile,
+                        kinds: [.original, .reply, .quote, .retweet], pairing: .anyActors, null: .itemPopularity,
+                        defaultWindow: nil, fusionWeight: 3,
+                        summary: "Accounts whose hashtags, URLs, retweeted posts and accounts and mentions over the whole period are alike (TF-IDF cosine), beyond what their activity and the items' popularity explain"),
     ]
 
     /// The trace with this name.
@@ -113,4 +125,6 @@ package enum CoActionTrace {
     package static let fusionWeights = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.fusionWeight) })
     /// Every trace name, in table order.
     package static var names: [String] { all.map(\.name) }
+    /// Names of the traces swept with a time window (every trace but the whole-period one).
+    package static var windowedNames: [String] { all.filter { $0.key != .periodProfile }.map(\.name) }
 }

@@ -34,6 +34,7 @@ struct PostFeatures: Sendable {
                 postByKey[Int(k)] = Int32(p)
             }
         }
+        linkDerivedOriginals(ds)
         if keys.contains(.normalizedText) || keys.contains(.nearDuplicateGroup) {
             // Normalise in parallel chunks, intern in order (interning is cheap, normalising is not).
             let ranges = Parallel.chunks(n, threads * 4)
@@ -73,7 +74,7 @@ struct PostFeatures: Sendable {
                 nearGroupCount = Int(nearGroup.max() ?? -1) + 1
             }
         }
-        if keys.contains(.canonicalURL) {
+        if keys.contains(.canonicalURL) || keys.contains(.periodProfile) {
             var interner = ByteInterner()
             var out: [UInt8] = []
             canonicalURL = (0..<ds.urls.count).map { u in
@@ -161,6 +162,10 @@ enum TraceActions {
                 add(k, p)
             }
             for k in 0..<ds.postKeys.count where retweeted[k] { add(Int32(k), Int(f.postByKey[k]), isOrigin: true) }
+        case .periodProfile:
+            let profile = PeriodProfile(ds, f, kinds: Set(PeriodItemKind.allCases))
+            itemCount = profile.itemCount
+            profile.forEachAction(ds, f) { item, p in add(item, p) }
         }
         // Items that are posts of the data have a moment of their own: the original's time.
         let itemOrigin: [Int64]? = switch trace.key {
@@ -187,6 +192,8 @@ enum TraceActions {
             return f.sequences[Int(item)].map { "#" + ds.hashtags[$0] }.joined(separator: " ")
         case .mentionedAccount:
             return "@" + ds.accounts.key[item]
+        case .periodProfile:
+            return PeriodProfile(ds, f, kinds: Set(PeriodItemKind.allCases)).label(ds, f, item: item)
         }
     }
 }

@@ -1,7 +1,9 @@
 import LockstepCore
 
-/// FiveThirtyEight's release of the Clemson IRA tweets: no tweet ids and no client column; a
-/// retweet's source is known only from its `RT @handle:` prefix.
+/// FiveThirtyEight's release of the Clemson IRA tweets: no tweet ids, no client column and no
+/// entity columns; hashtags, mentions and links are read from the text (``TextEntities``), a
+/// retweet's original is known by its text (``RetweetIdentity``) and its source only from an
+/// `RT @handle:` prefix.
 struct IRA538: CSVRowHandler {
     static let required = ["author", "content", "publish_date"]
 
@@ -9,9 +11,12 @@ struct IRA538: CSVRowHandler {
     let author, content, publishDate: Int
     let externalID, language, following, followers, postType, retweet, category, accountType: Int
     let times: PlausibleTimes
+    /// The release has no entity or retweeted-tweet columns: all of them come from the text.
+    let entities: EntitiesFromText
 
-    init(header: HeaderMap, file: String, times: PlausibleTimes = .asOfNow()) throws {
+    init(header: HeaderMap, file: String, times: PlausibleTimes = .asOfNow(), entities: EntitiesFromText = EntitiesFromText()) throws {
         self.times = times
+        self.entities = entities
         let r = try header.require(Self.required, file: file, format: Self.format.rawValue)
         (author, content, publishDate) = (r[0], r[1], r[2])
         fieldCount = header.names.count
@@ -62,9 +67,14 @@ struct IRA538: CSVRowHandler {
         let isQuote = !isRetweet && pt.count == 11 && pt[0] == 81  // QUOTE_TWEET
         builder.addPost(key: FieldParse.empty, account: a, time: t, kind: isRetweet ? .retweet : isQuote ? .quote : .original,
                         text: text, language: FieldParse.trim(f(row, language)), client: FieldParse.empty)
-        if isRetweet, let h = rtHandle {
-            builder.setRetweet(post: FieldParse.empty, account: builder.account(handle: h))
+        if isRetweet {
+            // No retweeted-tweet id: the original is known by its text, and its author by the prefix if any.
+            let ra = rtHandle.map { builder.account(handle: $0) } ?? noID
+            if !entities.setRetweet(text: text, source: FieldParse.empty, account: ra, to: &builder), ra != noID {
+                builder.setRetweet(post: FieldParse.empty, account: ra)
+            }
         }
+        entities.add(text, to: &builder)
         return true
     }
 }

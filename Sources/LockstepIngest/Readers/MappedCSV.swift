@@ -35,8 +35,18 @@ struct CSVMapping: Sendable {
         (.quote, ["quote", "quoted", "quote_tweet"].map { Array($0.utf8) }),
         (.original, ["original", "tweet", "post"].map { Array($0.utf8) }),
     ]
+    /// `[entities] from_text`: read hashtags, mentions and links from the text when no column
+    /// holds them, and identify a retweet's original by its text when no column gives its id.
+    var entitiesFromText = true
     /// Path of the mapping file, for messages.
     var file = ""
+
+    /// What a row takes from its text: each entity kind no column is mapped for, when `from_text` is on.
+    var textEntities: EntitiesFromText {
+        guard entitiesFromText, columns[.text] != nil else { return .none }
+        return EntitiesFromText(hashtags: columns[.hashtags] == nil, mentions: columns[.mentions] == nil,
+                                urls: columns[.urls] == nil, retweetIdentity: true)
+    }
 
     /// Reads and checks a mapping file; every problem names the file, line and column.
     static func load(path: String) throws -> CSVMapping {
@@ -72,9 +82,9 @@ struct CSVMapping: Sendable {
             }
             return u[0]
         }
-        let topKeys: Set<String> = ["delimiter", "list_separator", "columns", "time", "kind"]
+        let topKeys: Set<String> = ["delimiter", "list_separator", "columns", "time", "kind", "entities"]
         for key in root.values.keys.sorted() where !topKeys.contains(key) {
-            throw bad(root.position(of: key), "unknown key '\(key)'; a mapping file has delimiter, list_separator, [columns], [time] and [kind]")
+            throw bad(root.position(of: key), "unknown key '\(key)'; a mapping file has delimiter, list_separator, [columns], [time], [kind] and [entities]")
         }
         if let d = try string(root, "delimiter", in: "") { m.delimiter = try oneByte(d, "delimiter", root) }
         if let d = try string(root, "list_separator", in: "") { m.listSeparator = try oneByte(d, "list_separator", root) }
@@ -113,6 +123,17 @@ struct CSVMapping: Sendable {
             }
         }
 
+        if let ev = root["entities"] {
+            guard case .table(let t) = ev else { throw bad(root.position(of: "entities"), "entities must be a table: [entities] with from_text = true or false") }
+            for key in t.values.keys.sorted() where key != "from_text" {
+                throw bad(t.position(of: key), "unknown key '\(key)' in [entities]; known: from_text")
+            }
+            if let v = t["from_text"] {
+                guard case .bool(let on) = v else { throw bad(t.position(of: "from_text"), "entities.from_text is \(v.typeName), expected true or false") }
+                m.entitiesFromText = on
+            }
+        }
+
         if let kv = root["kind"] {
             guard case .table(let t) = kv else { throw bad(root.position(of: "kind"), "kind must be a table: [kind] with retweet = [...] and so on") }
             let names: [String: PostKind] = ["original": .original, "retweet": .retweet, "reply": .reply, "quote": .quote]
@@ -147,6 +168,7 @@ struct MappedCSV: CSVRowHandler {
     let text, kind, postID, language, client, retweetOf, retweetAccount, replyTo, replyAccount, quoteOf: Int
     let hashtags, urls, mentions: Int
     let times: PlausibleTimes
+    let entities: EntitiesFromText
 
     init(header: HeaderMap, mapping: CSVMapping, file: String, times: PlausibleTimes = .asOfNow()) throws {
         self.times = times
@@ -165,6 +187,7 @@ struct MappedCSV: CSVRowHandler {
         (hashtags, urls, mentions) = (c(.hashtags), c(.urls), c(.mentions))
         fieldCount = header.names.count
         self.mapping = mapping
+        entities = mapping.textEntities
     }
 
     @inline(__always) func f(_ row: CSVRow, _ i: Int) -> UnsafeRawBufferPointer { i < 0 ? FieldParse.empty : FieldParse.trim(row[i]) }
@@ -219,7 +242,13 @@ struct MappedCSV: CSVRowHandler {
             let h = FieldParse.retweetHandle(textBytes)
             if !rtAccount.isEmpty { ra = builder.account(id: rtAccount) } else if let h { ra = builder.account(handle: h) }
             if ra != noID, let h { builder.setHandleIfMissing(ra, h) }
-            if !rtOf.isEmpty || ra != noID { builder.setRetweet(post: rtOf, account: ra) }
+            // Without the original's id, its text identifies it; a retweeted-account id, when
+            // given, keeps apart originals of different accounts with the same text.
+            var fromText = false
+            if rtOf.isEmpty && postKind == .retweet {
+                fromText = entities.setRetweet(text: textBytes, source: h == nil ? rtAccount : FieldParse.empty, account: ra, to: &builder)
+            }
+            if !fromText && (!rtOf.isEmpty || ra != noID) { builder.setRetweet(post: rtOf, account: ra) }
         }
         if !replyToBytes.isEmpty || !replyAccountBytes.isEmpty {
             builder.setReply(post: replyToBytes, account: replyAccountBytes.isEmpty ? noID : builder.account(id: replyAccountBytes))
@@ -235,6 +264,7 @@ struct MappedCSV: CSVRowHandler {
                 else { builder.addMention(builder.account(id: m)) }
             }
         }
+        entities.add(textBytes, to: &builder)
         return true
     }
 
