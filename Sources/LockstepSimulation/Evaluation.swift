@@ -4,15 +4,16 @@ import LockstepCore
 /// Scores an `analyze` run (accounts.csv, and optionally summary.json and follower_surges.csv)
 /// against a simulation's truth.csv and scenario.json. Definitions: docs/evaluate.md.
 public struct Evaluation: Codable, Sendable, Equatable {
-    /// Counts and rates of `flagged` against the positives (every population except organic).
+    /// Counts and rates of `flagged` against the positives (the operation's populations); organic and
+    /// benign (`benign_*`) accounts are the negatives.
     public struct Scores: Codable, Sendable, Equatable {
         /// Flagged accounts of the operation.
         public var truePositives = 0
-        /// Flagged organic accounts.
+        /// Flagged negatives: organic and benign accounts.
         public var falsePositives = 0
         /// Operation accounts not flagged.
         public var falseNegatives = 0
-        /// Organic accounts not flagged.
+        /// Organic and benign accounts not flagged.
         public var trueNegatives = 0
         /// Nil when nothing is flagged.
         public var precision: Double?
@@ -22,9 +23,12 @@ public struct Evaluation: Codable, Sendable, Equatable {
         public var f1: Double?
         /// Flagged organic accounts over organic accounts; nil without organic accounts.
         public var falsePositiveRate: Double?
+        /// Flagged benign accounts over benign accounts (all benign populations); nil without benign accounts.
+        public var benignFalsePositiveRate: Double?
 
         enum CodingKeys: String, CodingKey {
             case truePositives, falsePositives, falseNegatives, trueNegatives, precision, recall, f1, falsePositiveRate
+            case benignFalsePositiveRate
         }
 
         // Undefined rates are written as null rather than left out, so scripts find every key.
@@ -38,6 +42,7 @@ public struct Evaluation: Codable, Sendable, Equatable {
             try c.encode(recall, forKey: .recall)
             try c.encode(f1, forKey: .f1)
             try c.encode(falsePositiveRate, forKey: .falsePositiveRate)
+            try c.encode(benignFalsePositiveRate, forKey: .benignFalsePositiveRate)
         }
     }
 
@@ -51,8 +56,15 @@ public struct Evaluation: Codable, Sendable, Equatable {
         public var inResults: Int
         /// Of those, flagged.
         public var flagged: Int
-        /// Flagged over accounts: recall for operation populations, false-positive rate for organic.
+        /// Flagged over accounts: recall for operation populations, false-positive rate for organic and benign ones.
         public var flaggedRate: Double?
+        /// `operation` (a positive), `organic` or `benign` (negatives).
+        public var kind: String
+
+        /// Whether the population is `organic`, `benign` (a `benign_*` name) or the operation's.
+        public static func kind(of population: String) -> String {
+            population == Population.organic.rawValue ? "organic" : Population.isBenign(population) ? "benign" : "operation"
+        }
     }
 
     /// Whether the run found one planted fact.
@@ -85,6 +97,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public var resultAccountsNotInTruth = 0
     /// Populations counted as positives.
     public var positivePopulations: [String] = Population.allCases.filter(\.isOperation).map(\.rawValue)
+    /// Benign populations in truth.csv: negatives, reported apart from organic.
+    public var benignPopulations: [String] = []
     /// Scores of the flagged column.
     public var flagged = Scores()
     /// Scores per truth population.
@@ -162,18 +176,25 @@ public struct Evaluation: Codable, Sendable, Equatable {
         var perPopulation: [String: (n: Int, seen: Int, flagged: Int)] = [:]
         var confusion: [String: [String: Int]] = [:]
         var s = Scores()
-        var organic = 0
+        var organic = 0, organicFlagged = 0, benign = 0, benignFlagged = 0
         for id in truthOrder {
             let population = truth[id]!
             let isFlagged = flagged[id] ?? false
-            let positive = population != Population.organic.rawValue
+            let kind = PopulationScore.kind(of: population)
+            let positive = kind == "operation"
             switch (positive, isFlagged) {
             case (true, true): s.truePositives += 1
             case (true, false): s.falseNegatives += 1
             case (false, true): s.falsePositives += 1
             case (false, false): s.trueNegatives += 1
             }
-            if !positive { organic += 1 }
+            if kind == "organic" {
+                organic += 1
+                if isFlagged { organicFlagged += 1 }
+            } else if kind == "benign" {
+                benign += 1
+                if isFlagged { benignFlagged += 1 }
+            }
             var p = perPopulation[population] ?? (0, 0, 0)
             p.n += 1
             if flagged[id] != nil { p.seen += 1 }
@@ -185,15 +206,17 @@ public struct Evaluation: Codable, Sendable, Equatable {
         s.precision = flaggedCount > 0 ? Double(s.truePositives) / Double(flaggedCount) : nil
         s.recall = positives > 0 ? Double(s.truePositives) / Double(positives) : nil
         if let p = s.precision, let r = s.recall { s.f1 = p + r > 0 ? 2 * p * r / (p + r) : 0 }
-        s.falsePositiveRate = organic > 0 ? Double(s.falsePositives) / Double(organic) : nil
+        s.falsePositiveRate = organic > 0 ? Double(organicFlagged) / Double(organic) : nil
+        s.benignFalsePositiveRate = benign > 0 ? Double(benignFlagged) / Double(benign) : nil
         e.flagged = s
         let known = Population.allCases.map(\.rawValue)
         let names = known.filter { perPopulation[$0] != nil } + perPopulation.keys.filter { !known.contains($0) }.sorted()
         e.populations = names.map { name in
             let p = perPopulation[name]!
             return PopulationScore(population: name, accounts: p.n, inResults: p.seen, flagged: p.flagged,
-                                   flaggedRate: p.n > 0 ? Double(p.flagged) / Double(p.n) : nil)
+                                   flaggedRate: p.n > 0 ? Double(p.flagged) / Double(p.n) : nil, kind: PopulationScore.kind(of: name))
         }
+        e.benignPopulations = e.populations.filter { $0.kind == "benign" }.map(\.population)
         e.roleConfusion = confusion
 
         // Planted facts.
@@ -378,20 +401,23 @@ public struct Evaluation: Codable, Sendable, Equatable {
         var out: [String] = []
         out.append("Flagged accounts vs truth (positives: \(positivePopulations.joined(separator: ", ")))")
         out.append("  precision \(pct(flagged.precision))   recall \(pct(flagged.recall))   F1 \(pct(flagged.f1))   organic false-positive rate \(pct(flagged.falsePositiveRate))")
+        if !benignPopulations.isEmpty {
+            out.append("  benign false-positive rate \(pct(flagged.benignFalsePositiveRate)) (negatives too: \(benignPopulations.joined(separator: ", ")))")
+        }
         out.append("  TP \(flagged.truePositives)  FP \(flagged.falsePositives)  FN \(flagged.falseNegatives)  TN \(flagged.trueNegatives)")
         out.append("")
-        out.append(pad("population", 16) + lpad("accounts", 10) + lpad("in results", 12) + lpad("flagged", 10) + lpad("rate", 9) + "  meaning")
+        out.append(pad("population", 18) + lpad("accounts", 10) + lpad("in results", 12) + lpad("flagged", 10) + lpad("rate", 9) + "  meaning")
         for p in populations {
-            let meaning = p.population == Population.organic.rawValue ? "false-positive rate" : "recall"
-            out.append(pad(p.population, 16) + lpad(String(p.accounts), 10) + lpad(String(p.inResults), 12)
+            let meaning = p.kind == "operation" ? "recall" : p.kind == "benign" ? "false-positive rate (benign)" : "false-positive rate"
+            out.append(pad(p.population, 18) + lpad(String(p.accounts), 10) + lpad(String(p.inResults), 12)
                        + lpad(String(p.flagged), 10) + lpad(pct(p.flaggedRate), 9) + "  " + meaning)
         }
         out.append("")
         out.append("Role (columns) vs truth (rows)")
-        out.append(pad("", 16) + lpad("core", 10) + lpad("amplifier", 11) + lpad("none", 10))
+        out.append(pad("", 18) + lpad("core", 10) + lpad("amplifier", 11) + lpad("none", 10))
         for p in populations {
             let row = roleConfusion[p.population] ?? [:]
-            out.append(pad(p.population, 16) + lpad(String(row["core"] ?? 0), 10) + lpad(String(row["amplifier"] ?? 0), 11)
+            out.append(pad(p.population, 18) + lpad(String(row["core"] ?? 0), 10) + lpad(String(row["amplifier"] ?? 0), 11)
                        + lpad(String(row["none"] ?? 0), 10))
         }
         out.append("")

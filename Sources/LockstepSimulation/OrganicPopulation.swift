@@ -102,19 +102,22 @@ enum OrganicPopulation {
     static func react(into w: inout World, traits: Traits, _ root: SeededGenerator) {
         let p = w.scenario.organic
         guard !w.organicAccounts.isEmpty else { return }
-        let reactors = WeightedPicker(traits.reactionWeight)
+        // Benign accounts react like ordinary users too; without them these are the organic lists alone.
+        let reactorAccounts = w.organicAccounts + w.benignReactors.map(\.account)
+        let reactors = WeightedPicker(traits.reactionWeight + w.benignReactors.map(\.weight))
+        let shifts = traits.shift + w.benignReactors.map(\.shift)
         var g = root
         var candidates: [Int32] = []
         var weights: [Double] = []
         var organicOriginals = 0
         // Plain columns, so the loops below copy no account structs (and retain no strings).
-        let followers = w.accounts.map(\.followers), isOrganic = w.accounts.map { $0.population == .organic }
+        let followers = w.accounts.map(\.followers), isAuthentic = w.accounts.map { !$0.population.isOperation }
         let created = w.accounts.map(\.created), offsets = w.accounts.map(\.utcOffset), clients = w.accounts.map(\.client)
         let languages = w.accounts.map { fixedTweetLanguage($0.accountLanguage) }
         for i in 0..<w.posts.count where w.posts[i].kind == .original {
             let author = Int(w.posts[i].account)
             var weight = Double(followers[author] + 10).squareRoot().squareRoot() * g.lognormal(median: 1, sigma: 1.2)
-            if isOrganic[author] { organicOriginals += 1 } else { weight *= p.engagementWithOperation }
+            if isAuthentic[author] { organicOriginals += 1 } else { weight *= p.engagementWithOperation }
             candidates.append(Int32(i))
             weights.append(weight)
         }
@@ -134,14 +137,14 @@ enum OrganicPopulation {
                     var placed = false
                     for _ in 0..<4 where !placed {
                         let k = reactors.pick(&g)
-                        let r = w.organicAccounts[k]
+                        let r = reactorAccounts[k]
                         guard r != original.account, lastReacted[Int(r)] != post else { continue }
                         let delay = Int64(60 * g.lognormal(median: p.reactionDelayMedianMinutes, sigma: p.reactionDelaySigma))
                         let t = original.time + 30 + delay
                         guard t < w.windowEnd, t > created[Int(r)] else { continue }
                         // Users react when they are awake: accept by their own daily rhythm.
                         let local = t + Int64(offsets[Int(r)])
-                        var hour = Int((local - Int64(CivilTime.dayNumber(local)) * 86_400) / 3600) - Int(traits.shift[k].rounded())
+                        var hour = Int((local - Int64(CivilTime.dayNumber(local)) * 86_400) / 3600) - Int(shifts[k].rounded())
                         hour = ((hour % 24) + 24) % 24
                         guard g.unit() * maxHour < DailyRhythm.organicWeights[hour] else { continue }
                         lastReacted[Int(r)] = post

@@ -5,7 +5,7 @@ import LockstepCore
 /// Defaults reproduce the PRC 2019-2020 pattern (see docs/methodology/simulator.md); a preset
 /// switches populations on and off. All values are written to `scenario.json`.
 public struct Scenario: Codable, Sendable, Equatable {
-    /// Preset name (`troll-factory`, `botnet`, `organic-only`).
+    /// Preset name (`troll-factory`, `botnet`, `organic-only`, `hard`).
     public var name: String
     /// Seed of every random draw.
     public var seed: UInt64
@@ -31,6 +31,8 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var bots = BotParameters()
     /// Collected follower lists and surges.
     public var followers = FollowerParameters()
+    /// Benign coordinated populations; nil, and absent from scenario.json, in scenarios without them.
+    public var benign: BenignParameters?
 
     /// A scenario with every default; presets start from here.
     public init(name: String, seed: UInt64, scale: Double = 1) {
@@ -40,7 +42,7 @@ public struct Scenario: Codable, Sendable, Equatable {
     }
 
     /// The preset names `simulate --scenario` accepts.
-    public static let presetNames = ["troll-factory", "botnet", "organic-only"]
+    public static let presetNames = ["troll-factory", "botnet", "organic-only", "hard"]
 
     /// A preset scenario, or nil for an unknown name.
     public static func preset(_ name: String, seed: UInt64, scale: Double = 1) -> Scenario? {
@@ -48,6 +50,9 @@ public struct Scenario: Codable, Sendable, Equatable {
         switch name {
         case "troll-factory":
             s.bots.accounts = 0
+        case "hard":
+            s.bots.accounts = 0
+            s.benign = BenignParameters()
         case "botnet":
             s.core.accounts = 0
             s.amplifiers.accounts = 0
@@ -62,6 +67,25 @@ public struct Scenario: Codable, Sendable, Equatable {
         default:
             return nil
         }
+        return s
+    }
+
+    /// Adds benign coordinated populations by name (``BenignParameters/names``; `all` for every one)
+    /// to this scenario; the others keep zero accounts. Nil when a name is unknown.
+    public func addingBenign(_ names: [String]) -> Scenario? {
+        let wanted = names.contains("all") ? BenignParameters.names : names
+        guard !wanted.isEmpty, wanted.allSatisfy(BenignParameters.names.contains) else { return nil }
+        var s = self
+        var b = s.benign ?? BenignParameters()
+        if s.benign == nil {
+            b.fans.accounts = 0; b.activists.accounts = 0; b.news.outlets = 0; b.liveEvent.accounts = 0
+        }
+        let defaults = BenignParameters()
+        if wanted.contains("fans") { b.fans.accounts = defaults.fans.accounts }
+        if wanted.contains("activists") { b.activists.accounts = defaults.activists.accounts }
+        if wanted.contains("news") { b.news.outlets = defaults.news.outlets }
+        if wanted.contains("live-event") { b.liveEvent.accounts = defaults.liveEvent.accounts }
+        s.benign = b
         return s
     }
 
@@ -296,4 +320,145 @@ public struct FollowerParameters: Codable, Sendable, Equatable {
     public var creationLeadDays = 6
     /// Share of surge accounts that also retweet the target a few times.
     public var postingShare = 0.2
+}
+
+/// Authentic coordination: populations that act in step for real reasons. In truth.csv they are
+/// negatives (`benign_*`), like organic users; each also lives an ordinary online life.
+public struct BenignParameters: Codable, Sendable, Equatable {
+    /// Names that `simulate --benign` accepts.
+    public static let names = ["fans", "activists", "news", "live-event"]
+    /// A fan base streaming its idols' posts and voting with a template.
+    public var fans = FanParameters()
+    /// An activist campaign in Hong Kong and Taipei with its diaspora.
+    public var activists = ActivistParameters()
+    /// Local news sites syndicating wire stories through scheduling tools.
+    public var news = SyndicatedNewsParameters()
+    /// A crowd following one live event on its hashtag.
+    public var liveEvent = LiveEventParameters()
+
+    /// Every benign population with its defaults.
+    public init() {}
+}
+
+/// A fan base (`benign_fans`): idol accounts and their fans.
+public struct FanParameters: Codable, Sendable, Equatable {
+    /// Fan accounts at scale 1 (0: no fan base).
+    public var accounts = 400
+    /// Idol accounts the fans follow (not scaled; `benign_fans` in truth.csv).
+    public var idols = 3
+    /// Mean posts per week of one idol account.
+    public var idolPostsPerWeek = 3.0
+    /// Probability that a fan streams (retweets) one idol post.
+    public var streamProbability = 0.25
+    /// Median seconds from an idol post to a streaming retweet; lognormal.
+    public var streamDelayMedianSeconds = 25.0
+    /// Lognormal sigma of the streaming delay.
+    public var streamDelaySigma = 1.0
+    /// Share of streaming retweets that come late (a fan who was away), median 40 minutes.
+    public var lateShare = 0.15
+    /// Vote days: the fandom posts one pre-written template at an announced minute.
+    public var voteDays = ["2019-11-09", "2019-11-16", "2019-11-23", "2019-11-30", "2020-03-14", "2020-03-21"]
+    /// The announced minute, hours after midnight UTC (20:00 in Seoul).
+    public var voteHourUTC = 11.0
+    /// Probability that a fan joins one vote.
+    public var voteProbability = 0.6
+    /// Mean seconds after the announced minute of a fan's first vote post (exponential).
+    public var voteDelayMeanSeconds = 45.0
+    /// Mean vote posts of one fan on a vote day (geometric, at least 1); votes count per post.
+    public var votesPerFan = 2.0
+    /// Share of vote posts with a small personal edit (an emoji, a day count, a name).
+    public var votePersonalShare = 0.4
+    /// Median own posts per fan over the window; lognormal sigma 1.
+    public var postsMedian = 40.0
+    /// The idols' group hashtag and the vote hashtags the template carries.
+    public var hashtags = ["StarlitSeven", "FanChoiceAwards", "BestGroup"]
+}
+
+/// An activist campaign (`benign_activists`): organisers and supporters, most in Hong Kong and Taipei.
+public struct ActivistParameters: Codable, Sendable, Equatable {
+    /// Activist accounts at scale 1 (0: no campaign).
+    public var accounts = 300
+    /// Organiser accounts (not scaled; `benign_activists` in truth.csv).
+    public var organisers = 4
+    /// Share of activists at UTC+8 (Hong Kong, Taipei); the rest are diaspora in other zones.
+    public var localShare = 0.75
+    /// Mean posts per day of one organiser.
+    public var organiserPostsPerDay = 1.0
+    /// Probability that an activist retweets one organiser post.
+    public var retweetProbability = 0.08
+    /// Median minutes from an organiser post to an activist's retweet; lognormal sigma 1.
+    public var retweetDelayMedianMinutes = 4.0
+    /// Action days: activists post from a shared toolkit of pre-written tweets.
+    public var actionDays = ["2019-08-18", "2019-09-15", "2019-10-20", "2019-11-24", "2019-12-08", "2020-01-01", "2020-05-24"]
+    /// The announced start of an action, local hour at UTC+8.
+    public var actionHour = 20.0
+    /// Pre-written tweets in the toolkit of one action day.
+    public var toolkitSize = 12
+    /// Probability that an activist joins one action day.
+    public var actionProbability = 0.55
+    /// Mean toolkit tweets one participant posts on an action day (geometric, at least 1).
+    public var toolkitPostsPerActivist = 3.0
+    /// Mean minutes between one participant's toolkit tweets (exponential).
+    public var toolkitGapMinutes = 6.0
+    /// Share of toolkit tweets with a small personal edit.
+    public var toolkitEditShare = 0.3
+    /// Median own posts per activist over the window; lognormal sigma 1.
+    public var postsMedian = 30.0
+    /// The campaign's hashtags.
+    public var hashtags = ["StandWithHongKong", "FreeHongKong", "HongKongProtests"]
+}
+
+/// Syndicated news (`benign_news`): a wire service and the local news sites that post its stories.
+public struct SyndicatedNewsParameters: Codable, Sendable, Equatable {
+    /// Outlet accounts at scale 1 (0: no syndication); the wire account is added to them.
+    public var outlets = 40
+    /// Wire stories per weekday.
+    public var storiesPerWeekday = 8.0
+    /// Wire stories per weekend day.
+    public var storiesPerWeekendDay = 2.0
+    /// Business hours of the wire desk (UTC−5): first and last hour a story is released.
+    public var releaseStartHour = 7.0
+    /// Last hour, local, at which a story is released.
+    public var releaseEndHour = 19.0
+    /// Probability that an outlet runs one story.
+    public var pickupProbability = 0.35
+    /// Share of an outlet's copies posted by the scheduling tool at the release (seconds later);
+    /// the rest are posted by hand, minutes to hours later.
+    public var scheduledShare = 0.8
+    /// Mean seconds from the release to a scheduled copy (exponential).
+    public var scheduledDelayMeanSeconds = 8.0
+    /// Median minutes from the release to a hand-posted copy; lognormal sigma 1.2.
+    public var manualDelayMedianMinutes = 35.0
+    /// Mean own (local) stories per day of one outlet.
+    public var localPostsPerDay = 2.0
+}
+
+/// A live-event crowd (`benign_live_event`): one evening's audience on one hashtag.
+public struct LiveEventParameters: Codable, Sendable, Equatable {
+    /// Crowd accounts at scale 1 (0: no event); the official account is added to them.
+    public var accounts = 500
+    /// The event's day, local.
+    public var day = "2019-11-23"
+    /// The event's UTC offset, hours (London).
+    public var utcOffsetHours = 0.0
+    /// Start of the event, local hour.
+    public var startHour = 19.0
+    /// Length of the event, hours.
+    public var hours = 4.0
+    /// Share of the crowd watching from other time zones (a live stream).
+    public var remoteShare = 0.3
+    /// Mean posts of the official account per hour of the event.
+    public var officialPostsPerHour = 8.0
+    /// Probability that a crowd member retweets one official post.
+    public var retweetProbability = 0.12
+    /// Median minutes from an official post to a crowd retweet; lognormal sigma 1.
+    public var retweetDelayMedianMinutes = 3.0
+    /// Mean hashtag posts of one crowd member during the event (geometric, at least 1).
+    public var postsPerMember = 4.0
+    /// Moments of the event (a goal, the winner) at which much of the crowd posts within minutes.
+    public var moments = 3
+    /// Median own posts per crowd member over the window; lognormal sigma 1.2.
+    public var postsMedian = 12.0
+    /// The event's hashtag.
+    public var hashtag = "GrandFinal19"
 }

@@ -55,6 +55,14 @@ public enum Simulation {
         Amplifiers.generate(into: &w, root.fork(5))
         Botnet.generate(into: &w, root.fork(6))
         FollowerSurges.generate(into: &w, root.fork(7))
+        // Benign populations come after every existing one and draw from their own streams, so a
+        // scenario without them is the same, byte for byte, as before they existed.
+        if let benign = scenario.benign {
+            FanBase.generate(into: &w, benign.fans, root.fork(9))
+            ActivistCampaign.generate(into: &w, benign.activists, root.fork(10))
+            SyndicatedNews.generate(into: &w, benign.news, root.fork(11))
+            LiveEventCrowd.generate(into: &w, benign.liveEvent, root.fork(12))
+        }
         OrganicPopulation.react(into: &w, traits: traits, root.fork(8))
         w.makeIDsUnique()
         return w
@@ -96,10 +104,12 @@ struct ScenarioFacts: Encodable {
         windowStart = s.windowStart
         windowEnd = s.windowEnd
         var sizes: [String: Int] = [:]
-        for p in Population.allCases { sizes[p.rawValue] = 0 }
+        // Benign populations are listed only where they exist, so older scenarios' files stay as they were.
+        let listed = Population.allCases.filter { !$0.isBenign || s.benign != nil }
+        for p in listed { sizes[p.rawValue] = 0 }
         for a in w.accounts { sizes[a.population.rawValue, default: 0] += 1 }
         var posts: [String: Int] = [:]
-        for p in Population.allCases { posts[p.rawValue] = 0 }
+        for p in listed { posts[p.rawValue] = 0 }
         for r in w.posts { posts[w.accounts[Int(r.account)].population.rawValue, default: 0] += 1 }
         populationSizes = sizes
         postCounts = posts

@@ -141,6 +141,62 @@ enum Vocabulary {
     static let stateMediaDomains = ["globaldispatch.cn", "eastwindnews.cn", "harmonydaily.cn", "silkroadradio.cn", "pacificherald.cn"]
     static let botDomains = ["dailybrief24.net", "newsflash-now.com", "worldreport.live", "topstory.press"]
     static let botLeads = ["BREAKING:", "Update:", "Must read:", "Top story:", "Now:", "Latest:"]
+
+    // MARK: Benign coordinated populations
+
+    static let idolLines = [
+        "New teaser out now! Thank you for waiting", "Good night, Starlights. Sleep well tonight", "Behind the scenes of today's shoot",
+        "We'll be live in one hour, see you there", "Thank you for 100 million views!", "Happy birthday to our leader",
+        "Rehearsal done, tomorrow we fly", "The comeback stage is tonight", "We read all your letters, thank you",
+        "Practice room diaries ep.",
+    ]
+    static let voteTemplates = [
+        "I'm voting for @StarlitSeven for Best Group at the Fan Choice Awards", "My vote goes to STARLIT SEVEN for Best Group",
+        "Voting for STARLIT SEVEN! Best Group at the Fan Choice Awards",
+    ]
+    static let fanEdits = ["", " 💫", " day 1", " day 2", " let's go Starlights", " ✨✨", " fighting!", " 💜", " for our boys",
+                           " again!", " 🌙", " keep voting", " no sleep", " 🗳️", " (vote 2)"]
+    static let organiserLinesEN = [
+        "Tonight: peaceful assembly at Chater Garden, 8pm. Bring water and stay safe", "Thank you to everyone who marched today",
+        "Statement on last night's arrests. Legal hotline below", "Write to your representatives: template in the link",
+        "Human chain this Friday along the MTR lines", "Our five demands remain. Not one less", "Press conference at 3pm today",
+        "Volunteers needed for first aid stations this weekend",
+    ]
+    static let organiserLinesZH = ["今晚八點遮打花園集會，注意安全", "感謝今日所有參與遊行的朋友", "法律支援熱線請見連結", "五大訴求 缺一不可",
+                                   "星期五晚上人鏈活動", "週末急救站招募義工"]
+    static let toolkitLinesEN = [
+        "Hong Kong needs your support: please co-sponsor the Hong Kong Human Rights and Democracy Act",
+        "The world is watching Hong Kong. Stand with the people, not the regime", "Stop selling tear gas to the Hong Kong police",
+        "Independent inquiry into police violence now", "Hong Kongers are asking for the freedoms they were promised",
+        "Sanction those responsible for the crackdown in Hong Kong", "Free the arrested students",
+        "Democracy for Hong Kong is a promise, not a favour", "Don't let Hong Kong fight alone", "Release the detained journalists",
+        "Protect the right to protest in Hong Kong", "Support lifeboat schemes for Hong Kongers",
+    ]
+    static let toolkitLinesZH = ["香港需要你的支持", "全世界都在看香港", "停止向港警出售催淚彈", "立即成立獨立調查委員會", "釋放被捕學生",
+                                 "香港人不會放棄", "保護和平示威的權利", "不要讓香港孤軍作戰"]
+    static let toolkitEdits = ["", " 🖤", " 🇭🇰", " please", " #Please", " now", " 🙏", " !!", " 加油", " 🙏🇭🇰", " today", " RT",
+                               " ✊", " (1/2)", " thank you"]
+    static let wireLeads = ["Storm", "Court", "Senate", "Central bank", "Strike", "Wildfire", "Trade talks", "Election board", "Airline",
+                            "Health agency", "Markets", "Police"]
+    static let wireVerbs = ["closes ports across", "rules on", "passes budget for", "holds rates steady amid", "spreads to",
+                            "delays decision on", "warns of shortages in", "expands inquiry into", "reopens after"]
+    static let wireObjects = ["the Gulf Coast", "the Midwest", "three states", "the capital", "the northern region", "the border",
+                              "the coast", "rural counties", "the financial sector", "the holiday season"]
+    static let localNewsLines = [
+        "City council approves new bike lanes on Main Street", "High school team heads to state finals", "Road closures this weekend",
+        "Library extends weekend hours", "Local bakery celebrates 50 years", "Water main break on 5th Avenue",
+        "School board meeting moved to Thursday", "Farmers market returns Saturday", "Police seek witnesses to overnight crash",
+        "Weather: frost warning tonight",
+    ]
+    static let localDomains = ["localnewsnow.example", "valleytimes.example", "countyreport.example", "townsquarenews.example"]
+    static let eventOfficialLines = [
+        "Tickets are almost gone", "One week to go", "Doors are open!", "And we're live", "What a start!", "Half-time",
+        "Into the final stretch", "And the winner is...", "Thank you all, what a night", "Full highlights on our site",
+    ]
+    static let eventCrowdLines = [
+        "I can't breathe", "WHAT WAS THAT", "This is unreal", "Best night ever", "Here we go", "Goosebumps", "No way!!!",
+        "Crying real tears", "Watching from my sofa", "The atmosphere is incredible", "Absolute scenes", "I'm not okay",
+    ]
 }
 
 /// Turns a post record into text, hashtags and links, deterministically from its seed.
@@ -154,6 +210,9 @@ struct TextComposer {
     let outbreak = CivilTime.seconds(year: 2020, month: 1, day: 20)
     /// Handles of state-media accounts, for links back to them.
     let stateMediaHandles: [String]
+    let fanTags: [String]
+    let activistTags: [String]
+    let eventTag: String
 
     init(scenario: Scenario, stateMediaHandles: [String]) {
         hashtagsBefore = scenario.operation.hashtagsBefore
@@ -162,6 +221,10 @@ struct TextComposer {
         newsLinkShare = scenario.organic.newsLinkShare
         stateMediaLinkShare = scenario.core.stateMediaLinkShare
         self.stateMediaHandles = stateMediaHandles
+        let benign = scenario.benign ?? BenignParameters()
+        fanTags = benign.fans.hashtags.isEmpty ? ["StarlitSeven"] : benign.fans.hashtags
+        activistTags = benign.activists.hashtags.isEmpty ? ["StandWithHongKong"] : benign.activists.hashtags
+        eventTag = benign.liveEvent.hashtag
     }
 
     /// Writes the text of `r` into `text`, its hashtags (without `#`) into `tags` and its links into `urls`.
@@ -231,6 +294,44 @@ struct TextComposer {
             if variant > 0 { put(Vocabulary.variantSuffixes[variant % Vocabulary.variantSuffixes.count]) }
         case .test:
             put(g.pick(["test", "测试", "Test", "testing", "测试一下"]))
+        case .idol:
+            put(g.pick(Vocabulary.idolLines)); put(g.pick([" ✨", " 💫", "!", " 🌙"]))
+            tag(fanTags[0])
+            if g.chance(0.4) { link("https://www.youtube.com/watch?v=\(Profiles.randomHandle(&g, length: 11))") }
+        case .fanVote:
+            put(g.pick(Vocabulary.voteTemplates))
+            for t in fanTags { tag(t) }
+            put(Vocabulary.fanEdits[variant % Vocabulary.fanEdits.count])
+            link("https://vote.fanchoice.example/best-group")
+        case .organiser:
+            put(zh ? g.pick(Vocabulary.organiserLinesZH) : g.pick(Vocabulary.organiserLinesEN))
+            tag(activistTags[0])
+            if g.chance(0.4) { tag(g.pick(activistTags)) }
+            if g.chance(0.3) { link("https://www.standwithhk.example/\(path(&g))") }
+        case .toolkit:
+            put(zh ? g.pick(Vocabulary.toolkitLinesZH) : g.pick(Vocabulary.toolkitLinesEN))
+            put(Vocabulary.toolkitEdits[variant % Vocabulary.toolkitEdits.count])
+            for t in activistTags.prefix(1 + g.below(2)) { tag(t) }
+        case .wire:
+            let headline = "\(g.pick(Vocabulary.wireLeads)) \(g.pick(Vocabulary.wireVerbs)) \(g.pick(Vocabulary.wireObjects))"
+            put(headline)
+            let slug = headline.lowercased().split(separator: " ").map { $0.filter(\.isLetter) }.joined(separator: "-")
+            var url = "https://www.continentalwire.example/news/\(slug)-\(path(&g))"
+            // Each site's tool appends its own tracking parameters to the one canonical link.
+            if variant > 0 {
+                let tool = ["buffer", "hootsuite", "socialflow"][variant % 3]
+                url += "?utm_source=twitter&utm_medium=\(tool)&utm_campaign=syndication&utm_content=site\(variant)"
+            }
+            link(url)
+        case .localNews:
+            put(g.pick(Vocabulary.localNewsLines))
+            link("https://www.\(g.pick(Vocabulary.localDomains))/\(path(&g))")
+        case .eventOfficial:
+            put(g.pick(Vocabulary.eventOfficialLines))
+            tag(eventTag)
+        case .eventCrowd:
+            put(g.pick(Vocabulary.eventCrowdLines)); put(g.pick(Vocabulary.chatterEndEN))
+            tag(eventTag)
         case .botFeed:
             put(g.pick(Vocabulary.botLeads)); put(" ")
             put(g.pick(g.chance(0.5) ? Vocabulary.operationBeforeEN : Vocabulary.stateMediaHeadlines))

@@ -4,22 +4,35 @@ import LockstepCore
 public enum Population: String, Codable, Sendable, CaseIterable {
     case organic, core, amplifier, hijacked, bot
     case surgeFollower = "surge_follower"
+    case benignFans = "benign_fans"
+    case benignActivists = "benign_activists"
+    case benignNews = "benign_news"
+    case benignLiveEvent = "benign_live_event"
 
     /// True for every population the operation controls (the positives of `evaluate`).
-    public var isOperation: Bool { self != .organic }
+    public var isOperation: Bool { self != .organic && !isBenign }
+
+    /// True for authentic coordinated populations: negatives of `evaluate`, reported apart from organic.
+    public var isBenign: Bool { Population.isBenign(rawValue) }
+
+    /// Whether a truth population name is benign: every `benign_*` name is, known to the simulator or not.
+    public static func isBenign(_ name: String) -> Bool { name.hasPrefix("benign_") }
 }
 
 /// What a post's text is about; the text itself is composed when it is written.
 enum Topic: UInt8 {
     case chatter, news, stateMedia, diplomat, operationBefore, operationAfter, genuine, test, botFeed
+    case idol, fanVote, organiser, toolkit, wire, localNews, eventOfficial, eventCrowd
 }
 
 /// Posting clients, by index into ``Clients/names``.
 enum Client: UInt8 {
     case iPhone, android, webClient, webApp, iPad, tweetDeck, ifttt, dlvrit, twittbot, hootsuite
+    case buffer, socialFlow, mediaStudio
 
     static let names = ["Twitter for iPhone", "Twitter for Android", "Twitter Web Client", "Twitter Web App",
-                        "Twitter for iPad", "TweetDeck", "IFTTT", "dlvr.it", "twittbot.net", "Hootsuite Inc."]
+                        "Twitter for iPad", "TweetDeck", "IFTTT", "dlvr.it", "twittbot.net", "Hootsuite Inc.",
+                        "Buffer", "SocialFlow", "Twitter Media Studio"]
     var name: String { Client.names[Int(rawValue)] }
 
     static let automation: [Client] = [.ifttt, .dlvrit, .twittbot, .hootsuite]
@@ -92,6 +105,8 @@ struct World {
     /// Core originals in time order (targets for amplifiers).
     var coreOriginals: [Int32] = []
     var organicAccounts: [Int32] = []
+    /// Benign accounts that also retweet, reply to and quote ordinary posts, with their propensity and chronotype.
+    var benignReactors: [(account: Int32, weight: Double, shift: Double)] = []
     /// Planted facts collected while generating, written to scenario.json.
     var surges: [PlantedSurge] = []
     var followerLists: [FollowerList] = []

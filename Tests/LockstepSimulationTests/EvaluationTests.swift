@@ -167,4 +167,61 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: e.json()) as? [String: Any]
         #expect((json?["flagged"] as? [String: Any])?["falsePositiveRate"] as? NSNumber == 0.25)
     }
+
+    @Test func flaggedBenignAccountsAreFalsePositivesReportedApartFromOrganic() throws {
+        let d = tempDir()
+        // 2 core (1 flagged), 4 organic (1 flagged), 4 fans (2 flagged), 2 news sites (1 flagged), 1 unknown benign (flagged).
+        write("""
+            account_id,population
+            c1,core
+            c2,core
+            o1,organic
+            o2,organic
+            o3,organic
+            o4,organic
+            f1,benign_fans
+            f2,benign_fans
+            f3,benign_fans
+            f4,benign_fans
+            n1,benign_news
+            n2,benign_news
+            x1,benign_choir
+
+            """, "truth.csv", in: d)
+        write("""
+            account_id,flagged,role
+            c1,true,core
+            c2,,
+            o1,true,amplifier
+            o2,,
+            o3,,
+            o4,,
+            f1,true,amplifier
+            f2,true,amplifier
+            f3,,
+            f4,,
+            n1,true,core
+            n2,,
+            x1,true,
+
+            """, "accounts.csv", in: d)
+        let e = try Evaluation.run(truth: d.appendingPathComponent("truth.csv"), results: d, scenario: nil)
+        #expect(e.flagged.truePositives == 1 && e.flagged.falseNegatives == 1)
+        #expect(e.flagged.falsePositives == 5 && e.flagged.trueNegatives == 6)
+        #expect(e.flagged.precision == 1.0 / 6)
+        #expect(e.flagged.recall == 0.5)
+        #expect(e.flagged.falsePositiveRate == 0.25, "organic only")
+        #expect(e.flagged.benignFalsePositiveRate == 4.0 / 7)
+        let fans = try #require(e.populations.first { $0.population == "benign_fans" })
+        #expect(fans.kind == "benign" && fans.flaggedRate == 0.5)
+        #expect(e.populations.first { $0.population == "core" }?.kind == "operation")
+        #expect(e.populations.first { $0.population == "organic" }?.kind == "organic")
+        #expect(e.benignPopulations == ["benign_fans", "benign_news", "benign_choir"])
+        #expect(!e.positivePopulations.contains { $0.hasPrefix("benign") })
+        let table = e.table()
+        #expect(table.contains("benign false-positive rate 0.571"))
+        #expect(table.split(separator: "\n").contains { $0.hasPrefix("benign_fans") && $0.hasSuffix("false-positive rate (benign)") })
+        let json = try JSONSerialization.jsonObject(with: e.json()) as? [String: Any]
+        #expect((json?["flagged"] as? [String: Any])?["benignFalsePositiveRate"] as? NSNumber == NSNumber(value: 4.0 / 7))
+    }
 }
