@@ -32,15 +32,7 @@ import Testing
 
     @Test func aRunWithoutCoordinationSaysWhatTheInputLacks() throws {
         // Three accounts writing their own plain texts: nothing to co-act on.
-        var csv = "author,content,publish_date\n"
-        for a in 0..<3 {
-            for i in 0..<20 { csv += "acct\(a),plain words number \(i) from account \(a),2017-03-\(String(format: "%02d", 1 + i)) 1\(a):00:00\n" }
-        }
-        let dir = tempDir()
-        try csv.write(to: dir.appendingPathComponent("posts.csv"), atomically: true, encoding: .utf8)
-        let out = tempDir()
-        let r = try Binary.run(["analyze", dir.path, "--out", out.path])
-        try #require(r.status == 0, "stderr: \(r.stderr)")
+        let r = try Self.analyzeIRALayout { a, i in "plain words number \(i) from account \(a)" }
         #expect(r.stderr.contains("coordination: none found; "))
         #expect(r.stderr.contains("this input has no retweet sources, hashtags, URLs, mentions or replied-to posts"))
         #expect(r.stderr.contains("flagged: 0 of "))
@@ -49,15 +41,21 @@ import Testing
     @Test func hashtagsInTheTextAreNoLongerMissing() throws {
         // The same input with a hashtag in every text: hashtags are read from the text, so the
         // summary no longer lists them as missing.
+        let r = try Self.analyzeIRALayout { a, i in "words \(i) #tag\(a)" }
+        #expect(r.stderr.contains("this input has no retweet sources, URLs, mentions or replied-to posts"))
+    }
+
+    /// Three accounts of twenty posts each in the IRA layout, texts from `text(account, index)`,
+    /// analysed by the built binary; the run must succeed.
+    static func analyzeIRALayout(_ text: (Int, Int) -> String) throws -> Binary.Output {
         var csv = "author,content,publish_date\n"
         for a in 0..<3 {
-            for i in 0..<20 { csv += "acct\(a),words \(i) #tag\(a),2017-03-\(String(format: "%02d", 1 + i)) 1\(a):00:00\n" }
+            for i in 0..<20 { csv += "acct\(a),\(text(a, i)),2017-03-\(String(format: "%02d", 1 + i)) 1\(a):00:00\n" }
         }
         let dir = tempDir()
         try csv.write(to: dir.appendingPathComponent("posts.csv"), atomically: true, encoding: .utf8)
-        let out = tempDir()
-        let r = try Binary.run(["analyze", dir.path, "--out", out.path])
+        let r = try Binary.run(["analyze", dir.path, "--out", tempDir().path])
         try #require(r.status == 0, "stderr: \(r.stderr)")
-        #expect(r.stderr.contains("this input has no retweet sources, URLs, mentions or replied-to posts"))
+        return r
     }
 }
