@@ -80,11 +80,11 @@ enum Amplifiers {
             let diplomats = Set(w.diplomats)
             let diplomatPosts = w.watchlistOriginals.filter { diplomats.contains(w.posts[Int($0)].account) }
             var k = Int32(originals.count)
-            for post in boosted where bg.chance(office.boostProbability) {
+            let campaignStart = Int64(Scenario.day(office.op.campaignStart)) * 86_400
+            for post in boosted where w.posts[Int(post)].time >= campaignStart && bg.chance(office.boostProbability) {
                 amplify(post, k, mayPaste: false, &bg)
                 k += 1
             }
-            let campaignStart = Int64(Scenario.day(office.op.campaignStart)) * 86_400
             for post in diplomatPosts where w.posts[Int(post)].time >= campaignStart && bg.chance(office.diplomatBoostProbability) {
                 amplify(post, k, mayPaste: false, &bg)
                 k += 1

@@ -174,6 +174,7 @@ enum Vocabulary {
         "China and Russia help Italy while the EU looks away", "Western media spread panic instead of help",
         "Blaming China for the pandemic only serves Washington", "Chinese doctors are in Europe. Where are the American ones?",
     ]
+    static let officeDomainsRU = ["vostok-vesti.example", "evraziya-daily.example", "mirovoe-obozrenie.example"]
     /// Openers and closers of a reworded script, per language (`en`, `zh`, `ru`).
     static let openers: [Language: [String]] = [
         .en: ["", "", "Think about it: ", "Let's be honest: ", "Fact: ", "Again: ", "Remember: ", "Simple truth: ",
@@ -188,7 +189,7 @@ enum Vocabulary {
     ]
     /// Words a reworded script may swap for a synonym: the same claim in other words.
     static let synonyms: [Language: [(String, [String])]] = [
-        .en: [("Rioters", ["Thugs", "Radicals"]), ("violence", ["brutality", "chaos"]), ("police", ["officers", "law enforcement"]),
+        .en: [("Rioters", ["Thugs", "Radicals"]), ("violence", ["brutality", "chaos"]), ("police", ["officers", "cops"]),
               ("Foreign forces", ["Outside powers", "Foreign hands"]), ("wants", ["is asking for", "needs"]),
               ("virus", ["pathogen", "disease"]), ("China", ["Beijing", "the Chinese people"]), ("world", ["planet", "whole world"]),
               ("media", ["press", "outlets"]), ("help", ["aid", "support"]), ("truth", ["facts", "real story"]),
@@ -367,12 +368,17 @@ struct TextComposer {
             let second = g.chance(0.35) ? g.pick(lines) : nil
             let pool = after ? office.after : office.before
             var chosen = (0..<(1 + g.below(2))).map { _ in g.pick(pool) }
-            let linked = g.chance(stateMediaLinkShare)
-                ? "https://www.\(g.pick(Vocabulary.stateMediaDomains))/a/\(path(&g)).html" : nil
+            // Each office links to its own side's outlets.
+            let domains = office.native == .ru ? Vocabulary.officeDomainsRU : Vocabulary.stateMediaDomains
+            let linked = g.chance(stateMediaLinkShare) ? "https://www.\(g.pick(domains))/a/\(path(&g)).html" : nil
             let stop = language == .zh ? "，" : ". "
+            func joined(_ parts: [String]) -> String {
+                parts.dropFirst().reduce(parts[0]) { text, next in
+                    text + (language != .zh && (text.hasSuffix("?") || text.hasSuffix("!")) ? " " : stop) + next
+                }
+            }
             guard office.stealthy else {
-                put(claim)
-                if let second { put(stop); put(second) }
+                put(joined([claim] + (second.map { [$0] } ?? [])))
                 for t in chosen { tag(t) }
                 if let linked { link(linked) }
                 if variant > 0 { put(Vocabulary.variantSuffixes[variant % Vocabulary.variantSuffixes.count]) }
@@ -396,7 +402,7 @@ struct TextComposer {
             var body = [reword(claim)]
             if let second { body.append(reword(second)) }
             if v.chance(0.4) { body.reverse() }
-            put(body.joined(separator: stop))
+            put(joined(body))
             put(v.pick(Vocabulary.closers[language] ?? [""]))
             if !tagsFirst { for t in chosen { tag(t) } }
             if let linked { link(linked) }
