@@ -18,9 +18,9 @@ public struct OfficeParameters: Codable, Sendable, Equatable {
     /// Ids of operations whose core originals this office's amplifiers and core accounts also retweet.
     public var boosts = ["prc"]
     /// Probability that one core original of a boosted operation is retweeted by a burst of this office's amplifiers.
-    public var boostProbability = 0.12
+    public var boostProbability = 0.03
     /// Share of the core accounts' retweets aimed at a boosted operation's originals (the rest: own and watch-listed).
-    public var coreBoostShare = 0.25
+    public var coreBoostShare = 0.1
     /// Probability that one diplomat post is retweeted by a burst of this office's amplifiers.
     public var diplomatBoostProbability = 0.08
     /// Stealthier tradecraft for this office; nil: the clumsy factory.
