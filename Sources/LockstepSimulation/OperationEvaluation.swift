@@ -202,7 +202,7 @@ extension Evaluation {
                 var score = AmplificationScore(target: target, targetIsOperation: targetOp != nil,
                                                plantedReposts: (a["reposts"] as? NSNumber)?.intValue ?? 0,
                                                reportedReposts: nil, status: "not evaluated", detail: "")
-                guard let entry else {
+                guard entry != nil else {
                     score.detail = resultOperation == nil ? "not in results" : "\(op) was not found as an operation"
                     s.amplification.append(score)
                     continue
@@ -210,7 +210,6 @@ extension Evaluation {
                 guard let reported else {
                     score.detail = "the matched operation has no amplifies list (not in results)"
                     s.amplification.append(score)
-                    _ = entry
                     continue
                 }
                 var counted: [[String: Any]] = []

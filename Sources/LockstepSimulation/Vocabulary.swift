@@ -174,6 +174,37 @@ enum Vocabulary {
         "China and Russia help Italy while the EU looks away", "Western media spread panic instead of help",
         "Blaming China for the pandemic only serves Washington", "Chinese doctors are in Europe. Where are the American ones?",
     ]
+    /// Every operation line cut at its synonyms: literal pieces (one option) and the words a reworded
+    /// copy may swap (the word first, then its synonyms). Cut once, so rewording a copy searches nothing.
+    static let rewordable: [String: [[String]]] = {
+        let lists: [(Language, [String])] = [
+            (.en, operationBeforeEN), (.en, operationAfterEN), (.en, officeBeforeENru), (.en, officeAfterENru),
+            (.zh, operationBeforeZH), (.zh, operationAfterZH), (.ru, officeBeforeRU), (.ru, officeAfterRU),
+        ]
+        var cut: [String: [[String]]] = [:]
+        for (language, lines) in lists {
+            let swaps = synonyms[language] ?? []
+            for line in lines {
+                var parts: [[String]] = []
+                var rest = Substring(line)
+                while !rest.isEmpty {
+                    // The earliest synonym in what is left (the first listed on a tie).
+                    var best: (range: Range<Substring.Index>, options: [String])? = nil
+                    for (word, others) in swaps {
+                        if let r = rest.firstRange(of: word), best == nil || r.lowerBound < best!.range.lowerBound {
+                            best = (r, [word] + others)
+                        }
+                    }
+                    guard let best else { parts.append([String(rest)]); break }
+                    if best.range.lowerBound > rest.startIndex { parts.append([String(rest[..<best.range.lowerBound])]) }
+                    parts.append(best.options)
+                    rest = rest[best.range.upperBound...]
+                }
+                cut[line] = parts
+            }
+        }
+        return cut
+    }()
     static let officeDomainsRU = ["vostok-vesti.example", "evraziya-daily.example", "mirovoe-obozrenie.example"]
     /// Openers and closers of a reworded script, per language (`en`, `zh`, `ru`).
     static let openers: [Language: [String]] = [
@@ -183,9 +214,9 @@ enum Vocabulary {
         .ru: ["", "", "Задумайтесь: ", "Факт: ", "Скажу прямо: ", "Напомню: ", "Правда в том, что ", "Важно: "],
     ]
     static let closers: [Language: [String]] = [
-        .en: ["", ".", "!", " Share this.", " Wake up.", " 👇", " — spread the word", "!!", " Think."],
+        .en: ["", ".", "!", ". Share this.", ". Wake up.", " 👇", " — spread the word", "!!", ". Think."],
         .zh: ["", "。", "！", "，转发让更多人知道", "！！", "。请转发", " 👍"],
-        .ru: ["", ".", "!", " Делитесь.", " Это важно.", "!!", " Думайте."],
+        .ru: ["", ".", "!", ". Делитесь.", ". Это важно.", "!!", ". Думайте."],
     ]
     /// Words a reworded script may swap for a synonym: the same claim in other words.
     static let synonyms: [Language: [(String, [String])]] = [
@@ -386,13 +417,10 @@ struct TextComposer {
             }
             // A reworded copy: the variant picks an opener, synonyms, the order and a closer.
             var v = SeededGenerator(seed: (r.textSeed & 0x0FFF_FFFF_FFFF_FFFF) ^ (UInt64(variant + 1) &* 0x9E37_79B9_7F4A_7C15))
-            let swaps = Vocabulary.synonyms[language] ?? []
             func reword(_ line: String) -> String {
-                var out = line
-                for (word, others) in swaps where out.contains(word) {
-                    let k = v.below(others.count + 1)
-                    if k > 0 { out = out.replacing(word, with: others[k - 1]) }
-                }
+                guard let parts = Vocabulary.rewordable[line] else { return line }
+                var out = ""
+                for options in parts { out += options.count == 1 ? options[0] : options[v.below(options.count)] }
                 return out
             }
             if v.chance(0.5) { chosen.reverse() }
@@ -402,8 +430,11 @@ struct TextComposer {
             var body = [reword(claim)]
             if let second { body.append(reword(second)) }
             if v.chance(0.4) { body.reverse() }
-            put(joined(body))
-            put(v.pick(Vocabulary.closers[language] ?? [""]))
+            let text = joined(body)
+            put(text)
+            let closer = v.pick(Vocabulary.closers[language] ?? [""])
+            // After a question or an exclamation the closer's own full stop would be one too many.
+            put(closer.hasPrefix(".") && (text.hasSuffix("?") || text.hasSuffix("!")) ? String(closer.dropFirst()) : closer)
             if !tagsFirst { for t in chosen { tag(t) } }
             if let linked { link(linked) }
         case .operationBefore, .operationAfter:
