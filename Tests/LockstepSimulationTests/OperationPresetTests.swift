@@ -191,6 +191,16 @@ extension Worlds {
         #expect(!prcAmplifies.contains { $0["operation"] != nil })
     }
 
+    @Test func aSecondOfficeLeavesEveryOtherAccountAndOwnPostAsItWas() {
+        let hard = Simulation.generate(Scenario.preset("hard", seed: 9, scale: 0.03)!)
+        let two = Simulation.generate(Scenario.preset("two-offices", seed: 9, scale: 0.03)!)
+        let others = two.accounts.filter { $0.operation != 1 }
+        #expect(others.map(\.userID) == hard.accounts.map(\.userID) && others.map(\.handle) == hard.accounts.map(\.handle))
+        // Originals are generated before the reactions, which are drawn last over every post.
+        let originals = { (w: World) in w.posts.filter { $0.kind == .original && w.accounts[Int($0.account)].operation != 1 }.map(\.id) }
+        #expect(originals(two) == originals(hard))
+    }
+
     @Test(arguments: [(-5, nil as String?), (3, nil), (5, "ru"), (0, "ru")])
     func officeOffsetIsAKnob(hours: Int, id: String?) throws {
         var s = Scenario.preset("two-offices", seed: 41, scale: 0.03)!
