@@ -31,6 +31,8 @@ public struct Findings: Analysis {
         public static let authenticCoordination = 0.0
         /// Each further trace the account's cluster edges share (capped below).
         public static let extraTrace = 0.1
+        /// Outside every cluster, reposting one operation's accounts again and again (``Operations``).
+        public static let loyalAmplifier = 0.6
         /// Posting like a clock (regular cadence).
         public static let regularCadence = 0.45
         /// Posting mostly from an automation or scheduling service.
@@ -196,6 +198,10 @@ public struct Findings: Analysis {
                     }
                 }
             }
+            if let l = operations?.loyal[a] {
+                ev.append(Evidence(code: "amplifies_operation:\(l.operation)", weight: Weights.loyalAmplifier,
+                                   detail: "Outside every cluster, but reposts the accounts of operation \(l.operation) (and any other operation) \(l.reposts) times, \(l.members) of them, \(NumberText.rounded(l.share * 100, places: 0))% of its reposts" + (l.medianLagMinutes.map { ", a median \(Self.duration($0 * 60)) after the original" } ?? "") + ": a loyal amplifier at its own pace."))
+            }
             if let h = hijacked[a] {
                 ev.append(Evidence(code: "hijacked", weight: Weights.hijacked,
                                    detail: "Dormant \(h.dormantDays) days (\(h.dormantFrom) to \(h.dormantTo)), then changed: \(h.reasons.joined(separator: ", "))" + (h.testPost.map { "; first post after the gap: \"\($0)\"" } ?? "") + "."))
@@ -246,6 +252,7 @@ public struct Findings: Analysis {
             let score = 1 - keep
             scores[i] = score
             if let c = coordination, i < c.accountRole.count, let r = c.accountRole[i] { roles[i] = r.rawValue }
+            else if operations?.loyal[a] != nil { roles[i] = CoordinationRole.amplifier.rawValue }
             guard score >= threshold else { continue }
             codes[a] = evidence[i].map(\.code)
             byRole[roles[i] ?? "none", default: 0] += 1

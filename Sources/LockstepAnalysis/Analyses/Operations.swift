@@ -20,14 +20,32 @@ public struct Operations: Analysis {
         ParameterSpec("link_share", .number(0...1, lowerOpen: true), default: "0.2",
                       "Clusters join one operation when one's reposts of the other, or their shared items (Jaccard), reach this share (at compatible office offsets)"),
         ParameterSpec("examples", .integer(0...100), default: "3", "Example reposts listed per amplification target"),
+        ParameterSpec("loyal_reposts", .atLeast(1), default: "15", "Reposts of an operation's members that make an account outside every cluster its loyal amplifier (with loyal_share and three members)"),
+        ParameterSpec("loyal_share", .number(0...1, lowerOpen: true), default: "0.25", "Share of an account's reposts that must boost one operation for the loyal-amplifier link"),
     ]
 
     let linkShare: Double
     let examples: Int
+    let loyalReposts: Int
+    let loyalShare: Double
 
     public init(options: AnalysisOptions) throws {
         linkShare = try options.double(Self.self, "link_share")
         examples = try options.int(Self.self, "examples")
+        loyalReposts = try options.int(Self.self, "loyal_reposts")
+        loyalShare = try options.double(Self.self, "loyal_share")
+    }
+
+    /// An account outside every cluster that boosts an operation's members again and again, at its
+    /// own pace and amid other posting: the stealthy amplifier the co-action traces cannot see.
+    public struct LoyalAmplifier: Codable, Sendable, Equatable {
+        public var operation: Int
+        /// Its reposts of the operation's members, of how many members, and their share of its reposts.
+        public var reposts: Int
+        public var members: Int
+        public var share: Double
+        /// Median minutes between the original and its repost.
+        public var medianLagMinutes: Double?
     }
 
     /// What an operation amplifies: another operation (or coordinated group), a watch-list label, or a watch-listed account.
@@ -73,6 +91,8 @@ public struct Operations: Analysis {
         public var figures: GroupFigures
         /// Why these clusters are one operation.
         public var joinedBecause: [String]
+        /// Accounts outside every cluster that amplify this operation loyally (included in `accounts` and `amplifiers`).
+        public var loyalAmplifiers: Int = 0
         /// All member ids (not in the JSON).
         public var memberIDs: [Int32] = []
 
@@ -82,6 +102,7 @@ public struct Operations: Analysis {
             case firstPost = "first_post", lastPost = "last_post", topHashtags = "top_hashtags"
             case amplifies, inauthentic, authentic, reasons, figures
             case joinedBecause = "joined_because"
+            case loyalAmplifiers = "loyal_amplifiers"
         }
 
         /// The contract's optional fields are written as `null`, not left out.
@@ -104,6 +125,7 @@ public struct Operations: Analysis {
             try c.encode(reasons, forKey: .reasons)
             try c.encode(figures, forKey: .figures)
             try c.encode(joinedBecause, forKey: .joinedBecause)
+            try c.encode(loyalAmplifiers, forKey: .loyalAmplifiers)
         }
     }
 
@@ -113,6 +135,8 @@ public struct Operations: Analysis {
         public var clusterVerdicts: [ClusterVerdict] = []
         /// Operation id per account id, or 0.
         var accountOperation: [Int32] = []
+        /// Loyal amplifiers per account id (not in the JSON; counted per operation).
+        public var loyal: [Int32: LoyalAmplifier] = [:]
 
         public init(operations: [Operation] = [], clusterVerdicts: [ClusterVerdict] = [], accountOperation: [Int32] = []) {
             self.operations = operations
@@ -180,7 +204,11 @@ public struct Operations: Analysis {
             return Result(accountOperation: [Int32](repeating: 0, count: ds.accounts.count))
         }
         var postAuthorByKey = [Int32](repeating: noID, count: ds.postKeys.count)
-        for p in 0..<ds.posts.count where ds.posts.key[p] != noID { postAuthorByKey[Int(ds.posts.key[p])] = ds.posts.account[p] }
+        var timeByKey = [Int64](repeating: noTime, count: ds.postKeys.count)
+        for p in 0..<ds.posts.count where ds.posts.key[p] != noID {
+            postAuthorByKey[Int(ds.posts.key[p])] = ds.posts.account[p]
+            timeByKey[Int(ds.posts.key[p])] = ds.posts.time[p]
+        }
         var watchlisted = [Bool](repeating: false, count: ds.accounts.count)
         var watchLabel: [Int32: String] = [:]
         if let w = context.watchlist, !w.isEmpty {
@@ -217,6 +245,8 @@ public struct Operations: Analysis {
             }
         }
         let items = signals.map { Set($0.sharedItems) }
+        let sharedLoyal = loyalSupport(ds, clusterOf: clusterOf, isOperation: signals.map { $0.verdict == .operation },
+                                       postAuthorByKey: postAuthorByKey)
 
         // Union-find over clusters that are not authentic: authentic coordination is never part of an operation.
         var parent = Array(0..<k)
@@ -234,6 +264,10 @@ public struct Operations: Analysis {
                 if ij >= linkShare { why.append("cluster \(clusters[i].id) reposts cluster \(clusters[j].id) (\(GroupSignals.pct(ij)) of its posts)") }
                 if ji >= linkShare { why.append("cluster \(clusters[j].id) reposts cluster \(clusters[i].id) (\(GroupSignals.pct(ji)) of its posts)") }
                 if jaccard >= linkShare { why.append("clusters \(clusters[i].id) and \(clusters[j].id) share \(GroupSignals.pct(jaccard)) of their items") }
+                let both = sharedLoyal[PairTable.key(Int32(i), Int32(j))] ?? 0
+                if both >= max(3, Int((linkShare * Double(min(clusters[i].size, clusters[j].size))).rounded(.up))) {
+                    why.append("\(both) accounts outside every cluster loyally boost both clusters \(clusters[i].id) and \(clusters[j].id)")
+                }
                 guard !why.isEmpty else { continue }
                 let x = root(i), y = root(j)
                 if x != y { parent[max(x, y)] = min(x, y) }
@@ -257,6 +291,15 @@ public struct Operations: Analysis {
         built.sort { (rank($0.signals.verdict), -$0.members.count, $0.clusters[0]) < (rank($1.signals.verdict), -$1.members.count, $1.clusters[0]) }
         var accountOperation = [Int32](repeating: 0, count: ds.accounts.count)
         for (n, b) in built.enumerated() { for a in b.members { accountOperation[Int(a)] = Int32(n + 1) } }
+        let isOperation = built.map { $0.signals.verdict == .operation }
+        let loyal = loyalAmplifiers(ds, clusterOf: clusterOf, accountOperation: accountOperation, isOperation: isOperation,
+                                    postAuthorByKey: postAuthorByKey, timeByKey: timeByKey)
+        var loyalCount = [Int](repeating: 0, count: built.count)
+        for (a, l) in loyal {
+            accountOperation[Int(a)] = Int32(l.operation)
+            built[l.operation - 1].members.append(a)
+            loyalCount[l.operation - 1] += 1
+        }
 
         let schedule = context.result(of: Schedule.self)
         let off = context.displayOffsetSeconds
@@ -291,7 +334,7 @@ public struct Operations: Analysis {
             operations.append(Operation(
                 id: id, verdict: s.verdict.rawValue, accounts: b.members.count,
                 core: b.members.filter { roles[Int($0)] == .core }.count,
-                amplifiers: b.members.filter { roles[Int($0)] == .amplifier }.count,
+                amplifiers: b.members.filter { roles[Int($0)] == .amplifier }.count + loyalCount[n],
                 clusters: b.clusters.map { clusters[$0].id }.sorted(), utcOffsetHours: s.figures.paceOffsetHours, offsetBasis: basis,
                 firstPost: first == .max ? nil : CivilTime.iso8601(first, offsetSeconds: off),
                 lastPost: last == .min ? nil : CivilTime.iso8601(last, offsetSeconds: off),
@@ -299,7 +342,7 @@ public struct Operations: Analysis {
                 amplifies: amplified(ds, members: b.members, own: Int32(id), accountOperation: accountOperation,
                                      postAuthorByKey: postAuthorByKey, watchLabel: watchLabel),
                 inauthentic: (s.inauthentic * 1000).rounded() / 1000, authentic: (s.authentic * 1000).rounded() / 1000,
-                reasons: s.reasons, figures: s.figures, joinedBecause: b.why, memberIDs: b.members))
+                reasons: s.reasons, figures: s.figures, joinedBecause: b.why, loyalAmplifiers: loyalCount[n], memberIDs: b.members))
             for c in b.clusters {
                 let cs = signals[c]
                 verdicts.append(ClusterVerdict(cluster: clusters[c].id, operation: id, verdict: cs.verdict.rawValue,
@@ -308,7 +351,79 @@ public struct Operations: Analysis {
             }
         }
         verdicts.sort { $0.cluster < $1.cluster }
-        return Result(operations: operations, clusterVerdicts: verdicts, accountOperation: accountOperation)
+        var result = Result(operations: operations, clusterVerdicts: verdicts, accountOperation: accountOperation)
+        result.loyal = loyal
+        return result
+    }
+
+    /// Per pair of clusters judged operations (``PairTable`` key of their indexes): accounts outside
+    /// every cluster that amplify operations loyally (as ``loyalAmplifiers`` counts them) and give each
+    /// of the two at least a third of `loyal_reposts`. One amplifier network serving two clusters
+    /// makes them one operation (a stealthy operation's shifts or teams share their amplifiers).
+    func loyalSupport(_ ds: Dataset, clusterOf: [Int32], isOperation: [Bool], postAuthorByKey: [Int32]) -> [UInt64: Int] {
+        guard isOperation.filter({ $0 }).count >= 2 else { return [:] }
+        var support: [UInt64: Int] = [:]
+        var per: [Int32: Int] = [:]
+        for a in 0..<Int32(ds.accounts.count) where clusterOf[Int(a)] < 0 {
+            let range = ds.postRange(of: a)
+            guard range.count >= loyalReposts else { continue }
+            per.removeAll(keepingCapacity: true)
+            var reposts = 0, boosted = 0
+            for idx in range {
+                let t = Roles.repostedAuthor(ds, Int(ds.postsByAccount[idx]), postAuthorByKey)
+                guard t >= 0, t != a else { continue }
+                reposts += 1
+                let c = clusterOf[Int(t)]
+                guard c >= 0, isOperation[Int(c)] else { continue }
+                per[c, default: 0] += 1
+                boosted += 1
+            }
+            guard boosted >= loyalReposts, Double(boosted) >= loyalShare * Double(reposts) else { continue }
+            let each = per.filter { $0.value * 3 >= loyalReposts }.keys.sorted()
+            for x in each.indices { for y in each.indices where y > x { support[PairTable.key(each[x], each[y]), default: 0] += 1 } }
+        }
+        return support
+    }
+
+    /// Accounts outside every cluster whose reposts of operations' members number at least
+    /// `loyal_reposts`, reach at least three of them, and are at least `loyal_share` of its reposts.
+    /// Reposts of authentic or undetermined groups' members do not count against the share: a
+    /// stealthy amplifier hides its boosting among reposts of popular accounts.
+    func loyalAmplifiers(_ ds: Dataset, clusterOf: [Int32], accountOperation: [Int32], isOperation: [Bool],
+                         postAuthorByKey: [Int32], timeByKey: [Int64]) -> [Int32: LoyalAmplifier] {
+        guard isOperation.contains(true) else { return [:] }
+        var out: [Int32: LoyalAmplifier] = [:]
+        var byOperation: [Int32: (reposts: Int, members: Set<Int32>, lags: [Double])] = [:]
+        for a in 0..<Int32(ds.accounts.count) where clusterOf[Int(a)] < 0 {
+            let range = ds.postRange(of: a)
+            guard range.count >= loyalReposts else { continue }
+            byOperation.removeAll(keepingCapacity: true)
+            var reposts = 0
+            for idx in range {
+                let p = Int(ds.postsByAccount[idx])
+                let t = Roles.repostedAuthor(ds, p, postAuthorByKey)
+                guard t >= 0, t != a else { continue }
+                reposts += 1
+                let o = accountOperation[Int(t)]
+                guard o > 0, isOperation[Int(o) - 1] else { continue }
+                var entry = byOperation[o] ?? (0, [], [])
+                entry.reposts += 1
+                entry.members.insert(t)
+                let k = ds.posts.kind[p] == .retweet ? ds.posts.retweetOf[p] : ds.posts.quoteOf[p]
+                if k != noID, timeByKey[Int(k)] != noTime { entry.lags.append(Double(ds.posts.time[p] - timeByKey[Int(k)]) / 60) }
+                byOperation[o] = entry
+            }
+            // Counted over every operation it boosts (one operation can come out as several groups,
+            // e.g. one per shift); it joins the one it boosts most.
+            guard let best = byOperation.max(by: { ($0.value.reposts, $1.key) < ($1.value.reposts, $0.key) }) else { continue }
+            let boosted = byOperation.values.reduce(0) { $0 + $1.reposts }
+            let members = byOperation.values.reduce(0) { $0 + $1.members.count }
+            guard boosted >= loyalReposts, members >= 3, Double(boosted) >= loyalShare * Double(reposts) else { continue }
+            out[a] = LoyalAmplifier(operation: Int(best.key), reposts: boosted, members: members,
+                                    share: (Double(boosted) / Double(reposts) * 1000).rounded() / 1000,
+                                    medianLagMinutes: GroupSignals.median(byOperation.values.flatMap(\.lags)).map { ($0 * 10).rounded() / 10 })
+        }
+        return out
     }
 
     /// Reposts by an operation's members of other operations' members and of watch-listed accounts.
