@@ -10,6 +10,7 @@ public enum AnalysisCatalogue {
         Coordination.self,
         HijackedAccounts.self,
         FollowerSurges.self,
+        Engagement.self,
         Findings.self,
         Narratives.self,
     ]

@@ -33,6 +33,8 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var followers = FollowerParameters()
     /// Benign coordinated populations; nil, and absent from scenario.json, in scenarios without them.
     public var benign: BenignParameters?
+    /// Impact plants (bought likes, influencers, state-media hashtags); nil, and absent from scenario.json, without them.
+    public var impact: ImpactParameters?
 
     /// A scenario with every default; presets start from here.
     public init(name: String, seed: UInt64, scale: Double = 1) {

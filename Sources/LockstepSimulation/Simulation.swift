@@ -35,6 +35,9 @@ public enum Simulation {
         sizes["followers.csv"] = try writer.writeFollowers(to: directory.appendingPathComponent("followers.csv"))
         sizes["truth.csv"] = try writer.writeTruth(order: order, to: directory.appendingPathComponent("truth.csv"))
         sizes["watchlist.csv"] = try writer.writeWatchlist(to: directory.appendingPathComponent("watchlist.csv"))
+        if world.impact != nil {
+            sizes["truth_impact.csv"] = try Impact.writeTruth(world, to: directory.appendingPathComponent("truth_impact.csv"))
+        }
         let facts = try ScenarioFacts(world: world).encoded()
         try facts.write(to: directory.appendingPathComponent("scenario.json"))
         sizes["scenario.json"] = facts.count
@@ -63,6 +66,7 @@ public enum Simulation {
             SyndicatedNews.generate(into: &w, benign.news, root.fork(11))
             LiveEventCrowd.generate(into: &w, benign.liveEvent, root.fork(12))
         }
+        if let impact = scenario.impact { Impact.generate(into: &w, impact, root.fork(13)) }
         OrganicPopulation.react(into: &w, traits: traits, root.fork(8))
         w.makeIDsUnique()
         return w

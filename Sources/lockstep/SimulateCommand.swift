@@ -27,6 +27,9 @@ struct Simulate: LockstepCommand {
                                valueName: "populations"))
     var benign: String?
 
+    @Flag(help: "Add the impact plants (bought likes, paid influencers, state-media hashtags the operation adopts; truth in truth_impact.csv).")
+    var impact = false
+
     @Option(name: .shortAndLong, help: "Folder to write (created if needed).")
     var out: String
 
@@ -50,6 +53,7 @@ struct Simulate: LockstepCommand {
             guard let added = s.addingBenign(benignNames(benign)) else { throw ExitCode.validationFailure }
             s = added
         }
+        if impact { s.impact = ImpactParameters() }
         let report = try Simulation.run(s, to: try OutputFolder.prepare(out))
         guard !quiet else { return }
         var lines = ["\(scenario)\(benign.map { " + benign " + $0 } ?? "") seed \(seed) scale \(scale): \(report.posts) posts, \(report.accounts) accounts in \(out)"]
