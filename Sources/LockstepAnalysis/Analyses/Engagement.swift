@@ -8,9 +8,13 @@ import LockstepCore
 /// The model is fitted on the dataset itself: posts are binned by the author's followers on a
 /// log₂ scale (0, 1, 2–3, 4–7, …) and each bin gives the median and the median absolute deviation
 /// of log(1 + engagement); a bin with fewer than `min_bin` posts borrows its neighbours'. A post is
-/// anomalous when its robust z, `(log(1+E) − median) / (1.4826 · max(MAD, mad_floor))`, reaches
-/// `z` and its engagement reaches `min_engagement`. Retweets are left out: their counts are the
-/// original's. Details and known false positives: docs/methodology/engagement.md.
+/// beyond its follower base when its robust z, `(log(1+E) − median) / (1.4826 · max(MAD, mad_floor))`,
+/// reaches `z` and its engagement reaches `min_engagement`. Such a post is anomalous unless its
+/// likes are in proportion to its reposts, quotes and replies: a second robust fit, of
+/// log(1+likes) − log(1+reposts+quotes+replies) over posts with `ratio_min_engagement` or more,
+/// must give it a z of `ratio_z` or more — an organic cascade brings likes and reposts together,
+/// bought likes come alone. Retweets are left out: their counts are the original's. Details,
+/// known false positives and evasions: docs/methodology/engagement.md.
 public struct Engagement: Analysis {
     /// Stable name: the `--analyses` value and the `summary.json` section.
     public static let name = "engagement"
@@ -22,6 +26,8 @@ public struct Engagement: Analysis {
         ParameterSpec("min_engagement", .atLeast(1), default: "50", "Fewest likes+reposts+quotes+replies of an anomalous post"),
         ParameterSpec("mad_floor", .number(0...10, lowerOpen: true), default: "0.5", "Smallest spread (log units) a follower bin is given, so a bin where nearly all posts draw nothing does not make every like an anomaly"),
         ParameterSpec("min_bin", .atLeast(1), default: "30", "Fewest posts a follower bin needs before it stands alone (smaller bins borrow their neighbours')"),
+        ParameterSpec("ratio_z", .number(0...1000, lowerOpen: false), default: "3", "Robust z of likes over reposts+quotes+replies (log ratio) a post beyond its follower base also needs; 0 turns the check off"),
+        ParameterSpec("ratio_min_engagement", .atLeast(1), default: "10", "Fewest engagements of the posts the likes-to-reposts fit is made on"),
         ParameterSpec("list", .integer(0...1_000_000), default: "1000", "Anomalous posts listed in summary.json (highest z first); all are counted"),
     ]
 
@@ -30,6 +36,8 @@ public struct Engagement: Analysis {
     let madFloor: Double
     let minBin: Int
     let list: Int
+    let ratioZ: Double
+    let ratioMinEngagement: Int64
 
     /// Reads and validates the parameters; throws ``OptionError`` on a bad value.
     public init(options: AnalysisOptions) throws {
@@ -38,6 +46,8 @@ public struct Engagement: Analysis {
         madFloor = try options.double(Self.self, "mad_floor")
         minBin = try options.int(Self.self, "min_bin")
         list = try options.int(Self.self, "list")
+        ratioZ = try options.double(Self.self, "ratio_z")
+        ratioMinEngagement = Int64(try options.int(Self.self, "ratio_min_engagement"))
     }
 
     /// One follower bin of the fitted model.
@@ -76,6 +86,8 @@ public struct Engagement: Analysis {
         public var expected: Double
         /// Robust z of log(1 + engagement) in its follower bin.
         public var z: Double
+        /// Robust z of log(1+likes) − log(1+reposts+quotes+replies); nil when likes are not given.
+        public var likesZ: Double?
     }
 
     /// One account with anomalous posts.
@@ -112,6 +124,12 @@ public struct Engagement: Analysis {
         public var minEngagement: Int
         /// The fitted model, one row per follower bin with posts.
         public var model: [Bin]
+        /// The likes-to-reposts fit: median and MAD of log(1+likes) − log(1+reposts+quotes+replies), and its posts.
+        public var likesRatioMedian: Double?
+        public var likesRatioMAD: Double?
+        public var likesRatioPosts: Int
+        /// Posts beyond their follower base (the first test alone), anomalous or explained by their reposts.
+        public var beyondFollowers: Int
         /// Anomalous posts (all of them, listed or not).
         public var anomalousPosts: Int
         /// Accounts with at least one anomalous post.
@@ -130,7 +148,7 @@ public struct Engagement: Analysis {
 
         enum CodingKeys: String, CodingKey {
             case hasCounts, note, postsWithCounts, postsModelled, postsWithoutFollowers, z, minEngagement, model
-            case anomalousPosts, anomalousAccounts, zeroFollowerPostsOver, zeroFollowerAccountsOver, posts, accounts
+            case likesRatioMedian, likesRatioMAD, likesRatioPosts, beyondFollowers, anomalousPosts, anomalousAccounts, zeroFollowerPostsOver, zeroFollowerAccountsOver, posts, accounts
         }
 
         /// The number of anomalous posts of an account, or nil when none of its posts was modelled.
@@ -167,7 +185,8 @@ public struct Engagement: Analysis {
         let P = ds.posts, E = P.engagement
         let nA = ds.accounts.count
         var result = Result(hasCounts: false, note: "", postsWithCounts: 0, postsModelled: 0, postsWithoutFollowers: 0,
-                            z: z, minEngagement: Int(minEngagement), model: [], anomalousPosts: 0, anomalousAccounts: 0,
+                            z: z, minEngagement: Int(minEngagement), model: [], likesRatioMedian: nil, likesRatioMAD: nil,
+                            likesRatioPosts: 0, beyondFollowers: 0, anomalousPosts: 0, anomalousAccounts: 0,
                             zeroFollowerPostsOver: 0, zeroFollowerAccountsOver: 0, posts: [], accounts: [])
         result.perAccount = [Int32](repeating: -1, count: nA)
         // One pass: which posts the model sees, their bin and log engagement.
@@ -217,6 +236,24 @@ public struct Engagement: Analysis {
             result.model.append(Bin(followersFrom: lo, followersTo: hi, posts: values[b].count, fittedOn: fitted[b],
                                     medianEngagement: expm1(median[b]), mad: spread[b], threshold: threshold))
         }
+        // Likes against the rest: the log ratio's median and MAD over posts with enough engagement.
+        @inline(__always) func logRatio(_ p: Int) -> Double? {
+            guard E.likes[p] >= 0 else { return nil }
+            let rest = max(0, E.reposts[p]) &+ max(0, E.quotes[p]) &+ max(0, E.replies[p])
+            return log1p(Double(E.likes[p])) - log1p(Double(rest))
+        }
+        var ratios: [Double] = []
+        for p in modelled where E.total(Int(p)) >= ratioMinEngagement { if let r = logRatio(Int(p)) { ratios.append(r) } }
+        result.likesRatioPosts = ratios.count
+        var ratioMedian = 0.0, ratioSigma = 1.0
+        if !ratios.isEmpty {
+            ratioMedian = Median.of(&ratios)!
+            for i in ratios.indices { ratios[i] = abs(ratios[i] - ratioMedian) }
+            let mad = Median.of(&ratios)!
+            ratioSigma = 1.4826 * max(mad, madFloor)
+            result.likesRatioMedian = ratioMedian
+            result.likesRatioMAD = mad
+        }
         // Score every modelled post.
         var hits: [Post] = []
         var perAccount: [Int32: Account] = [:]
@@ -234,7 +271,12 @@ public struct Engagement: Analysis {
                 result.zeroFollower.insert(a)
             }
             let score = (log1p(Double(e)) - median[b]) / (1.4826 * max(spread[b], madFloor))
+            var likesZ: Double? = nil
             if score >= z && e >= minEngagement {
+                result.beyondFollowers += 1
+                likesZ = logRatio(p).map { ($0 - ratioMedian) / ratioSigma }
+            }
+            if score >= z && e >= minEngagement && (ratioZ == 0 || ratios.isEmpty || (likesZ ?? .infinity) >= ratioZ) {
                 result.perAccount[Int(a)] += 1
                 if acc == nil {
                     acc = Account(account: ds.accountID(of: a), handle: ds.handle(of: a), followers: Int(f),
@@ -245,7 +287,7 @@ public struct Engagement: Analysis {
                 acc!.anomalousEngagement += Int(e)
                 hits.append(Post(post: PostRef(ds, p), kind: P.kind[p].name, likes: Int(E.likes[p]), reposts: Int(E.reposts[p]),
                                  quotes: Int(E.quotes[p]), replies: Int(E.replies[p]), engagement: Int(e), followers: Int(f),
-                                 expected: expm1(median[b]), z: score))
+                                 expected: expm1(median[b]), z: score, likesZ: likesZ))
             }
             if acc != nil { acc!.maxEngagement = max(acc!.maxEngagement, Int(e)) }
             perAccount[a] = acc
