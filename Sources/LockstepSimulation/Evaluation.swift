@@ -109,6 +109,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public var facts: [Fact] = []
     /// Things the reader should know (missing columns, unknown role values).
     public var notes: [String] = []
+    /// Scores of the impact plants, when the simulation has them (truth_impact.csv next to truth.csv).
+    public var impact: ImpactEvaluation?
 
     /// Days of tolerance for the pivot date and for surge windows.
     public static let pivotToleranceDays = 3
@@ -234,6 +236,11 @@ public struct Evaluation: Codable, Sendable, Equatable {
         e.facts.append(offsetFact(scenario: scenario, truth: truth, offsets: rOffset == nil ? nil : offset))
         e.facts.append(try pivotFact(scenario: scenario, summary: dir.appendingPathComponent("summary.json")))
         e.facts += surgeFacts(scenario: scenario, file: dir.appendingPathComponent("follower_surges.csv"))
+        if let (impact, facts) = try ImpactEvaluation.run(truthImpact: truthURL.deletingLastPathComponent().appendingPathComponent("truth_impact.csv"),
+                                                          results: dir, truth: truth) {
+            e.impact = impact
+            e.facts += facts
+        }
         return e
     }
 

@@ -142,6 +142,8 @@ public struct Engagement: Analysis {
         public var posts: [Post]
         /// Accounts with anomalous posts, most anomalies first.
         public var accounts: [Account]
+        /// Every anomalous post, highest z first (not in the JSON: `engagement.csv` lists them).
+        public var allPosts: [Post] = []
         /// Per account id (not in the JSON): anomalous posts, or -1 when the account has no modelled post.
         var perAccount: [Int32] = []
         var zeroFollower: Set<Int32> = []
@@ -308,6 +310,7 @@ public struct Engagement: Analysis {
         result.anomalousAccounts = perAccount.count
         hits.sort { $0.z != $1.z ? $0.z > $1.z : ($0.post.time, $0.post.postID, $0.post.account) < ($1.post.time, $1.post.postID, $1.post.account) }
         result.posts = Array(hits.prefix(list))
+        result.allPosts = hits
         result.accounts = perAccount.values.sorted { $0.anomalies != $1.anomalies ? $0.anomalies > $1.anomalies : $0.account < $1.account }
         result.note = hits.isEmpty
             ? "no post's engagement lies far beyond its author's follower base"
