@@ -40,12 +40,19 @@ public struct ImpactEvaluation: Codable, Sendable, Equatable {
     /// Influencer suspects against the planted influencers.
     public var influencers: Match?
     public var leads: [Lead] = []
-    /// Organic engagement with the operation, planted (counted in the world) and found (outside engagement summed over groups).
+    /// Organic engagement with the operation, planted (counted in the world) and found (outside
+    /// engagement summed over the groups whose members are mostly the operation's).
     public var breakoutPlanted: Int?
     public var breakoutFound: Int?
+    /// Groups (clusters) by the truth kind of most of their members: the scores above use the
+    /// `operation` ones; the others (benign coordination) are reported apart, as the `operations`
+    /// analysis will tell them apart by itself.
+    public var groupsByKind: [String: Int] = [:]
+    /// Suspects who copy a group that is not the operation's, by their truth population.
+    public var copiersOfOtherGroups: [String: Int] = [:]
 
     /// Reads truth_impact.csv and the run's engagement.csv, accounts.csv and summary.json; nil without truth_impact.csv.
-    static func run(truthImpact: URL, results dir: URL, truth: [String: String]) throws -> (ImpactEvaluation, [Evaluation.Fact])? {
+    static func run(truthImpact: URL, results dir: URL, truth: [String: String], groupOf: [String: String]) throws -> (ImpactEvaluation, [Evaluation.Fact])? {
         guard FileManager.default.fileExists(atPath: truthImpact.path) else { return nil }
         let t = try SimpleCSV.read(truthImpact)
         guard let kCol = t.column("kind"), let idCol = t.column("id"), let vCol = t.column("value") else {
@@ -71,6 +78,12 @@ public struct ImpactEvaluation: Codable, Sendable, Equatable {
             }
         }
         func population(_ account: String) -> String { truth[account] ?? "not in truth" }
+        // The truth kind of each group: what most of its members are.
+        var members: [String: [String: Int]] = [:]
+        for (account, g) in groupOf where !g.isEmpty { members[g, default: [:]][Evaluation.PopulationScore.kind(of: population(account)), default: 0] += 1 }
+        let groupKind = members.mapValues { kinds in kinds.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key }
+        for k in groupKind.values { e.groupsByKind[k, default: 0] += 1 }
+        func isOperation(_ groupID: Any?) -> Bool { (groupID as? Int).map { groupKind[String($0)] == "operation" } ?? false }
         func pct(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
         func prFact(_ name: String, _ m: Match) -> Evaluation.Fact {
             let ok = (m.precision ?? 0) >= 0.9 && (m.recall ?? 0) >= 0.9
@@ -106,10 +119,14 @@ public struct ImpactEvaluation: Codable, Sendable, Equatable {
 
         // Influencers: the summary's suspects.
         if let sec = summary?["influencers"] as? [String: Any], let list = sec["suspects"] as? [[String: Any]] {
-            let found = Set(list.compactMap { $0["account"] as? String })
+            let found = Set(list.filter { isOperation($0["groupID"]) }.compactMap { $0["account"] as? String })
+            for x in list where !isOperation(x["groupID"]) { e.copiersOfOtherGroups[population(x["account"] as? String ?? ""), default: 0] += 1 }
             let m = Match(planted: influencers, found: found, population: population)
             e.influencers = m
             var f = prFact("influencers", m)
+            if !e.copiersOfOtherGroups.isEmpty {
+                f.detail += "; copiers of non-operation groups (apart): " + e.copiersOfOtherGroups.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            }
             f.status = m.planted == 0 ? "not planted" : (m.recall ?? 0) >= 0.9 && m.found == m.truePositives ? "found" : "missed"
             facts.append(f)
         } else if !influencers.isEmpty {
@@ -133,7 +150,7 @@ public struct ImpactEvaluation: Codable, Sendable, Equatable {
         if let planted = breakout {
             e.breakoutPlanted = planted
             if let groups = (summary?["breakout"] as? [String: Any])?["groups"] as? [[String: Any]] {
-                let found = groups.reduce(0) { acc, g in
+                let found = groups.filter { isOperation($0["groupID"]) }.reduce(0) { acc, g in
                     let o = g["outside"] as? [String: Any] ?? [:]
                     return acc + ["retweets", "quotes", "replies", "mentions"].reduce(0) { $0 + ((o[$1] as? Int) ?? 0) }
                 }

@@ -154,6 +154,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
         var flagged: [String: Bool] = [:]
         var role: [String: String] = [:]
         var offset: [String: String] = [:]
+        var cluster: [String: String] = [:]
+        let rCluster = results.column("cluster")
         var unknownRoles = Set<String>()
         for row in results.rows {
             let id = row[rID]
@@ -166,6 +168,7 @@ public struct Evaluation: Codable, Sendable, Equatable {
             }
             role[id] = r
             if let rOffset { offset[id] = row[rOffset].trimmingCharacters(in: .whitespaces) }
+            if let rCluster { cluster[id] = row[rCluster].trimmingCharacters(in: .whitespaces) }
         }
         if !unknownRoles.isEmpty {
             e.notes.append("role values other than core/amplifier counted as none: \(unknownRoles.sorted().joined(separator: ", "))")
@@ -237,7 +240,7 @@ public struct Evaluation: Codable, Sendable, Equatable {
         e.facts.append(try pivotFact(scenario: scenario, summary: dir.appendingPathComponent("summary.json")))
         e.facts += surgeFacts(scenario: scenario, file: dir.appendingPathComponent("follower_surges.csv"))
         if let (impact, facts) = try ImpactEvaluation.run(truthImpact: truthURL.deletingLastPathComponent().appendingPathComponent("truth_impact.csv"),
-                                                          results: dir, truth: truth) {
+                                                          results: dir, truth: truth, groupOf: cluster) {
             e.impact = impact
             e.facts += facts
         }

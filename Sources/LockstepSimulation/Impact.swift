@@ -57,7 +57,11 @@ enum Impact {
         var g = root.fork(1)
 
         // Bought likes.
-        let buyers = Set(core.filter { _ in g.chance(p.boughtAccountShare) })
+        // At least one buyer whenever there is a core and a share, so small worlds plant it too.
+        var pool = core
+        var buyers = Set<Int32>()
+        let wanted = p.boughtAccountShare > 0 ? max(1, Int((Double(core.count) * p.boughtAccountShare).rounded())) : 0
+        while buyers.count < wanted && !pool.isEmpty { buyers.insert(pool.remove(at: g.below(pool.count))) }
         if !buyers.isEmpty {
             let lo = log(Double(max(1, p.boughtLikesMin))), hi = log(Double(max(p.boughtLikesMin, p.boughtLikesMax)))
             for i in w.posts.indices where w.posts[i].kind == .original && buyers.contains(w.posts[i].account) {

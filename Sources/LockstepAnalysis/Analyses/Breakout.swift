@@ -103,7 +103,11 @@ public struct Breakout: Analysis {
 
     /// Runs the analysis on a dataset.
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
-        let groups = ImpactGroup.from(context)
+        measure(ds, groups: ImpactGroup.from(context), watchlist: context.watchlist)
+    }
+
+    /// The breakout of `groups` (any grouping of accounts: clusters today, operations later).
+    public func measure(_ ds: Dataset, groups: [ImpactGroup], watchlist: Watchlist?) -> Result {
         guard !groups.isEmpty else {
             return Result(note: "no coordinated groups in this run: no breakout to measure", groups: [])
         }
@@ -127,7 +131,7 @@ public struct Breakout: Analysis {
             }
         }
         var watchLabel: [Int32: String] = [:]
-        if let w = context.watchlist, !w.isEmpty {
+        if let w = watchlist, !w.isEmpty {
             for a in 0..<n where ds.postCount(of: Int32(a)) > 0 {
                 if let l = w.label(accountID: ds.accountID(of: Int32(a)), handle: ds.handle(of: Int32(a))) { watchLabel[Int32(a)] = l }
             }

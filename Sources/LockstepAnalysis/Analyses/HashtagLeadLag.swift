@@ -93,8 +93,13 @@ public struct HashtagLeadLag: Analysis {
 
     /// Runs the analysis on a dataset.
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
+        measure(ds, groups: ImpactGroup.from(context), watchlist: context.watchlist)
+    }
+
+    /// Lead and lag of `watchlist` accounts over `groups` (clusters today, operations later).
+    public func measure(_ ds: Dataset, groups: [ImpactGroup], watchlist: Watchlist?) -> Result {
         var result = Result(hasWatchlist: false, groups: 0, note: "", windowHours: Double(window) / 3600, pairCount: 0, watchLed: 0, pairs: [])
-        guard let watchlist = context.watchlist, !watchlist.isEmpty else {
+        guard let watchlist, !watchlist.isEmpty else {
             result.note = "no watchlist (--watchlist): lead and lag against state media and diplomats cannot be measured"
             return result
         }
@@ -112,7 +117,6 @@ public struct HashtagLeadLag: Analysis {
             return result
         }
         result.hasWatchlist = true
-        let groups = ImpactGroup.from(context)
         result.groups = groups.count
         guard !groups.isEmpty else {
             result.note = "no coordinated groups in this run: nothing to compare the watch-listed accounts' hashtags with"

@@ -72,8 +72,9 @@ public struct Influencers: Analysis {
         /// Its posts in the data, and how many copy a group.
         public var posts: Int
         public var copies: Int
-        /// The group copied most.
+        /// The group copied most, and its id.
         public var group: String
+        public var groupID: Int
         /// First and last copy (UTC, ISO 8601).
         public var firstCopy: String
         public var lastCopy: String
@@ -116,6 +117,9 @@ public struct Influencers: Analysis {
         }
     }
 
+    /// Marks link keys apart from shingle hashes in one sorted table.
+    static let linkBit: UInt64 = 1 << 63
+
     /// Shingle hashes of a text, into `out` (cleared first); the whole text is one shingle when shorter.
     static func shingles(_ bytes: UnsafeRawBufferPointer, size k: Int, scratch: inout [UInt8], terms: inout [UInt64], into out: inout [UInt64]) {
         terms.removeAll(keepingCapacity: true)
@@ -139,8 +143,12 @@ public struct Influencers: Analysis {
 
     /// Runs the analysis on a dataset.
     public func run(on ds: Dataset, context: AnalysisContext) throws -> Result {
+        measure(ds, groups: ImpactGroup.from(context))
+    }
+
+    /// The suspects copying `groups` (any grouping of accounts: clusters today, operations later).
+    public func measure(_ ds: Dataset, groups: [ImpactGroup]) -> Result {
         var result = Result(groups: 0, note: "", accountsCopying: 0, notEstablished: 0, suspects: [])
-        let groups = ImpactGroup.from(context)
         result.groups = groups.count
         guard !groups.isEmpty else {
             result.note = "no coordinated groups in this run: no copy to look for"
@@ -148,14 +156,26 @@ public struct Influencers: Analysis {
         }
         let P = ds.posts
         let member = ImpactGroup.membership(groups, accounts: ds.accounts.count)
-        // Each shingle and link of the groups' own posts, with the earliest post that has it.
-        var firstShingle: [UInt64: Int32] = [:]
-        var firstLink: [Int32: Int32] = [:]
+        // Every shingle and link of the groups' own posts with its time and post, sorted by (key,
+        // time): a copy is matched against the latest group post with the item before it, since
+        // scripts reuse lines and the earliest use can be months older.
+        var items: [(key: UInt64, time: Int64, post: Int32)] = []
         var scratch: [UInt8] = [], terms: [UInt64] = [], sh: [UInt64] = []
         for p in 0..<P.count where P.kind[p] != .retweet && member[Int(P.account[p])] >= 0 {
             P.textArena.withBytes(P.text[p]) { Self.shingles($0, size: shingle, scratch: &scratch, terms: &terms, into: &sh) }
-            for h in sh { if let q = firstShingle[h], P.time[Int(q)] <= P.time[p] { continue }; firstShingle[h] = Int32(p) }
-            for u in P.urls[p] { if let q = firstLink[u], P.time[Int(q)] <= P.time[p] { continue }; firstLink[u] = Int32(p) }
+            for h in sh { items.append((h & ~Self.linkBit, P.time[p], Int32(p))) }
+            for u in P.urls[p] { items.append((Self.linkBit | UInt64(UInt32(bitPattern: u)), P.time[p], Int32(p))) }
+        }
+        items.sort { ($0.key, $0.time, $0.post) < ($1.key, $1.time, $1.post) }
+        /// The latest group post carrying `key` strictly before `t` and no more than `window` before it.
+        func latest(_ key: UInt64, before t: Int64) -> Int32? {
+            var lo = 0, hi = items.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if items[mid].key < key || (items[mid].key == key && items[mid].time < t) { lo = mid + 1 } else { hi = mid }
+            }
+            guard lo > 0, items[lo - 1].key == key, t - items[lo - 1].time <= window else { return nil }
+            return items[lo - 1].post
         }
         // Every other account's own posts: copies of a group post made within the window after it.
         var found: [Int32: [(post: Int32, source: Int32, link: Int32)]] = [:]
@@ -164,7 +184,7 @@ public struct Influencers: Analysis {
             let t = P.time[p]
             var matched = false
             for u in P.urls[p] {
-                guard let q = firstLink[u], P.time[Int(q)] < t, t - P.time[Int(q)] <= window else { continue }
+                guard let q = latest(Self.linkBit | UInt64(UInt32(bitPattern: u)), before: t) else { continue }
                 found[P.account[p], default: []].append((Int32(p), q, u))
                 matched = true
                 break
@@ -173,12 +193,11 @@ public struct Influencers: Analysis {
             P.textArena.withBytes(P.text[p]) { Self.shingles($0, size: shingle, scratch: &scratch, terms: &terms, into: &sh) }
             guard !sh.isEmpty else { continue }
             votes.removeAll(keepingCapacity: true)
-            for h in sh { if let q = firstShingle[h] { votes[q, default: 0] += 1 } }
-            guard let best = votes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }),
-                  Double(best.value) >= overlap * Double(sh.count) else { continue }
-            let q = best.key
-            guard P.time[Int(q)] < t, t - P.time[Int(q)] <= window else { continue }
-            found[P.account[p], default: []].append((Int32(p), q, noID))
+            var hits = 0
+            for h in sh { if let q = latest(h & ~Self.linkBit, before: t) { votes[q, default: 0] += 1; hits += 1 } }
+            guard Double(hits) >= overlap * Double(sh.count),
+                  let best = votes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) else { continue }
+            found[P.account[p], default: []].append((Int32(p), best.key, noID))
         }
         result.accountsCopying = found.count
         var suspects: [(Suspect, Int32)] = []
@@ -202,7 +221,7 @@ public struct Influencers: Analysis {
             }
             suspects.append((Suspect(account: ds.accountID(of: a), handle: ds.handle(of: a), followers: Int(f),
                                      created: CivilTime.isoDate(dayNumber: CivilTime.dayNumber(created)), posts: posts, copies: copies.count,
-                                     group: groups[Int(topGroup)].label, firstCopy: CivilTime.iso8601(first),
+                                     group: groups[Int(topGroup)].label, groupID: groups[Int(topGroup)].id, firstCopy: CivilTime.iso8601(first),
                                      lastCopy: CivilTime.iso8601(P.time[Int(ordered.last!.post)]),
                                      medianLagMinutes: Median.of(&lags) ?? 0, shared: Array(shared)), a))
         }
