@@ -167,7 +167,8 @@ import Testing
         let r = try Influencers(options: AnalysisOptions()).measure(ds, groups: groups)
         #expect(r.suspects.map(\.handle) == ["influencer"])
         let s = try #require(r.suspects.first)
-        #expect(s.copies == 4 && s.medianLagMinutes == 120)
+        // Lag from the latest group post with the text (the second paste, two minutes after the first).
+        #expect(s.copies == 4 && s.medianLagMinutes == 118)
         #expect(s.shared.allSatisfy { $0.kind == "text" && $0.groupPost.handle.hasPrefix("op") })
         let key = ds.accounts.key.index()
         #expect(r.accountColumns(ds)[0].values[Int(key["influencer"]!)] == "4")

@@ -25,6 +25,8 @@ public struct Influencers: Analysis {
         ParameterSpec("min_history", .atLeast(0), default: "10", "Fewest posts of its own (not copies) of an established account"),
         ParameterSpec("shingle", .integer(1...20), default: "4", "Terms per text shingle"),
         ParameterSpec("overlap", .number(0...1, lowerOpen: true), default: "0.6", "Share of a post's shingles found in one group post for it to be a copy"),
+        ParameterSpec("min_shingles", .atLeast(1), default: "3", "Fewest shingles a post needs to be compared (shorter texts are too common to call copies)"),
+        ParameterSpec("max_copiers", .atLeast(1), default: "10", "Shingles or links matched by more outside accounts than this are common parlance and not counted"),
         ParameterSpec("examples", .integer(1...1000), default: "20", "Shared items listed per suspect"),
     ]
 
@@ -36,6 +38,8 @@ public struct Influencers: Analysis {
     let shingle: Int
     let overlap: Double
     let examples: Int
+    let minShingles: Int
+    let maxCopiers: Int
 
     /// Reads and validates the parameters; throws ``OptionError`` on a bad value.
     public init(options: AnalysisOptions) throws {
@@ -47,6 +51,8 @@ public struct Influencers: Analysis {
         shingle = try options.int(Self.self, "shingle")
         overlap = try options.double(Self.self, "overlap")
         examples = try options.int(Self.self, "examples")
+        minShingles = try options.int(Self.self, "min_shingles")
+        maxCopiers = try options.int(Self.self, "max_copiers")
     }
 
     /// One item a suspect shared with a group.
@@ -69,7 +75,7 @@ public struct Influencers: Analysis {
         public var followers: Int
         /// Account creation day (`YYYY-MM-DD`).
         public var created: String
-        /// Its posts in the data, and how many copy a group.
+        /// Its posts in the data, and how many copy this group.
         public var posts: Int
         public var copies: Int
         /// The group copied most, and its id.
@@ -94,12 +100,14 @@ public struct Influencers: Analysis {
         public var accountsCopying: Int
         /// Of those, with `min_shared` copies but not established (new, few followers or no history of their own).
         public var notEstablished: Int
+        /// Texts shingles and links copied by more than `max_copiers` outside accounts: common parlance, not counted.
+        public var commonItems: Int
         /// Suspects, most copies first.
         public var suspects: [Suspect]
         /// Per account id (not in the JSON): copies of a suspect.
         var copiesOf: [Int32: Int] = [:]
 
-        enum CodingKeys: String, CodingKey { case groups, note, accountsCopying, notEstablished, suspects }
+        enum CodingKeys: String, CodingKey { case groups, note, accountsCopying, notEstablished, commonItems, suspects }
 
         /// Whether an account is a suspect.
         public func isSuspect(_ a: Int32) -> Bool { copiesOf[a] != nil }
@@ -148,7 +156,7 @@ public struct Influencers: Analysis {
 
     /// The suspects copying `groups` (any grouping of accounts: clusters today, operations later).
     public func measure(_ ds: Dataset, groups: [ImpactGroup]) -> Result {
-        var result = Result(groups: 0, note: "", accountsCopying: 0, notEstablished: 0, suspects: [])
+        var result = Result(groups: 0, note: "", accountsCopying: 0, notEstablished: 0, commonItems: 0, suspects: [])
         result.groups = groups.count
         guard !groups.isEmpty else {
             result.note = "no coordinated groups in this run: no copy to look for"
@@ -178,55 +186,92 @@ public struct Influencers: Analysis {
             return items[lo - 1].post
         }
         // Every other account's own posts: copies of a group post made within the window after it.
-        var found: [Int32: [(post: Int32, source: Int32, link: Int32)]] = [:]
+        // Each candidate keeps the keys it matched, so that keys many outside accounts "copy"
+        // (common phrases, popular links) can be dropped afterwards: those are parlance, not a script.
+        var candidates: [(post: Int32, source: Int32, link: Int32, keys: Range<Int>, total: Int32)] = []
+        var matchedKeys: [UInt64] = []
         var votes: [Int32: Int] = [:]
         for p in 0..<P.count where P.kind[p] != .retweet && member[Int(P.account[p])] < 0 {
             let t = P.time[p]
             var matched = false
             for u in P.urls[p] {
-                guard let q = latest(Self.linkBit | UInt64(UInt32(bitPattern: u)), before: t) else { continue }
-                found[P.account[p], default: []].append((Int32(p), q, u))
+                let key = Self.linkBit | UInt64(UInt32(bitPattern: u))
+                guard let q = latest(key, before: t) else { continue }
+                candidates.append((Int32(p), q, u, matchedKeys.count..<(matchedKeys.count + 1), 1))
+                matchedKeys.append(key)
                 matched = true
                 break
             }
             if matched { continue }
             P.textArena.withBytes(P.text[p]) { Self.shingles($0, size: shingle, scratch: &scratch, terms: &terms, into: &sh) }
-            guard !sh.isEmpty else { continue }
+            guard sh.count >= minShingles else { continue }
             votes.removeAll(keepingCapacity: true)
-            var hits = 0
-            for h in sh { if let q = latest(h & ~Self.linkBit, before: t) { votes[q, default: 0] += 1; hits += 1 } }
-            guard Double(hits) >= overlap * Double(sh.count),
-                  let best = votes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) else { continue }
-            found[P.account[p], default: []].append((Int32(p), best.key, noID))
+            let from = matchedKeys.count
+            for h in sh { if let q = latest(h & ~Self.linkBit, before: t) { votes[q, default: 0] += 1; matchedKeys.append(h & ~Self.linkBit) } }
+            guard Double(matchedKeys.count - from) >= overlap * Double(sh.count),
+                  let best = votes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) else {
+                matchedKeys.removeSubrange(from...)
+                continue
+            }
+            candidates.append((Int32(p), best.key, noID, from..<matchedKeys.count, Int32(sh.count)))
+        }
+        // Distinct outside accounts per matched key: sort (key, account) pairs and count runs.
+        var pairs: [(UInt64, Int32)] = []
+        pairs.reserveCapacity(matchedKeys.count)
+        for c in candidates { for k in c.keys { pairs.append((matchedKeys[k], P.account[Int(c.post)])) } }
+        pairs.sort { $0 < $1 }
+        var common = Set<UInt64>()
+        var i = 0
+        while i < pairs.count {
+            var j = i, accounts = 0
+            while j < pairs.count && pairs[j].0 == pairs[i].0 {
+                if j == i || pairs[j].1 != pairs[j - 1].1 { accounts += 1 }
+                j += 1
+            }
+            if accounts > maxCopiers { common.insert(pairs[i].0) }
+            i = j
+        }
+        var found: [Int32: [(post: Int32, source: Int32, link: Int32)]] = [:]
+        for c in candidates {
+            let kept = c.keys.filter { !common.contains(matchedKeys[$0]) }.count
+            guard c.link != noID ? kept == 1 : Double(kept) >= overlap * Double(c.total) else { continue }
+            found[P.account[Int(c.post)], default: []].append((c.post, c.source, c.link))
         }
         result.accountsCopying = found.count
+        result.commonItems = common.count
+        // A suspect is an account and the group it copies: one account can copy several groups.
         var suspects: [(Suspect, Int32)] = []
-        for (a, copies) in found where copies.count >= minShared {
+        for (a, all) in found {
+            var byGroup: [Int32: [(post: Int32, source: Int32, link: Int32)]] = [:]
+            for c in all { byGroup[member[Int(P.account[Int(c.source)])], default: []].append(c) }
             let posts = ds.postCount(of: a)
             let f = ds.accounts.followers[Int(a)]
             let created = ds.accounts.created[Int(a)]
-            let first = copies.map { P.time[Int($0.post)] }.min()!
-            let established = f >= minFollowers && created != noTime && first - created >= minAge && posts - copies.count >= minHistory
-            guard established else { result.notEstablished += 1; continue }
-            let ordered = copies.sorted { P.time[Int($0.post)] != P.time[Int($1.post)] ? P.time[Int($0.post)] < P.time[Int($1.post)] : $0.post < $1.post }
-            var groupVotes: [Int32: Int] = [:]
-            for c in ordered { groupVotes[member[Int(P.account[Int(c.source)])], default: 0] += 1 }
-            let topGroup = groupVotes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
-            var lags = ordered.map { Double(P.time[Int($0.post)] - P.time[Int($0.source)]) / 60 }
-            let shared = ordered.prefix(examples).map { c -> Shared in
-                let p = Int(c.post)
-                let item = c.link != noID ? ds.urls[c.link] : String(ds.text(ofPost: p).prefix(120))
-                return Shared(kind: c.link != noID ? "link" : "text", item: item, groupPost: PostRef(ds, Int(c.source)), post: PostRef(ds, p),
-                              lagMinutes: Double(P.time[p] - P.time[Int(c.source)]) / 60)
+            var counted = false
+            for (g, copies) in byGroup.sorted(by: { $0.key < $1.key }) where copies.count >= minShared {
+                let first = copies.map { P.time[Int($0.post)] }.min()!
+                let established = f >= minFollowers && created != noTime && first - created >= minAge && posts - all.count >= minHistory
+                guard established else {
+                    if !counted { result.notEstablished += 1; counted = true }
+                    continue
+                }
+                let ordered = copies.sorted { P.time[Int($0.post)] != P.time[Int($1.post)] ? P.time[Int($0.post)] < P.time[Int($1.post)] : $0.post < $1.post }
+                var lags = ordered.map { Double(P.time[Int($0.post)] - P.time[Int($0.source)]) / 60 }
+                let shared = ordered.prefix(examples).map { c -> Shared in
+                    let p = Int(c.post)
+                    let item = c.link != noID ? ds.urls[c.link] : String(ds.text(ofPost: p).prefix(120))
+                    return Shared(kind: c.link != noID ? "link" : "text", item: item, groupPost: PostRef(ds, Int(c.source)), post: PostRef(ds, p),
+                                  lagMinutes: Double(P.time[p] - P.time[Int(c.source)]) / 60)
+                }
+                suspects.append((Suspect(account: ds.accountID(of: a), handle: ds.handle(of: a), followers: Int(f),
+                                         created: CivilTime.isoDate(dayNumber: CivilTime.dayNumber(created)), posts: posts, copies: copies.count,
+                                         group: groups[Int(g)].label, groupID: groups[Int(g)].id, firstCopy: CivilTime.iso8601(first),
+                                         lastCopy: CivilTime.iso8601(P.time[Int(ordered.last!.post)]),
+                                         medianLagMinutes: Median.of(&lags) ?? 0, shared: Array(shared)), a))
             }
-            suspects.append((Suspect(account: ds.accountID(of: a), handle: ds.handle(of: a), followers: Int(f),
-                                     created: CivilTime.isoDate(dayNumber: CivilTime.dayNumber(created)), posts: posts, copies: copies.count,
-                                     group: groups[Int(topGroup)].label, groupID: groups[Int(topGroup)].id, firstCopy: CivilTime.iso8601(first),
-                                     lastCopy: CivilTime.iso8601(P.time[Int(ordered.last!.post)]),
-                                     medianLagMinutes: Median.of(&lags) ?? 0, shared: Array(shared)), a))
         }
-        suspects.sort { $0.0.copies != $1.0.copies ? $0.0.copies > $1.0.copies : $0.0.account < $1.0.account }
-        for (s, a) in suspects { result.copiesOf[a] = s.copies }
+        suspects.sort { $0.0.copies != $1.0.copies ? $0.0.copies > $1.0.copies : ($0.0.account, $0.0.groupID) < ($1.0.account, $1.0.groupID) }
+        for (s, a) in suspects { result.copiesOf[a, default: 0] += s.copies }
         result.suspects = suspects.map(\.0)
         result.note = suspects.isEmpty
             ? "no established account outside the coordinated groups posted their copy \(minShared) or more times"
