@@ -77,7 +77,7 @@ enum Impact {
         let oldEnough = campaign - Int64(p.influencerMinAgeYears * 365 * 86_400)
         var ownPosts = [Int](repeating: 0, count: w.accounts.count)
         for r in w.posts where r.kind == .original { ownPosts[Int(r.account)] += 1 }
-        let organic = w.accounts(of: .organic).filter { w.accounts[Int($0)].created <= oldEnough && ownPosts[Int($0)] >= 5 }
+        let organic = w.accounts(of: .organic).filter { w.accounts[Int($0)].created <= oldEnough && ownPosts[Int($0)] >= 10 }
         var candidates = organic.filter { w.accounts[Int($0)].followers >= p.influencerMinFollowers }
         if candidates.count < p.influencers {
             candidates = Array(organic.sorted { w.accounts[Int($0)].followers > w.accounts[Int($1)].followers }.prefix(p.influencers))

@@ -174,7 +174,9 @@ public struct Breakout: Analysis {
             let ranked = byAccount.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
             let shareOut = total > 0 ? Double(o.total) / Double(total) : nil
             let broke = (shareOut ?? 0) >= share && byAccount.count >= minAccounts
-            var assessment = broke
+            var assessment = total == 0
+                ? "no engagement with this group in the data: breakout cannot be assessed"
+                : broke
                 ? "breakout on this platform (category 2): \(byAccount.count) outside accounts made \(o.total) of \(total) engagements"
                 : "no breakout seen (category 1): \(byAccount.count) outside accounts made \(o.total) of \(total) engagements"
             if !reached.isEmpty { assessment += "; watch-listed accounts engaged (\(reached.keys.sorted().joined(separator: ", ")))" }
@@ -189,7 +191,7 @@ public struct Breakout: Analysis {
                              },
                              assessment: assessment))
         }
-        return Result(note: "engagement visible in the data (retweets, quotes, replies, mentions); likes and views are not attributable to accounts and are left out",
+        return Result(note: "engagement visible in the data (retweets, quotes, replies, mentions); likes and views are not attributable to accounts and are left out; a takedown archive holds only the operation's own accounts, so engagement from outside cannot show in it",
                       groups: out)
     }
 }

@@ -22,7 +22,7 @@ public struct Influencers: Analysis {
         ParameterSpec("min_shared", .atLeast(1), default: "3", "Fewest copied posts (text or link) of a suspect"),
         ParameterSpec("min_followers", .atLeast(0), default: "1000", "Fewest followers of an established account"),
         ParameterSpec("min_age", .duration(0...36_500 * 86_400), default: "365d", "Account age at its first copy of an established account"),
-        ParameterSpec("min_history", .atLeast(0), default: "10", "Fewest posts of its own (not copies) of an established account"),
+        ParameterSpec("min_history", .atLeast(0), default: "5", "Fewest posts of its own (not copies) in the data of an established account (a collection holds a fraction of its history)"),
         ParameterSpec("shingle", .integer(1...20), default: "4", "Terms per text shingle"),
         ParameterSpec("overlap", .number(0...1, lowerOpen: true), default: "0.6", "Share of a post's shingles found in one group post for it to be a copy"),
         ParameterSpec("min_shingles", .atLeast(1), default: "3", "Fewest shingles a post needs to be compared (shorter texts are too common to call copies)"),
