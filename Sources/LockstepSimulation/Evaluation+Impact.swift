@@ -52,7 +52,10 @@ public struct ImpactEvaluation: Codable, Sendable, Equatable {
     public var copiersOfOtherGroups: [String: Int] = [:]
 
     /// Reads truth_impact.csv and the run's engagement.csv, accounts.csv and summary.json; nil without truth_impact.csv.
-    static func run(truthImpact: URL, results dir: URL, truth: [String: String], groupOf: [String: String]) throws -> (ImpactEvaluation, [Evaluation.Fact])? {
+    /// `cluster` and `operation` are accounts.csv's columns: the groups are operations when the
+    /// run's groups are labelled so, else clusters.
+    static func run(truthImpact: URL, results dir: URL, truth: [String: String], cluster: [String: String],
+                    operation: [String: String]) throws -> (ImpactEvaluation, [Evaluation.Fact])? {
         guard FileManager.default.fileExists(atPath: truthImpact.path) else { return nil }
         let t = try SimpleCSV.read(truthImpact)
         guard let kCol = t.column("kind"), let idCol = t.column("id"), let vCol = t.column("value") else {
@@ -78,6 +81,13 @@ public struct ImpactEvaluation: Codable, Sendable, Equatable {
             }
         }
         func population(_ account: String) -> String { truth[account] ?? "not in truth" }
+        let summaryURL = dir.appendingPathComponent("summary.json")
+        let summary = FileManager.default.fileExists(atPath: summaryURL.path)
+            ? try JSONSerialization.jsonObject(with: Data(contentsOf: summaryURL)) as? [String: Any] : nil
+
+        let labels = ((summary?["breakout"] as? [String: Any])?["groups"] as? [[String: Any]] ?? []).compactMap { $0["group"] as? String }
+            + (((summary?["influencers"] as? [String: Any])?["suspects"] as? [[String: Any]]) ?? []).compactMap { $0["group"] as? String }
+        let groupOf = labels.contains { $0.hasPrefix("operation") } ? operation : cluster
         // The truth kind of each group: what most of its members are.
         var members: [String: [String: Int]] = [:]
         for (account, g) in groupOf where !g.isEmpty { members[g, default: [:]][Evaluation.PopulationScore.kind(of: population(account)), default: 0] += 1 }
@@ -112,10 +122,6 @@ public struct ImpactEvaluation: Codable, Sendable, Equatable {
             facts.append(Evaluation.Fact(name: "bought engagement", status: "not evaluated", planted: "\(boughtPosts.count) posts", observed: "",
                                          detail: "no engagement.csv in the results (the engagement analysis did not run, or found no counts)"))
         }
-
-        let summaryURL = dir.appendingPathComponent("summary.json")
-        let summary = FileManager.default.fileExists(atPath: summaryURL.path)
-            ? try JSONSerialization.jsonObject(with: Data(contentsOf: summaryURL)) as? [String: Any] : nil
 
         // Influencers: the summary's suspects.
         if let sec = summary?["influencers"] as? [String: Any], let list = sec["suspects"] as? [[String: Any]] {

@@ -3,12 +3,13 @@ import LockstepCore
 /// The groups whose reach the impact analyses measure (breakout, influencers, hashtag lead-lag):
 /// an id, a label and the member accounts.
 ///
-/// Today a group is a coordinated cluster. When the `operations` analysis lands, ``from(_:accounts:)``
-/// is the one place to change: build one group per operation (its verdict `operation`) instead.
+/// A group is an operation of the `operations` analysis with the verdict `operation` when that
+/// analysis ran (authentic coordination and undetermined groups are left out), else a coordinated
+/// cluster. ``from(_:)`` is the one place that decides.
 public struct ImpactGroup: Sendable, Equatable {
-    /// The cluster (later: operation) id as the other outputs show it.
+    /// The operation (or cluster) id as the other outputs show it.
     public var id: Int
-    /// `cluster 3` (later: the operation's name).
+    /// `operation 2`, or `cluster 3` when operations did not run.
     public var label: String
     /// Member account ids, sorted.
     public var members: [Int32]
@@ -21,14 +22,18 @@ public struct ImpactGroup: Sendable, Equatable {
 }
 
 extension ImpactGroup {
-    /// The groups of a run: one per coordinated cluster, in cluster order; empty when coordination did not run.
+    /// The groups of a run: one per found operation (verdict `operation`) when operations ran, else
+    /// one per coordinated cluster; empty when neither ran.
     public static func from(_ context: AnalysisContext) -> [ImpactGroup] {
+        if let o = context.result(of: Operations.self) {
+            return o.operations.filter { $0.verdict == "operation" }.map { ImpactGroup(id: $0.id, label: "operation \($0.id)", members: $0.memberIDs) }
+        }
         guard let c = context.result(of: Coordination.self) else { return [] }
         return c.clusters.map { ImpactGroup(id: $0.id, label: "cluster \($0.id)", members: $0.memberIDs) }
     }
 
     /// The analyses whose results ``from(_:)`` reads, for `runsAfter`.
-    public static let sources = [Coordination.name]
+    public static let sources = [Coordination.name, Operations.name]
 
     /// Per account id: the index of its group in `groups`, or -1.
     public static func membership(_ groups: [ImpactGroup], accounts n: Int) -> [Int32] {
