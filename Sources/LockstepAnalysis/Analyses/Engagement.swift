@@ -234,7 +234,8 @@ public struct Engagement: Analysis {
         for b in 0..<33 where !values[b].isEmpty {
             let (lo, hi) = Self.binRange(b)
             let sigma = 1.4826 * max(spread[b], madFloor)
-            let threshold = max(Double(minEngagement), expm1(median[b] + z * sigma))
+            // Capped so a large `z` gives a large finite figure, never infinity, in the JSON and the report.
+            let threshold = max(Double(minEngagement), min(1e12, expm1(median[b] + z * sigma)))
             result.model.append(Bin(followersFrom: lo, followersTo: hi, posts: values[b].count, fittedOn: fitted[b],
                                     medianEngagement: expm1(median[b]), mad: spread[b], threshold: threshold))
         }
