@@ -29,13 +29,15 @@ public struct OfficeParameters: Codable, Sendable, Equatable {
     /// A Russian-language office with its defaults.
     public init() {}
 
-    /// A Moscow office week: UTC+3, 10:00-19:00, Russia's public holidays of 2019-2020, its own narrative.
+    /// A Moscow office week: UTC+3, 09:00-18:00, Russia's public holidays of 2019-2020, its own narrative.
     public static func moscowCalendar() -> OperationParameters {
         var op = OperationParameters()
         op.id = "ru"
         op.utcOffsetHours = 3
-        op.workStartHour = 10
-        op.workEndHour = 19
+        // 09:00-18:00 as in most Russian offices; a 10:00-19:00 day at UTC+3 would keep the hours of a
+        // 09:00-18:00 day at UTC+2, and no clock could tell them apart.
+        op.workStartHour = 9
+        op.workEndHour = 18
         op.lunchStartHour = 13
         op.lunchEndHour = 14
         op.holidays = [
