@@ -11,6 +11,7 @@ public enum AnalysisCatalogue {
         HijackedAccounts.self,
         FollowerSurges.self,
         Operations.self,
+        Engagement.self, Breakout.self, Influencers.self, HashtagLeadLag.self,
         Findings.self,
         Narratives.self,
     ]

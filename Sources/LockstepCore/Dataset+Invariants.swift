@@ -15,7 +15,7 @@ extension Dataset {
         for (name, count) in [("key", p.key.count), ("time", p.time.count), ("kind", p.kind.count), ("text", p.text.count),
                               ("language", p.language.count), ("client", p.client.count), ("retweetOf", p.retweetOf.count),
                               ("retweetAccount", p.retweetAccount.count), ("quoteOf", p.quoteOf.count), ("replyTo", p.replyTo.count),
-                              ("replyAccount", p.replyAccount.count)] where count != nP {
+                              ("replyAccount", p.replyAccount.count)] + p.engagement.counts where count != nP {
             return "posts.\(name) has \(count) rows for \(nP) posts"
         }
         for (name, list) in [("hashtags", p.hashtags), ("urls", p.urls), ("mentions", p.mentions)] {

@@ -103,9 +103,57 @@ public struct PostTable: Sendable {
     public var urls = ListColumn()
     /// Values are account ids.
     public var mentions = ListColumn()
+    /// Engagement counts the input gave for each post, as of collection (-1 when not given).
+    public var engagement = EngagementColumns()
 
     public init() {}
     public var count: Int { account.count }
+}
+
+/// Likes, reposts, quotes and replies a post had drawn when the data was collected, as the input
+/// states them. Each column has one value per post; -1 means the input did not give that count.
+public struct EngagementColumns: Sendable {
+    public var likes: [Int32] = []
+    public var reposts: [Int32] = []
+    public var quotes: [Int32] = []
+    public var replies: [Int32] = []
+    public init() {}
+
+    /// The four counts of a post summed over those given, or -1 when none was given.
+    @inlinable public func total(_ p: Int) -> Int64 {
+        let l = likes[p], r = reposts[p], q = quotes[p], y = replies[p]
+        if l < 0 && r < 0 && q < 0 && y < 0 { return -1 }
+        return Int64(max(0, l)) + Int64(max(0, r)) + Int64(max(0, q)) + Int64(max(0, y))
+    }
+
+    /// Whether any post carries any count (readers fill -1 when the input has none).
+    public var isPresent: Bool {
+        for c in [likes, reposts, quotes, replies] where c.contains(where: { $0 >= 0 }) { return true }
+        return false
+    }
+
+    mutating func appendUnknown() {
+        likes.append(-1); reposts.append(-1); quotes.append(-1); replies.append(-1)
+    }
+
+    mutating func removeLast() {
+        likes.removeLast(); reposts.removeLast(); quotes.removeLast(); replies.removeLast()
+    }
+
+    mutating func append(_ o: EngagementColumns, row p: Int) {
+        likes.append(o.likes[p]); reposts.append(o.reposts[p]); quotes.append(o.quotes[p]); replies.append(o.replies[p])
+    }
+
+    mutating func append(contentsOf o: EngagementColumns) {
+        likes.append(contentsOf: o.likes); reposts.append(contentsOf: o.reposts)
+        quotes.append(contentsOf: o.quotes); replies.append(contentsOf: o.replies)
+    }
+
+    mutating func reserveCapacity(_ n: Int) {
+        likes.reserveCapacity(n); reposts.reserveCapacity(n); quotes.reserveCapacity(n); replies.reserveCapacity(n)
+    }
+
+    var counts: [(String, Int)] { [("likes", likes.count), ("reposts", reposts.count), ("quotes", quotes.count), ("replies", replies.count)] }
 }
 
 /// The whole input as columns, with every string interned or kept as byte ranges.
@@ -187,6 +235,7 @@ public struct Dataset: Sendable {
             list(old.hashtags, &fresh.hashtags, p)
             list(old.urls, &fresh.urls, p)
             list(old.mentions, &fresh.mentions, p)
+            fresh.engagement.append(old.engagement, row: p)
         }
         posts = fresh
         buildAccountIndex()

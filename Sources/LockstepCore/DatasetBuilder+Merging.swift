@@ -94,6 +94,7 @@ extension DatasetBuilder {
         Self.appendMapped(&ds.posts.quoteOf, o.posts.quoteOf, postMap)
         Self.appendMapped(&ds.posts.replyTo, o.posts.replyTo, postMap)
         Self.appendMapped(&ds.posts.replyAccount, o.posts.replyAccount, accountMap)
+        ds.posts.engagement.append(contentsOf: o.posts.engagement)
         func appendList(_ dst: inout ListColumn, _ src: ListColumn, _ map: [Int32]) {
             let base = Int32(dst.values.count)
             Self.appendMapped(&dst.values, src.values, map)

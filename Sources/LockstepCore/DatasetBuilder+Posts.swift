@@ -19,6 +19,7 @@ extension DatasetBuilder {
         ds.posts.quoteOf.append(noID)
         ds.posts.replyTo.append(noID)
         ds.posts.replyAccount.append(noID)
+        ds.posts.engagement.appendUnknown()
         postLines.append(UInt32(clamping: rowLine))
         addOrigin(account, .author)
         return ds.posts.count - 1
@@ -38,6 +39,14 @@ extension DatasetBuilder {
     }
 
     public mutating func setKind(_ kind: PostKind) { ds.posts.kind[last] = kind }
+
+    /// Sets the open post's engagement counts; -1 leaves a count unknown.
+    public mutating func setEngagement(likes: Int32, reposts: Int32, quotes: Int32, replies: Int32) {
+        ds.posts.engagement.likes[last] = likes
+        ds.posts.engagement.reposts[last] = reposts
+        ds.posts.engagement.quotes[last] = quotes
+        ds.posts.engagement.replies[last] = replies
+    }
 
     public mutating func setRetweet(post: UnsafeRawBufferPointer, account: Int32) {
         if !post.isEmpty { ds.posts.retweetOf[last] = postKeys.intern(post) }
@@ -92,6 +101,7 @@ extension DatasetBuilder {
         ds.posts.kind.removeLast(); ds.posts.text.removeLast(); ds.posts.language.removeLast()
         ds.posts.client.removeLast(); ds.posts.retweetOf.removeLast(); ds.posts.retweetAccount.removeLast()
         ds.posts.quoteOf.removeLast(); ds.posts.replyTo.removeLast(); ds.posts.replyAccount.removeLast()
+        ds.posts.engagement.removeLast()
         postLines.removeLast()
     }
 

@@ -70,6 +70,7 @@ public struct DatasetBuilder: Sendable {
         ds.posts.client.reserveCapacity(n); ds.posts.retweetOf.reserveCapacity(n)
         ds.posts.retweetAccount.reserveCapacity(n); ds.posts.quoteOf.reserveCapacity(n)
         ds.posts.replyTo.reserveCapacity(n); ds.posts.replyAccount.reserveCapacity(n)
+        ds.posts.engagement.reserveCapacity(n)
         ds.posts.textArena.reserveCapacity(textBytes)
         ds.posts.hashtags.starts.reserveCapacity(n + 1); ds.posts.urls.starts.reserveCapacity(n + 1)
         ds.posts.mentions.starts.reserveCapacity(n + 1)

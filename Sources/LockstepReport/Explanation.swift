@@ -156,6 +156,12 @@ public enum Explanation {
         if !persona.isEmpty { out.append("  Persona: " + persona.joined(separator: ", ") + ".") }
         if !v("cohort").isEmpty { out.append("  Created on \(v("cohort")), with an unlikely number of other accounts in this input.") }
         if !v("language_mismatch").isEmpty { out.append("  Language: posts mostly in \(v("post_language")) although the account language is \(v("language")).") }
+        if let n = Int(v("engagement_anomalies")), n > 0 {
+            out.append("  Engagement: \(n) post(s) drew engagement far beyond its follower base, likes out of proportion to reposts (engagement.csv lists them).")
+        }
+        if let n = Int(v("influencer_suspect")), n > 0 {
+            out.append("  Influencer suspect: an established account outside the clusters that posted a cluster's copy \(n) time(s) soon after it (summary.json influencers; never a flag by itself).")
+        }
         if v("hijack_suspect") == "true" {
             out.append("  Suspected aged or hijacked account: dormant from \(v("dormant_from")) to \(v("dormant_to")).")
             if let summary { out += hijackSides(summary, id) } else {

@@ -18,6 +18,7 @@ public enum ResultsWriter {
         EdgesCSVWriter.self, ClustersCSVWriter.self, GEXFWriter.self, GraphMLWriter.self,
         NarrativesCSV.self,
         FollowerSurgesCSV.self,
+        EngagementCSV.self,
         EvidenceWriter.self,
         HTMLReport.self,
     ]

@@ -111,6 +111,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public var operations: [OperationScore] = []
     /// Things the reader should know (missing columns, unknown role values).
     public var notes: [String] = []
+    /// Scores of the impact plants, when the simulation has them (truth_impact.csv next to truth.csv).
+    public var impact: ImpactEvaluation?
 
     /// Days of tolerance for the pivot date and for surge windows.
     public static let pivotToleranceDays = 3
@@ -159,6 +161,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
         var flagged: [String: Bool] = [:]
         var role: [String: String] = [:]
         var offset: [String: String] = [:]
+        var cluster: [String: String] = [:]
+        let rCluster = results.column("cluster")
         var unknownRoles = Set<String>()
         for row in results.rows {
             let id = row[rID]
@@ -171,6 +175,7 @@ public struct Evaluation: Codable, Sendable, Equatable {
             }
             role[id] = r
             if let rOffset { offset[id] = row[rOffset].trimmingCharacters(in: .whitespaces) }
+            if let rCluster { cluster[id] = row[rCluster].trimmingCharacters(in: .whitespaces) }
             if let rOperation { resultOperation![id] = row[rOperation] }
         }
         if !unknownRoles.isEmpty {
@@ -257,6 +262,11 @@ public struct Evaluation: Codable, Sendable, Equatable {
         e.facts.append(offsetFact(scenario: scenario, truth: firstTruth, offsets: rOffset == nil ? nil : offset))
         e.facts.append(try pivotFact(scenario: scenario, summary: dir.appendingPathComponent("summary.json")))
         e.facts += surgeFacts(scenario: scenario, file: dir.appendingPathComponent("follower_surges.csv"))
+        if let (impact, facts) = try ImpactEvaluation.run(truthImpact: truthURL.deletingLastPathComponent().appendingPathComponent("truth_impact.csv"),
+                                                          results: dir, truth: truth, cluster: cluster, operation: resultOperation ?? [:]) {
+            e.impact = impact
+            e.facts += facts
+        }
         return e
     }
 

@@ -33,6 +33,8 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var followers = FollowerParameters()
     /// Benign coordinated populations; nil, and absent from scenario.json, in scenarios without them.
     public var benign: BenignParameters?
+    /// Impact plants (bought likes, influencers, state-media hashtags); nil, and absent from scenario.json, without them.
+    public var impact: ImpactParameters?
     /// Stealthier tradecraft of the first operation's factory; nil, and absent from scenario.json, for the clumsy one.
     public var stealth: StealthParameters?
     /// Further offices, each its own operation with its own accounts; nil, and absent from scenario.json, for one operation.

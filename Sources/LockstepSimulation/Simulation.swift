@@ -35,6 +35,9 @@ public enum Simulation {
         sizes["followers.csv"] = try writer.writeFollowers(to: directory.appendingPathComponent("followers.csv"))
         sizes["truth.csv"] = try writer.writeTruth(order: order, to: directory.appendingPathComponent("truth.csv"))
         sizes["watchlist.csv"] = try writer.writeWatchlist(to: directory.appendingPathComponent("watchlist.csv"))
+        if world.impact != nil {
+            sizes["truth_impact.csv"] = try Impact.writeTruth(world, to: directory.appendingPathComponent("truth_impact.csv"))
+        }
         let facts = try ScenarioFacts(world: world).encoded()
         try facts.write(to: directory.appendingPathComponent("scenario.json"))
         sizes["scenario.json"] = facts.count
@@ -71,6 +74,7 @@ public enum Simulation {
             w.officeOriginals.append(TrollFactory.generate(into: &w, office: office, hijacked: [], stream.fork(1)))
             Amplifiers.generate(into: &w, office: office, originals: w.officeOriginals[Int(office.index)], stream.fork(2))
         }
+        if let impact = scenario.impact { Impact.generate(into: &w, impact, root.fork(13)) }
         OrganicPopulation.react(into: &w, traits: traits, root.fork(8))
         w.makeIDsUnique()
         return w

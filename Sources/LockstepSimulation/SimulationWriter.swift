@@ -171,6 +171,9 @@ struct SimulationWriter {
             case .original:
                 composer.compose(r, text: &text, tags: &tags, urls: &urls)
             }
+            if !world.extraTags.isEmpty, let tag = world.extraTags[r.kind == .retweet ? r.ref : index] {
+                tags.append(tag); text.append(contentsOf: " #\(tag)".utf8)
+            }
             out.quoted(r.id); out.byte(44)
             out.bytes(userColumns[Int(r.account)]); out.byte(44)
             out.quoted(r.language.code); out.byte(44)
@@ -194,7 +197,7 @@ struct SimulationWriter {
             let retweet = r.kind == .retweet
             out.quoted(retweet ? 0 : Int64(r.quotes)); out.byte(44)
             out.quoted(retweet ? 0 : Int64(r.replies)); out.byte(44)
-            let likes = retweet ? 0 : Int64(r.retweets) * Int64(1 + r.textSeed % 4) + Int64((r.textSeed >> 8) % 3)
+            let likes = retweet ? 0 : Int64(r.retweets) * Int64(1 + r.textSeed % 4) + Int64((r.textSeed >> 8) % 3) + Int64(r.boughtLikes)
             out.quoted(likes); out.byte(44)
             out.quoted(retweet ? 0 : Int64(r.retweets)); out.byte(44)
             list(tags, into: &out); out.byte(44)

@@ -87,6 +87,8 @@ struct PostRecord {
     var client: Client
     var language: Language
     var topic: Topic
+    /// Likes bought for the post (impact plants), added to its like count; fits the struct's padding.
+    var boughtLikes: UInt32 = 0
 }
 
 /// The accounts and posts of one simulation while it is being generated.
@@ -114,6 +116,10 @@ struct World {
     /// Planted facts collected while generating, written to scenario.json.
     var surges: [PlantedSurge] = []
     var followerLists: [FollowerList] = []
+    /// Hashtags planted on posts (impact plants), written after the composed ones.
+    var extraTags: [Int32: String] = [:]
+    /// What the impact plants put in, when they ran.
+    var impact: ImpactTruth?
 
     init(scenario: Scenario) {
         self.scenario = scenario

@@ -39,6 +39,9 @@ struct Simulate: LockstepCommand {
                                valueName: "populations"))
     var benign: String?
 
+    @Flag(help: "Add the impact plants (bought likes, paid influencers, state-media hashtags the operation adopts; truth in truth_impact.csv).")
+    var impact = false
+
     @Option(name: .shortAndLong, help: "Folder to write (created if needed).")
     var out: String
 
@@ -93,6 +96,7 @@ struct Simulate: LockstepCommand {
                 throw ValidationError("--office-offset \(o): no operation \(id ?? "") in this scenario (it has \(known.joined(separator: ", ")))")
             }
         }
+        if impact { s.impact = ImpactParameters() }
         let report = try Simulation.run(s, to: try OutputFolder.prepare(out))
         guard !quiet else { return }
         var lines = ["\(s.name)\(benign.map { " + benign " + $0 } ?? "") seed \(s.seed) scale \(s.scale): \(report.posts) posts, \(report.accounts) accounts in \(out)"]

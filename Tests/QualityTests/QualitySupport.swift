@@ -18,11 +18,12 @@ struct SimulatedRun {
     var accounts: SimpleCSV
 
     init(_ scenario: String, seed: UInt64, scale: Double, analyses: [any Analysis.Type] = AnalysisCatalogue.all,
-         options: AnalysisOptions = AnalysisOptions()) throws {
+         options: AnalysisOptions = AnalysisOptions(), impact: Bool = false) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-quality-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let sim = dir.appendingPathComponent("sim"), out = dir.appendingPathComponent("results")
-        let s = try #require(Scenario.preset(scenario, seed: seed, scale: scale))
+        var s = try #require(Scenario.preset(scenario, seed: seed, scale: scale))
+        if impact { s.impact = ImpactParameters() }
         _ = try Simulation.run(s, to: sim)
         var ds = try Ingest.load([sim.path])
         var context = AnalysisContext()

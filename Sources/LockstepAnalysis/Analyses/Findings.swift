@@ -10,7 +10,7 @@ import LockstepCore
 public struct Findings: Analysis {
     public static let name = "findings"
     public static let summary = "Per-account score, flag and role from all evidence, with the evidence in words"
-    public static let dependencies = ["schedule", "cadence", "clients", "personas", "cohorts", "languages", "coordination", "operations", "hijack", "follower_surges"]
+    public static let dependencies = ["schedule", "cadence", "clients", "personas", "cohorts", "languages", "coordination", "operations", "hijack", "follower_surges", "engagement", "influencers"]
     public static let parameters = [
         ParameterSpec("threshold", .number(0...1, lowerOpen: false), default: "0.5", "Score at or above which an account is flagged"),
         ParameterSpec("partners", .integer(0...1000), default: "5", "Coordination partners listed per flagged account"),
@@ -49,6 +49,12 @@ public struct Findings: Analysis {
         public static let defaultHandle = 0.1
         public static let emptyProfile = 0.05
         public static let languageMismatch = 0.1
+        /// Posts whose engagement lies far beyond the follower base (bought likes): weak, since
+        /// vanity and commercial accounts buy likes too, with no operation behind them.
+        public static let engagementAnomaly = 0.2
+        /// Posts a coordinated group's copy soon after it: listed as evidence, weight 0 — fans, news
+        /// aggregators and sympathisers copy too, and payment is not in the data (#16: never flags alone).
+        public static let influencerSuspect = 0.0
     }
 
     let threshold: Double
@@ -146,6 +152,12 @@ public struct Findings: Analysis {
         let languages = context.result(of: Languages.self)
         let hijack = context.result(of: HijackedAccounts.self)
         let surges = context.result(of: FollowerSurges.self)
+        let engagement = context.result(of: Engagement.self)
+        let influencers = context.result(of: Influencers.self)
+        var engagementExample: [String: Engagement.Post] = [:]
+        for p in engagement?.posts ?? [] where engagementExample[p.post.account] == nil { engagementExample[p.post.account] = p }
+        var influencerOf: [String: Influencers.Suspect] = [:]
+        for x in influencers?.suspects ?? [] { influencerOf[x.account] = x }
         // Every suspect, from the per-account results: the summary's list stops at `top`.
         var hijacked: [Int32: HijackedAccounts.Account] = [:]
         for (a, h) in hijack?.perAccount ?? [:] where h.suspect { hijacked[a] = h }
@@ -235,6 +247,18 @@ public struct Findings: Analysis {
             if let l = languages, let m = l.mismatch(of: a) {
                 ev.append(Evidence(code: "language_mismatch:\(m)", weight: Weights.languageMismatch,
                                    detail: "Posts in another language than its account language (\(m.replacingOccurrences(of: "_to_", with: " → ")))."))
+            }
+            if let e = engagement, let k = e.anomalies(of: a), k > 0 {
+                let id = ds.accountID(of: a)
+                var detail = "\(k) post(s) drew engagement far beyond its follower base (\(max(0, ds.accounts.followers[i])) followers) with likes out of proportion to reposts"
+                if let x = engagementExample[id] {
+                    detail += ", e.g. \(x.post.postID.isEmpty ? "a post" : "post " + x.post.postID) at \(x.post.time): \(x.likes) likes, \(x.reposts) reposts (\(Self.figure(x.expected)) engagements expected)"
+                }
+                ev.append(Evidence(code: "engagement_anomaly", weight: Weights.engagementAnomaly, detail: detail + "."))
+            }
+            if let x = influencerOf[ds.accountID(of: a)], let first = x.shared.first {
+                ev.append(Evidence(code: "influencer_suspect", weight: Weights.influencerSuspect,
+                                   detail: "An established account (\(x.followers) followers, created \(x.created)) that posted \(x.group)'s copy \(x.copies) times, median \(Self.figure(x.medianLagMinutes)) min after it, e.g. \(first.kind) '\(first.item.prefix(60))' at \(first.post.time)."))
             }
             evidence[i] = ev
         }

@@ -9,6 +9,7 @@ struct IOArchiveTweets: CSVRowHandler {
     let times: PlausibleTimes
     let profile: ProfileColumns
     let tweetLanguage, text, client, replyUser, replyTweet, quoted, isRetweet, retweetUser, retweetTweet, hashtags, urls, mentions: Int
+    let likes, reposts, quotes, replies: Int
 
     init(header: HeaderMap, file: String, times: PlausibleTimes = .asOfNow()) throws {
         let r = try header.require(Self.required, file: file, format: Self.format.rawValue)
@@ -28,6 +29,10 @@ struct IOArchiveTweets: CSVRowHandler {
         hashtags = header.optional("hashtags")
         urls = header.optional("urls")
         mentions = header.optional("user_mentions")
+        likes = header.optional("like_count")
+        reposts = header.optional("retweet_count")
+        quotes = header.optional("quote_count")
+        replies = header.optional("reply_count")
     }
 
     @inline(__always) func f(_ row: CSVRow, _ i: Int) -> UnsafeRawBufferPointer { i < 0 ? FieldParse.empty : row[i] }
@@ -66,6 +71,12 @@ struct IOArchiveTweets: CSVRowHandler {
         let kind: PostKind = retweet ? .retweet : !replyPost.isEmpty ? .reply : !quotePost.isEmpty ? .quote : .original
         builder.addPost(key: FieldParse.trim(row[tweetid]), account: a, time: t, kind: kind, text: textBytes,
                         language: FieldParse.trim(f(row, tweetLanguage)), client: f(row, client))
+        if likes >= 0 || reposts >= 0 || quotes >= 0 || replies >= 0 {
+            builder.setEngagement(likes: try row.count(likes, named: "like_count", log: &log),
+                                  reposts: try row.count(reposts, named: "retweet_count", log: &log),
+                                  quotes: try row.count(quotes, named: "quote_count", log: &log),
+                                  replies: try row.count(replies, named: "reply_count", log: &log))
+        }
         if retweet {
             let ru = FieldParse.trim(f(row, retweetUser))
             var ra = noID

@@ -14,6 +14,7 @@ enum MappedField: String, CaseIterable, Sendable {
     case hashtags, urls, mentions, followers, following, created
     case displayName = "display_name"
     case description, location
+    case likes, reposts, quotes, replies
 
     static let required: [MappedField] = [.account, .time]
 }
@@ -167,6 +168,7 @@ struct MappedCSV: CSVRowHandler {
     let account, time, handle, displayName, description, location, followers, following, created: Int
     let text, kind, postID, language, client, retweetOf, retweetAccount, replyTo, replyAccount, quoteOf: Int
     let hashtags, urls, mentions: Int
+    let likes, reposts, quotes, replies: Int
     let times: PlausibleTimes
     let entities: EntitiesFromText
 
@@ -185,6 +187,7 @@ struct MappedCSV: CSVRowHandler {
         (kind, postID, language, client, retweetOf) = (c(.kind), c(.postID), c(.language), c(.client), c(.retweetOf))
         (retweetAccount, replyTo, replyAccount, quoteOf) = (c(.retweetAccount), c(.replyTo), c(.replyAccount), c(.quoteOf))
         (hashtags, urls, mentions) = (c(.hashtags), c(.urls), c(.mentions))
+        (likes, reposts, quotes, replies) = (c(.likes), c(.reposts), c(.quotes), c(.replies))
         fieldCount = header.names.count
         self.mapping = mapping
         entities = mapping.textEntities
@@ -254,6 +257,10 @@ struct MappedCSV: CSVRowHandler {
             builder.setReply(post: replyToBytes, account: replyAccountBytes.isEmpty ? noID : builder.account(id: replyAccountBytes))
         }
         if !quoteOfBytes.isEmpty { builder.setQuote(post: quoteOfBytes) }
+        if likes >= 0 || reposts >= 0 || quotes >= 0 || replies >= 0 {
+            func n(_ c: Int, _ field: MappedField) throws -> Int32 { try row.count(c, named: mapping.columns[field] ?? field.rawValue, log: &log) }
+            builder.setEngagement(likes: try n(likes, .likes), reposts: try n(reposts, .reposts), quotes: try n(quotes, .quotes), replies: try n(replies, .replies))
+        }
         let sep = mapping.listSeparator
         if hashtags >= 0 { Self.forEachItem(row[hashtags], sep) { builder.addHashtag($0) } }
         if urls >= 0 { Self.forEachItem(row[urls], sep) { builder.addURL($0) } }

@@ -243,6 +243,11 @@ struct Twarc2: JSONRecordHandler {
         let text = tape.text(tape.member(v, "text"))
         builder.addPost(key: tape.idBytes(tape.member(v, "id")), account: a, time: time, kind: kind, text: text,
                         language: tape.text(tape.member(v, "lang")), client: tape.text(tape.member(v, "source")))
+        // A retweet's public_metrics are its original's (its own likes are always 0): kept unknown.
+        if retweeted == nil, let m = tape.member(v, "public_metrics") {
+            func count(_ key: StaticString) -> Int32 { tape.int(tape.member(m, key)).map { $0 >= 0 ? Int32(clamping: $0) : -1 } ?? -1 }
+            builder.setEngagement(likes: count("like_count"), reposts: count("retweet_count"), quotes: count("quote_count"), replies: count("reply_count"))
+        }
         if let r = retweeted {
             let rid = tape.idBytes(tape.member(r, "id"))
             // Inline (flattened) when the reference carries its author; otherwise from includes.

@@ -143,6 +143,12 @@ struct TwitterV1: JSONRecordHandler {
         if !builder.isProfiled(a) { builder.describe(a, Self.profile(&tape, user)) }
         builder.addPost(key: Self.id(&tape, v), account: a, time: time, kind: kind, text: text,
                         language: tape.text(tape.member(v, "lang")), client: Self.anchorText(tape.text(tape.member(v, "source"))))
+        // A retweet carries its original's retweet_count (and a favorite_count of 0): kept unknown.
+        // quote_count and reply_count are in premium and enterprise payloads only.
+        if retweeted == nil {
+            func count(_ key: StaticString) -> Int32 { tape.int(tape.member(v, key)).map { $0 >= 0 ? Int32(clamping: $0) : -1 } ?? -1 }
+            builder.setEngagement(likes: count("favorite_count"), reposts: count("retweet_count"), quotes: count("quote_count"), replies: count("reply_count"))
+        }
         if let r = retweeted {
             var ra = noID
             if let ru = tape.member(r, "user"), tape.kind(ru) == .object {
