@@ -61,9 +61,13 @@ let package = Package(
         .testTarget(name: "LockstepReportTests", dependencies: ["LockstepReport"]),
         .testTarget(name: "LockstepSimulationTests", dependencies: ["LockstepSimulation"]),
         .testTarget(name: "EndToEndTests", dependencies: ["lockstep"]),
-        .testTarget(name: "LockstepCaseTests", dependencies: ["LockstepCase", "LockstepSimulation", "LockstepIngest"]),
+        .testTarget(name: "LockstepCaseTests", dependencies: [
+            "LockstepCase", "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "LockstepServeTests", dependencies: [
-            "LockstepServe", "LockstepSimulation", "LockstepIngest",
+            "LockstepServe", "LockstepCase", "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         // Detection quality on simulated data: simulate → analyze → evaluate, in process.

@@ -94,12 +94,12 @@ public enum CaseWriter {
     }
 
     /// `runs`: the whole summary.json, with its parameters and input accounting apart for queries.
+    /// No clock time or folder path: the same input gives the same case, byte for byte, like every
+    /// other output (the file's own modification time says when it was written).
     static func writeRun(_ dir: URL, _ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE runs (
                 id INTEGER PRIMARY KEY,
-                written_at TEXT NOT NULL,
-                results_folder TEXT NOT NULL,
                 parameters TEXT,
                 input TEXT,
                 summary TEXT
@@ -113,8 +113,8 @@ public enum CaseWriter {
             input = json(obj["input"])
             operations = obj["operations"] as? [[String: Any]] ?? []
         }
-        try db.execute(sql: "INSERT INTO runs (written_at, results_folder, parameters, input, summary) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [CaseWriter.now(), dir.path, parameters, input, data.map { String(decoding: $0, as: UTF8.self) }])
+        try db.execute(sql: "INSERT INTO runs (parameters, input, summary) VALUES (?, ?, ?)",
+                       arguments: [parameters, input, data.map { String(decoding: $0, as: UTF8.self) }])
         try writeOperations(operations, db)
     }
 

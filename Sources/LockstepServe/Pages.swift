@@ -23,7 +23,8 @@ struct Pages: Sendable {
     func render(_ template: String, _ values: [String: Any], _ db: Database, _ w: Workspace, status: HTTPResponse.Status = .ok) throws -> Page {
         var v = values
         v["folder"] = w.directory.lastPathComponent
-        v["writtenAt"] = try String.fetchOne(db, sql: "SELECT written_at FROM runs ORDER BY id DESC LIMIT 1") ?? ""
+        let modified = (try? FileManager.default.attributesOfItem(atPath: CaseFile.url(in: w.directory).path)[.modificationDate]) as? Date
+        v["writtenAt"] = modified.map { ISO8601DateFormatter().string(from: $0) } ?? ""
         v["csrf"] = w.csrf
         return (library.render(v, withTemplate: template) ?? "", status)
     }
