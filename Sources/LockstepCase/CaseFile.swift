@@ -73,4 +73,10 @@ public struct CaseError: Error, CustomStringConvertible {
     public var what: String
     public var fix: String
     public var description: String { "\(path): \(what); \(fix)" }
+
+    public init(path: String, what: String, fix: String) {
+        self.path = path
+        self.what = what
+        self.fix = fix
+    }
 }

@@ -39,8 +39,8 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         var r = r
         r.headers[.contentSecurityPolicy] = contentSecurityPolicy
         r.headers[.xContentTypeOptions] = "nosniff"
-        r.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        r.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        r.headers[HTTPFields.Element.Name("Referrer-Policy")!] = "no-referrer"
+        r.headers[HTTPFields.Element.Name("X-Frame-Options")!] = "DENY"
         return r
     }
 

@@ -114,7 +114,7 @@ public struct Workspace: Sendable {
         let label = Label(kind: kind, target: id, verdict: verdict, note: form["note"] ?? "", author: form["author"] ?? "",
                           createdAt: CaseStore.now())
         do {
-            try store.writer().write { try Labels.add(label, to: $0) }
+            try await store.writer().write { try Labels.add(label, to: $0) }
         } catch let e as CaseError {
             throw HTTPError(.badRequest, message: e.what)
         }

@@ -30,8 +30,8 @@ struct Serve: LockstepCommand {
         Task {
             do {
                 try await workspace.run(host: host, port: port) { url in
-                    print(url)
-                    fflush(stdout)
+                    // Written straight to the descriptor: a script waiting for this line must not wait on a buffer.
+                    FileHandle.standardOutput.write(Data((url + "\n").utf8))
                     if workspace.token != nil {
                         Terminal.err("bound beyond loopback: every request needs the token above (it is set as a cookie once the URL is opened)")
                     }

@@ -34,6 +34,7 @@ struct ExampleRun: Sendable {
         return d
     }
 
+    @discardableResult
     func writeCase(_ dir: URL, posts: CaseWriter.Posts = .evidence) throws -> CaseWriter.Written {
         try CaseWriter.write(dataset: dataset, run: run, directory: dir, posts: posts)
     }

@@ -95,17 +95,17 @@ func body(_ r: TestResponse) -> String { String(buffer: r.body) }
         }
         // A restarted server (a new workspace on the same folder) sees the labels.
         let again = try CaseFile.open(CaseFile.url(in: dir))
-        try again.read { db in
-            #expect(try Labels.current(.account, "35908873", in: db)?.author == "ana")
-            #expect(try Labels.current(.cluster, "1", in: db)?.verdict == .unsure)
-        }
+        let account = try await again.read { try Labels.current(.account, "35908873", in: $0) }
+        let cluster = try await again.read { try Labels.current(.cluster, "1", in: $0) }
+        #expect(account?.author == "ana")
+        #expect(cluster?.verdict == .unsure)
     }
 
     @Test func dataIsEscapedEverywhere() async throws {
         let dir = try caseCopy()
         let hostile = "<script>document.title='PWNED'</script>\"><img src=x onerror=alert(1)>"
         let db = try CaseFile.open(CaseFile.url(in: dir))
-        try db.write { db in
+        try await db.write { db in
             try db.execute(sql: "UPDATE accounts SET handle = ? WHERE account_id = '35908873'", arguments: [hostile])
             try db.execute(sql: "UPDATE posts SET text = ?, client = ? WHERE account_id = '35908873'", arguments: [hostile, hostile])
             try db.execute(sql: "UPDATE evidence SET detail = ? WHERE account_id = '35908873'", arguments: [hostile])
