@@ -60,9 +60,15 @@ public enum CaseQueries {
         let shown = listColumns.filter { all.contains($0) }
         var clauses: [String] = []
         var args: [any DatabaseValueConvertible] = []
+        // The account the search names comes first: exact id or handle, then handles it starts, then posts.
+        var rank = ""
+        var rankArgs: [any DatabaseValueConvertible] = []
         if !query.q.isEmpty {
+            let handle = query.q.hasPrefix("@") ? String(query.q.dropFirst()) : query.q
             var parts = ["a.account_id = ?", "a.handle LIKE ? ESCAPE '\\'"]
-            args += [query.q, likePrefix(query.q.hasPrefix("@") ? String(query.q.dropFirst()) : query.q)]
+            args += [query.q, likePrefix(handle)]
+            rank = "CASE WHEN a.account_id = ? OR a.handle = ? COLLATE NOCASE THEN 0 WHEN a.handle LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END, "
+            rankArgs = [query.q, handle, likePrefix(handle)]
             if try db.tableExists("posts_fts") {
                 parts.append("a.account_id IN (SELECT p.account_id FROM posts p WHERE p.rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?))")
                 args.append(ftsPhrase(query.q))
@@ -95,13 +101,13 @@ public enum CaseQueries {
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts a" + whereSQL, arguments: StatementArguments(args)) ?? 0
         let select = shown.map { "a.\(CSVTable.quote($0))" }.joined(separator: ", ")
         // NULLs last either way; account_id breaks ties so pages never overlap.
-        let order = "a.\(CSVTable.quote(sortColumn)) IS NULL, a.\(CSVTable.quote(sortColumn)) \(descending ? "DESC" : "ASC"), a.account_id"
+        let order = rank + "a.\(CSVTable.quote(sortColumn)) IS NULL, a.\(CSVTable.quote(sortColumn)) \(descending ? "DESC" : "ASC"), a.account_id"
         let sql = """
             SELECT \(select),
                    (SELECT verdict FROM labels l WHERE l.target_kind = 'account' AND l.target_id = a.account_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1) AS label
             FROM accounts a\(whereSQL) ORDER BY \(order) LIMIT ? OFFSET ?
             """
-        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args + [query.pageSize, (query.page - 1) * query.pageSize]))
+        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args + rankArgs + [query.pageSize, (query.page - 1) * query.pageSize]))
         return AccountPage(columns: shown + ["label"], rows: rows.map(strings), total: total, query: query, sort: sort)
     }
 

@@ -95,7 +95,8 @@ def workflow(lockstep, b, work, shots):
         box = b.find_element(By.NAME, "q")
         box.send_keys("Sarah9117")
         box.submit()
-        check("1 account(s)" in b.find_element(By.ID, "total").text, "searching a handle finds one account")
+        first = b.find_element(By.CSS_SELECTOR, "table.accounts tr:nth-child(2) td:nth-child(2)").text
+        check(first == "Sarah9117", f"searching a handle lists that account first (got {first!r})")
         shot(b, shots, "accounts")
         b.find_element(By.LINK_TEXT, "Sarah9117").click()
         check("/accounts/35908873" in b.current_url, "the search result opens the account")
