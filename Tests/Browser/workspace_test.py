@@ -174,7 +174,8 @@ def hostile(lockstep, b, work):
         pages += [f"/accounts/u{i}" for i in range(len(XSS))]
         for page in pages:
             b.get(s.url + page)
-            ok = (b.title.endswith("· Lockstep") and "PWNED" not in b.title and no_alert(b)
+            # The payloads set the title to exactly 'PWNED' or '1'; the handle itself may show the words as text.
+            ok = (b.title.endswith("· Lockstep") and b.title not in ("PWNED", "1") and no_alert(b)
                   and not b.find_elements(By.ID, "xss-marker")
                   and not b.find_elements(By.CSS_SELECTOR, "main script, main iframe, main img, main style, [onerror], [onload], [onmouseover]")
                   and not b.find_elements(By.CSS_SELECTOR, "a[href^='javascript']"))
