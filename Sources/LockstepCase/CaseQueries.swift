@@ -100,8 +100,11 @@ public enum CaseQueries {
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts a" + whereSQL, arguments: StatementArguments(args)) ?? 0
         let select = shown.map { "a.\(CSVTable.quote($0))" }.joined(separator: ", ")
-        // NULLs last either way; account_id breaks ties so pages never overlap.
-        let order = rank + "a.\(CSVTable.quote(sortColumn)) IS NULL, a.\(CSVTable.quote(sortColumn)) \(descending ? "DESC" : "ASC"), a.account_id"
+        // The row order (accounts.csv's) breaks ties so pages never overlap; sorting by the column
+        // and rowid in one direction lets the column's index deliver the page without sorting the
+        // table (SQLite puts NULLs first ascending, last descending).
+        let direction = descending ? "DESC" : "ASC"
+        let order = rank + "a.\(CSVTable.quote(sortColumn)) \(direction), a.rowid \(direction)"
         let sql = """
             SELECT \(select),
                    (SELECT verdict FROM labels l WHERE l.target_kind = 'account' AND l.target_id = a.account_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1) AS label

@@ -37,6 +37,9 @@ public enum CaseWriter {
         var written = Written()
         do {
             var config = Configuration()
+            // Foreign keys are declared for sqlite3 and Datasette, and checked by the tests; while the
+            // case is built they are not enforced (rows arrive table by table, and checks cost time).
+            config.foreignKeysEnabled = false
             // A half-written file is discarded, never read: no journal, no syncs until the swap.
             config.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
@@ -75,9 +78,6 @@ public enum CaseWriter {
         try writeRun(dir, db)
         try CSVTable.copy(dir.appendingPathComponent("accounts.csv"), into: "accounts", primaryKey: "account_id", db: db)
         w.accounts = try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts") ?? 0
-        // Foreign keys are declared for sqlite3 and Datasette, and checked by the tests; while the
-        // case is built they are off (rows arrive table by table).
-        try db.execute(sql: "PRAGMA foreign_keys = OFF")
         try CSVTable.copy(dir.appendingPathComponent("edges.csv"), into: "edges",
                           foreignKeys: ["account_a": "accounts(account_id)", "account_b": "accounts(account_id)"], db: db)
         try CSVTable.copy(dir.appendingPathComponent("clusters.csv"), into: "clusters", primaryKey: "cluster", db: db)
