@@ -69,9 +69,9 @@ public enum CaseQueries {
             args += [query.q, likePrefix(handle)]
             rank = "CASE WHEN a.account_id = ? OR a.handle = ? COLLATE NOCASE THEN 0 WHEN a.handle LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END, "
             rankArgs = [query.q, handle, likePrefix(handle)]
-            if try db.tableExists("posts_fts") {
+            if try db.tableExists("posts_fts"), !ftsQuery(query.q).isEmpty {
                 parts.append("a.account_id IN (SELECT p.account_id FROM posts p WHERE p.rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?))")
-                args.append(ftsPhrase(query.q))
+                args.append(ftsQuery(query.q))
             }
             clauses.append("(" + parts.joined(separator: " OR ") + ")")
         }
@@ -142,6 +142,11 @@ public enum CaseQueries {
 
     static func likePrefix(_ s: String) -> String { likeEscape(s) + "%" }
 
-    /// The query as one FTS5 phrase: the user's quotes and operators are text, never syntax.
-    static func ftsPhrase(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    /// The query's words, each an FTS5 string ANDed with the others: the user's quotes and
+    /// operators are text, never syntax.
+    static func ftsQuery(_ s: String) -> String {
+        // Split as the tokenizer does (letters and digits), so no string becomes a phrase.
+        let words = s.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(16)
+        return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
+    }
 }

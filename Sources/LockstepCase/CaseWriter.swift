@@ -42,15 +42,25 @@ public enum CaseWriter {
             config.foreignKeysEnabled = false
             // A half-written file is discarded, never read: no journal, no syncs until the swap.
             config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+                try db.execute(sql: "PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
             }
             let queue = try DatabaseQueue(path: fresh.path, configuration: config)
             try CaseFile.migrator.migrate(queue)
             try queue.inDatabase { db in
                 try db.execute(sql: "BEGIN")
+                var phase = clock.now
+                // LOCKSTEP_CASE_TIMINGS=1: where the case's time goes, for BENCHMARKS.md.
+                let report = ProcessInfo.processInfo.environment["LOCKSTEP_CASE_TIMINGS"] != nil
+                func lap(_ what: String) {
+                    if report { FileHandle.standardError.write(Data("case \(what) \(String(format: "%.2f", seconds(clock.now - phase))) s\n".utf8)) }
+                    phase = clock.now
+                }
                 try writeResults(ds, run, directory, db, &written)
+                lap("results")
                 written.posts = try writePosts(ds, run, posts, db)
+                lap("posts")
                 try createIndexes(db)
+                lap("indexes")
                 try db.execute(sql: "COMMIT")
                 // ATTACH cannot run inside a transaction.
                 written.labelsKept = try carryLabels(from: target, into: db)
@@ -285,7 +295,9 @@ public enum CaseWriter {
         // LIKE ignores case, so only a NOCASE index serves a handle prefix search.
         if accountColumns.contains("handle") { sql.append("CREATE INDEX accounts_handle ON accounts (handle COLLATE NOCASE)") }
         // Words in posts, for the search box and Datasette's full-text search.
-        sql.append("CREATE VIRTUAL TABLE posts_fts USING fts5(text, content='posts', content_rowid='rowid')")
+        // detail=none keeps only which posts hold a word (not where): a third of the build time and
+        // size; searches are words ANDed together (CaseQueries.ftsQuery), which needs no positions.
+        sql.append("CREATE VIRTUAL TABLE posts_fts USING fts5(text, content='posts', content_rowid='rowid', detail=none)")
         sql.append("INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')")
         for c in ["flagged", "role", "cluster", "score", "posts", "followers", "created", "hijack_suspect", "operation"] where accountColumns.contains(c) {
             sql.append("CREATE INDEX accounts_\(c) ON accounts (\(CSVTable.quote(c)))")

@@ -23,8 +23,7 @@ struct Pages: Sendable {
     func render(_ template: String, _ values: [String: Any], _ db: Database, _ w: Workspace, status: HTTPResponse.Status = .ok) throws -> Page {
         var v = values
         v["folder"] = w.directory.lastPathComponent
-        let modified = (try? FileManager.default.attributesOfItem(atPath: CaseFile.url(in: w.directory).path)[.modificationDate]) as? Date
-        v["writtenAt"] = modified.map { ISO8601DateFormatter().string(from: $0) } ?? ""
+        v["writtenAt"] = w.store.writtenAt
         v["csrf"] = w.csrf
         return (library.render(v, withTemplate: template) ?? "", status)
     }
@@ -36,8 +35,7 @@ struct Pages: Sendable {
     // MARK: Overview
 
     func overview(_ db: Database, _ w: Workspace) throws -> Page {
-        let summaryText = try String.fetchOne(db, sql: "SELECT summary FROM runs ORDER BY id DESC LIMIT 1") ?? "{}"
-        let summary = (try? JSONSerialization.jsonObject(with: Data(summaryText.utf8))) as? [String: Any] ?? [:]
+        let summary = try w.store.summary(db)
         let overview = summary["overview"] as? [String: Any] ?? [:]
         let findings = summary["findings"] as? [String: Any] ?? [:]
         let input = summary["input"] as? [String: Any] ?? [:]

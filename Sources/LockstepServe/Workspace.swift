@@ -140,6 +140,9 @@ final class CaseStore: @unchecked Sendable {
     private var writerQueue: DatabaseQueue
     private var inode: UInt64
     private var next = 0
+    // Per case file (cleared when the file is swapped): parsing summary.json costs tens of milliseconds.
+    private var summaryCache: [String: Any]?
+    private var writtenAtCache: String?
 
     init(url: URL) throws {
         self.url = url
@@ -159,6 +162,33 @@ final class CaseStore: @unchecked Sendable {
         writerQueue = try CaseFile.open(url)
         readers = try (0..<readers.count).map { _ in try CaseFile.open(url, readOnly: true) }
         inode = now
+        summaryCache = nil
+        writtenAtCache = nil
+    }
+
+    /// summary.json of the run, parsed once per case file.
+    func summary(_ db: Database) throws -> [String: Any] {
+        lock.lock()
+        let cached = summaryCache
+        lock.unlock()
+        if let cached { return cached }
+        let text = try String.fetchOne(db, sql: "SELECT summary FROM runs ORDER BY id DESC LIMIT 1") ?? "{}"
+        let parsed = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        lock.lock()
+        summaryCache = parsed
+        lock.unlock()
+        return parsed
+    }
+
+    /// When the case file was written (its modification time), for the page footer.
+    var writtenAt: String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let writtenAtCache { return writtenAtCache }
+        let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
+        let text = modified.map { ISO8601DateFormatter().string(from: $0) } ?? ""
+        writtenAtCache = text
+        return text
     }
 
     func reader() throws -> DatabaseQueue {

@@ -108,7 +108,7 @@ func scratch() -> URL {
             let text = try String.fetchOne(db, sql: "SELECT text FROM posts WHERE length(text) > 20 LIMIT 1")!
             let word = text.split(separator: " ").first { $0.count > 4 && $0.allSatisfy(\.isLetter) }.map(String.init) ?? ""
             if !word.isEmpty {
-                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?", arguments: [CaseQueries.ftsPhrase(word)])! > 0)
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?", arguments: [CaseQueries.ftsQuery(word)])! > 0)
             }
         }
         let all = try example.copy()
