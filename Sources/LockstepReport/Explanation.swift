@@ -99,6 +99,22 @@ public enum Explanation {
             out.append("Not flagged: score \(v("score")) is below the threshold\(summary.map(threshold) ?? "").")
         }
 
+        if !v("operation").isEmpty {
+            let verdict = v("operation_verdict").replacingOccurrences(of: "_", with: " ")
+            out.append("Its cluster is part of \(v("operation_verdict") == "operation" ? "operation" : "group") \(v("operation"))\(verdict.isEmpty ? "" : ", judged \(verdict)"):")
+            let ops = summary?["operations"] as? [[String: Any]]
+            if let o = ops?.first(where: { ($0["id"] as? Int).map(String.init) == v("operation") }),
+               let reasons = o["reasons"] as? [[String: Any]] {
+                for r in reasons.prefix(6) {
+                    let dir = (r["direction"] as? String) == "inauthentic" ? "operation" : "authentic"
+                    out.append("  - \(dir): \(r["detail"] as? String ?? "")")
+                }
+                if let h = o["utc_offset_hours"] as? Int { out.append("  Office clock of the group: UTC\(h >= 0 ? "+" : "")\(h) (\(o["offset_basis"] as? String ?? "")).") }
+            } else {
+                out.append("  (summary.json has no operations section with its reasons)")
+            }
+        }
+
         // The `reasons` column is the account's own list; evidence.jsonl adds weights and sentences.
         let columnCodes = v("reasons").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var shown: [String] = []

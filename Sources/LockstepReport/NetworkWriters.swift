@@ -99,12 +99,15 @@ package enum ClustersCSVWriter: ArtifactWriter {
     package static let columns = [
         "cluster", "size", "core", "amplifiers", "edges", "fused_weight", "traces", "first_coaction", "last_coaction",
         "schedule_offset_hours", "top_hashtags", "top_urls", "amplified_accounts", "amplified_domains", "watchlist_shares", "members",
+        "operation", "verdict", "verdict_reasons",
     ]
 
     package static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
         guard let r = NetworkOutput.result(run) else { return [] }
         var out = CSVOutput(header: columns)
+        let ops = run.result(named: Operations.name) as? Operations.Result
         for c in r.clusters {
+            let v = ops?.verdict(ofCluster: c.id)
             let traces = CoActionTrace.all.compactMap { t in c.traces[t.name].map { "\(t.name):\($0)" } }.joined(separator: ";")
             out.row([
                 String(c.id), String(c.size), String(c.core), String(c.amplifiers), String(c.edges), NetworkOutput.number(c.fusedWeight),
@@ -115,6 +118,8 @@ package enum ClustersCSVWriter: ArtifactWriter {
                 c.amplification.domains.map { "\($0.target):\($0.events)" }.joined(separator: ";"),
                 c.amplification.watchlistShares.sorted { $0.key < $1.key }.map { "\($0.key):\(NetworkOutput.number($0.value))" }.joined(separator: ";"),
                 c.memberIDs.map { ds.accounts.key[$0] }.joined(separator: ";"),
+                v.map { String($0.operation) } ?? "", v?.verdict ?? "",
+                v?.reasons.map { "\($0.direction == "inauthentic" ? "+" : "-")\($0.signal):\(NetworkOutput.number($0.weight))" }.joined(separator: ";") ?? "",
             ])
         }
         try out.write(to: directory.appendingPathComponent("clusters.csv"))

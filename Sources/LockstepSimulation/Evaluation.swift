@@ -107,6 +107,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public var roleConfusion: [String: [String: Int]] = [:]
     /// One entry per planted fact.
     public var facts: [Fact] = []
+    /// One entry per planted operation (truth.csv's `operation` column): found as one, its offset, its amplification.
+    public var operations: [OperationScore] = []
     /// Things the reader should know (missing columns, unknown role values).
     public var notes: [String] = []
 
@@ -141,12 +143,17 @@ public struct Evaluation: Codable, Sendable, Equatable {
         }
         var truth: [String: String] = [:]
         var truthOrder: [String] = []
+        let tOp = truthCSV.column("operation")
+        var truthOperation: [String: String]? = tOp == nil ? nil : [:]
         for row in truthCSV.rows {
             if truth.updateValue(row[tPop], forKey: row[tID]) == nil { truthOrder.append(row[tID]) }
+            if let tOp { truthOperation![row[tID]] = row[tOp].trimmingCharacters(in: .whitespaces) }
         }
 
         var e = Evaluation(truthFile: truthURL.path, resultsDirectory: dir.path, scenarioFile: scenarioURL?.path)
         let rFlag = results.column("flagged"), rRole = results.column("role"), rOffset = results.column("utc_offset_hours")
+        let rOperation = results.column("operation")
+        var resultOperation: [String: String]? = rOperation == nil ? nil : [:]
         if rFlag == nil { e.notes.append("accounts.csv has no flagged column: every account counts as not flagged") }
         if rRole == nil { e.notes.append("accounts.csv has no role column: every account counts as role none") }
         var flagged: [String: Bool] = [:]
@@ -164,6 +171,7 @@ public struct Evaluation: Codable, Sendable, Equatable {
             }
             role[id] = r
             if let rOffset { offset[id] = row[rOffset].trimmingCharacters(in: .whitespaces) }
+            if let rOperation { resultOperation![id] = row[rOperation] }
         }
         if !unknownRoles.isEmpty {
             e.notes.append("role values other than core/amplifier counted as none: \(unknownRoles.sorted().joined(separator: ", "))")
@@ -220,18 +228,33 @@ public struct Evaluation: Codable, Sendable, Equatable {
         e.roleConfusion = confusion
 
         // Planted facts.
+        var scenario: [String: Any]? = nil
+        if let scenarioURL, fm.fileExists(atPath: scenarioURL.path) {
+            guard let json = try JSONSerialization.jsonObject(with: Data(contentsOf: scenarioURL)) as? [String: Any] else {
+                throw InputError(description: "\(scenarioURL.path) is not a JSON object")
+            }
+            scenario = json
+        }
+        if rOperation == nil && truthOperation?.values.contains(where: { !$0.isEmpty }) == true {
+            e.notes.append("accounts.csv has no operation column (not in results): operations are not evaluated")
+        }
+        let perOperation = operationScores(truth: truth, truthOperation: truthOperation, flagged: flagged, role: role,
+                                           resultOperation: resultOperation, summary: dir.appendingPathComponent("summary.json"),
+                                           scenario: scenario)
+        e.operations = perOperation.scores
+        e.notes += perOperation.notes
         guard let scenarioURL else {
             e.facts = [Fact(name: "planted facts", status: "not evaluated", planted: "", observed: "", detail: "no scenario.json given (--scenario)")]
             return e
         }
-        guard fm.fileExists(atPath: scenarioURL.path) else {
+        guard let scenario else {
             e.facts = [Fact(name: "planted facts", status: "not evaluated", planted: "", observed: "", detail: "no scenario.json at \(scenarioURL.path)")]
             return e
         }
-        guard let scenario = try JSONSerialization.jsonObject(with: Data(contentsOf: scenarioURL)) as? [String: Any] else {
-            throw InputError(description: "\(scenarioURL.path) is not a JSON object")
-        }
-        e.facts.append(offsetFact(scenario: scenario, truth: truth, offsets: rOffset == nil ? nil : offset))
+        // The legacy offset fact is the first operation's: its core accounts only, when truth says which they are.
+        let firstOperation = ((scenario["operations"] as? [[String: Any]])?.first?["id"] as? String)
+        let firstTruth = truth.filter { id, _ in firstOperation == nil || truthOperation?[id] == nil || truthOperation?[id] == firstOperation }
+        e.facts.append(offsetFact(scenario: scenario, truth: firstTruth, offsets: rOffset == nil ? nil : offset))
         e.facts.append(try pivotFact(scenario: scenario, summary: dir.appendingPathComponent("summary.json")))
         e.facts += surgeFacts(scenario: scenario, file: dir.appendingPathComponent("follower_surges.csv"))
         return e
@@ -429,6 +452,7 @@ public struct Evaluation: Codable, Sendable, Equatable {
             if !f.detail.isEmpty { line += " — \(f.detail)" }
             out.append(line)
         }
+        out += operationLines()
         if truthAccountsMissingFromResults > 0 || resultAccountsNotInTruth > 0 {
             out.append("")
             out.append("\(truthAccountsMissingFromResults) truth accounts are not in accounts.csv (counted as not flagged); "

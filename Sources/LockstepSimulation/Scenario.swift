@@ -5,7 +5,7 @@ import LockstepCore
 /// Defaults reproduce the PRC 2019-2020 pattern (see docs/methodology/simulator.md); a preset
 /// switches populations on and off. All values are written to `scenario.json`.
 public struct Scenario: Codable, Sendable, Equatable {
-    /// Preset name (`troll-factory`, `botnet`, `organic-only`, `hard`).
+    /// Preset name (`troll-factory`, `botnet`, `organic-only`, `hard`, `stealthy`, `two-offices`).
     public var name: String
     /// Seed of every random draw.
     public var seed: UInt64
@@ -33,6 +33,10 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var followers = FollowerParameters()
     /// Benign coordinated populations; nil, and absent from scenario.json, in scenarios without them.
     public var benign: BenignParameters?
+    /// Stealthier tradecraft of the first operation's factory; nil, and absent from scenario.json, for the clumsy one.
+    public var stealth: StealthParameters?
+    /// Further offices, each its own operation with its own accounts; nil, and absent from scenario.json, for one operation.
+    public var offices: [OfficeParameters]?
 
     /// A scenario with every default; presets start from here.
     public init(name: String, seed: UInt64, scale: Double = 1) {
@@ -42,7 +46,7 @@ public struct Scenario: Codable, Sendable, Equatable {
     }
 
     /// The preset names `simulate --scenario` accepts.
-    public static let presetNames = ["troll-factory", "botnet", "organic-only", "hard"]
+    public static let presetNames = ["troll-factory", "botnet", "organic-only", "hard", "stealthy", "two-offices"]
 
     /// A preset scenario, or nil for an unknown name.
     public static func preset(_ name: String, seed: UInt64, scale: Double = 1) -> Scenario? {
@@ -53,6 +57,15 @@ public struct Scenario: Codable, Sendable, Equatable {
         case "hard":
             s.bots.accounts = 0
             s.benign = BenignParameters()
+        // Both harder operations live among the benign populations, so that coordination alone tells nothing.
+        case "stealthy":
+            s.bots.accounts = 0
+            s.benign = BenignParameters()
+            s.stealth = StealthParameters()
+        case "two-offices":
+            s.bots.accounts = 0
+            s.benign = BenignParameters()
+            s.offices = [OfficeParameters()]
         case "botnet":
             s.core.accounts = 0
             s.amplifiers.accounts = 0
@@ -158,6 +171,8 @@ public struct WatchlistParameters: Codable, Sendable, Equatable {
 
 /// The operation's working calendar and narrative, shared by core and hijacked accounts.
 public struct OperationParameters: Codable, Sendable, Equatable {
+    /// Short id of the operation in truth.csv and scenario.json; nil (absent) means `prc`.
+    public var id: String?
     /// The office's UTC offset, hours.
     public var utcOffsetHours = 8.0
     /// Office hours, local, as hours after midnight.

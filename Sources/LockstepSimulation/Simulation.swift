@@ -51,8 +51,10 @@ public enum Simulation {
         WatchlistAccounts.generate(into: &w, root.fork(1))
         let traits = OrganicPopulation.generate(into: &w, root.fork(2))
         let hijacked = HijackedAccounts.generate(into: &w, root.fork(3))
-        TrollFactory.generate(into: &w, hijacked: hijacked, root.fork(4))
-        Amplifiers.generate(into: &w, root.fork(5))
+        let offices = scenario.allOffices
+        w.officeOriginals = [TrollFactory.generate(into: &w, office: offices[0], hijacked: hijacked, root.fork(4))]
+        w.coreOriginals = w.officeOriginals[0]
+        Amplifiers.generate(into: &w, office: offices[0], originals: w.coreOriginals, root.fork(5))
         Botnet.generate(into: &w, root.fork(6))
         FollowerSurges.generate(into: &w, root.fork(7))
         // Benign populations come after every existing one and draw from their own streams, so a
@@ -62,6 +64,12 @@ public enum Simulation {
             ActivistCampaign.generate(into: &w, benign.activists, root.fork(10))
             SyndicatedNews.generate(into: &w, benign.news, root.fork(11))
             LiveEventCrowd.generate(into: &w, benign.liveEvent, root.fork(12))
+        }
+        // Further offices follow on streams of their own, after the first operation's posts exist to be boosted.
+        for office in offices.dropFirst() {
+            let stream = root.fork(0x0FF1_CE00 | UInt64(office.index))
+            w.officeOriginals.append(TrollFactory.generate(into: &w, office: office, hijacked: [], stream.fork(1)))
+            Amplifiers.generate(into: &w, office: office, originals: w.officeOriginals[Int(office.index)], stream.fork(2))
         }
         OrganicPopulation.react(into: &w, traits: traits, root.fork(8))
         w.makeIDsUnique()
@@ -84,6 +92,8 @@ struct ScenarioFacts: Encodable {
     var hashtagsAfter: [String]?
     var holidaySilences: [DateRange]?
     var makeupWorkdays: [String]?
+    /// Every operation with its office and planted amplification; absent when there is none.
+    var operations: [PlantedOperation]?
     var followerSurges: [PlantedSurge]
     var populationSizes: [String: Int]
     var postCounts: [String: Int]
@@ -121,6 +131,8 @@ struct ScenarioFacts: Encodable {
             holidaySilences = s.operation.holidays
             makeupWorkdays = s.operation.makeupWorkdays
         }
+        let planted = PlantedOperation.all(in: w)
+        operations = planted.isEmpty ? nil : planted
         followerSurges = w.surges
         watchlist = (w.stateMedia + w.diplomats).map {
             let a = w.accounts[Int($0)]

@@ -113,7 +113,8 @@ struct SimulationWriter {
 
     init(world: World) {
         self.world = world
-        composer = TextComposer(scenario: world.scenario, stateMediaHandles: world.stateMedia.map { world.accounts[Int($0)].handle })
+        composer = TextComposer(scenario: world.scenario, stateMediaHandles: world.stateMedia.map { world.accounts[Int($0)].handle },
+                                accountOperations: world.accounts.map(\.operation))
         handles = world.accounts.map { Array($0.handle.utf8) }
         userIDs = world.accounts.map { Int64(bitPattern: $0.userID) }
         userColumns = world.accounts.map { a in
@@ -233,10 +234,12 @@ struct SimulationWriter {
 
     func writeTruth(order: [Int32], to url: URL) throws -> Int {
         var out = try ByteSink(url: url)
-        out.bytes("account_id,population\n")
+        out.bytes("account_id,population,operation\n")
+        let ids = world.scenario.allOffices.map(\.id)
         for a in order {
             let acc = world.accounts[Int(a)]
-            out.bytes("\(acc.userID),\(acc.population.rawValue)\n")
+            let op = acc.operation >= 0 && Int(acc.operation) < ids.count ? ids[Int(acc.operation)] : ""
+            out.bytes("\(acc.userID),\(acc.population.rawValue),\(op)\n")
             try out.flushIfFull()
         }
         try out.close()

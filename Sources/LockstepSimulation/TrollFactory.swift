@@ -12,23 +12,31 @@ enum TrollFactory {
     struct Calendar {
         let holidays: [DateRange]
         let makeup: Set<Int>
+        /// A stealthy office's one rest day a week; nil for Monday to Friday.
+        let restWeekday: Int?
 
-        init(_ op: OperationParameters) {
+        init(_ op: OperationParameters, stealth: StealthParameters? = nil) {
             holidays = op.holidays
             makeup = Set(op.makeupWorkdays.map(Scenario.day))
+            restWeekday = stealth?.restWeekday
         }
 
         func isWorkday(_ day: Int) -> Bool {
             if holidays.contains(where: { $0.contains(day: day) }) { return false }
+            if let restWeekday { return CivilTime.weekday(dayNumber: day) != restWeekday || makeup.contains(day) }
             return CivilTime.weekday(dayNumber: day) < 5 || makeup.contains(day)
         }
     }
 
-    static func generate(into w: inout World, hijacked: [(account: Int32, takeover: Int64)], _ root: SeededGenerator) {
-        let p = w.scenario.core
-        let op = w.scenario.operation
+    /// Generates one office's core accounts and posts; returns its core originals in time order.
+    @discardableResult
+    static func generate(into w: inout World, office: Office, hijacked: [(account: Int32, takeover: Int64)],
+                         _ root: SeededGenerator) -> [Int32] {
+        let p = office.core
+        let op = office.op
+        let stealth = office.stealth
         let n = w.scenario.scaled(p.accounts, floor: 10)
-        guard n > 0 || !hijacked.isEmpty else { return }
+        guard n > 0 || !hijacked.isEmpty else { return [] }
         let offset = Int(op.utcOffsetHours * 3600)
         let campaignDay = Scenario.day(op.campaignStart)
         let pivotDay = Scenario.day(op.pivotDate)
@@ -40,12 +48,20 @@ enum TrollFactory {
         let batchDays = (0..<batches).map { _ in campaignDay - 400 + g.below(460) }.sorted()
         var englishAccounts = Set<Int32>()
         for i in 0..<n {
+            if let stealth {
+                let a = BoughtAccounts.make(into: &w, population: .core, office: office, stealth: stealth,
+                                            yearsMin: stealth.agedYearsMin, yearsMax: stealth.agedYearsMax,
+                                            followersMedian: stealth.followersMedian, &g)
+                if g.chance(p.englishShare) { englishAccounts.insert(a) }
+                accounts.append(a)
+                continue
+            }
             var batchDay = batchDays[i * batches / max(n, 1)] + Int(g.uniform(0, p.batchSpreadDays))
             while CivilTime.weekday(dayNumber: batchDay) >= 5 { batchDay += 1 }
             let created = Profiles.utc(day: batchDay, localHour: g.uniform(op.workStartHour, op.workEndHour), offset: offset)
             let english = g.chance(p.englishShare)
-            let accountLanguage = english ? "en" : (g.chance(0.9) ? "zh-cn" : "zh-tw")
-            var (display, handle) = Profiles.name(language: accountLanguage, &g)
+            let accountLanguage = english ? "en" : office.nativeAccountLanguage(&g)
+            var (display, handle) = Office.name(language: accountLanguage, &g)
             if g.chance(0.4) { handle = Profiles.randomHandle(&g, length: 15) }
             let a = w.addAccount(SimAccount(
                 userID: 0, created: created, handle: handle, displayName: display,
@@ -53,7 +69,7 @@ enum TrollFactory {
                 description: g.chance(0.25) ? g.pick(Vocabulary.descriptionsOp) : "",
                 followers: g.chance(p.zeroFollowerShare) ? 0 : g.geometric(mean: 6),
                 following: g.chance(0.3) ? 0 : g.geometric(mean: 25), accountLanguage: accountLanguage,
-                population: .core, utcOffset: offset, client: g.chance(0.5) ? .webClient : .webApp))
+                population: .core, utcOffset: offset, client: g.chance(0.5) ? .webClient : .webApp, operation: office.index))
             if english { englishAccounts.insert(a) }
             accounts.append(a)
         }
@@ -63,6 +79,7 @@ enum TrollFactory {
             // From the takeover on, the account is run from the office's desktops.
             w.accounts[Int(h.account)].utcOffset = offset
             w.accounts[Int(h.account)].client = g.chance(0.5) ? .webClient : .webApp
+            w.accounts[Int(h.account)].operation = office.index
         }
         // Shuffle so that workers mix batches and hijacked accounts.
         for i in stride(from: staff.count - 1, to: 0, by: -1) { staff.swapAt(i, g.below(i + 1)) }
@@ -72,20 +89,40 @@ enum TrollFactory {
         let hijackedSet = Set(hijacked.map(\.account))
         var testedHijacked = Set<Int32>()
 
-        let calendar = Calendar(op)
-        let workStart = op.workStartHour, workEnd = op.workEndHour
+        let calendar = Calendar(op, stealth: stealth)
+        let shifts = stealth.map { $0.shifts.filter { $0.count == 2 && $0[0] < $0[1] } }.flatMap { $0.isEmpty ? nil : $0 }
+        let workStart = shifts?.map { $0[0] }.min() ?? op.workStartHour, workEnd = shifts?.map { $0[1] }.max() ?? op.workEndHour
+        // A stealthy office has no common lunch hour: shifts hand over instead.
+        let lunchStart = stealth == nil ? op.lunchStartHour : 0, lunchEnd = stealth == nil ? op.lunchEndHour : 0
+        func shift(ofWorker k: Int) -> (start: Double, end: Double) {
+            guard let shifts else { return (workStart, workEnd) }
+            let s = shifts[k % shifts.count]
+            return (s[0], s[1])
+        }
+        var shiftOfAccount: [Int32: Int] = [:]
+        if let shifts {
+            for (k, worker) in workers.enumerated() { for a in worker.accounts { shiftOfAccount[a.account] = k % shifts.count } }
+        }
+        let boosted = office.boosts.flatMap { w.officeOriginals.indices.contains(Int($0)) ? w.officeOriginals[Int($0)] : [] }
+            .sorted { w.posts[Int($0)].time < w.posts[Int($1)].time }
         var coreOriginals: [Int32] = []
         for day in max(campaignDay, w.scenario.windowStartDay)...w.scenario.windowEndDay where calendar.isWorkday(day) {
             let earlierOriginals = coreOriginals.count
             let topic: Topic = day >= pivotDay ? .operationAfter : .operationBefore
             func inShift(_ hour: Double) -> Bool {
-                hour >= workStart && hour < workEnd && !(hour >= op.lunchStartHour && hour < op.lunchEndHour)
+                hour >= workStart && hour < workEnd && !(hour >= lunchStart && hour < lunchEnd)
             }
             func post(_ a: Int32, hour: Double, kind wanted: PostKind, seed: UInt64, g: inout SeededGenerator) {
                 let t = Profiles.utc(day: day, localHour: hour, offset: offset)
                 let acc = w.accounts[Int(a)]
-                let language: Language = englishAccounts.contains(a) != g.chance(0.1) ? .en : .zh
-                let client: Client = g.chance(0.15) ? (acc.client == .webApp ? .webClient : .webApp) : acc.client
+                let language: Language = englishAccounts.contains(a) != g.chance(0.1) ? .en : office.native
+                let client: Client
+                if stealth != nil {
+                    // One phone per account, now and then the other phone or the web.
+                    client = g.chance(0.1) ? (acc.client == .iPhone ? .android : acc.client == .android ? .webApp : .iPhone) : acc.client
+                } else {
+                    client = g.chance(0.15) ? (acc.client == .webApp ? .webClient : .webApp) : acc.client
+                }
                 if hijackedSet.contains(a), testedHijacked.insert(a).inserted, g.chance(w.scenario.hijacked.testPostProbability) {
                     w.addPost(time: t - Int64(30 + g.below(90)), account: a, kind: .original, client: client,
                               language: language, topic: .test, textSeed: g.next())
@@ -97,6 +134,9 @@ enum TrollFactory {
                     let watch = g.chance(p.watchlistTargetShare) || wanted == .quote || earlierOriginals == 0
                     if watch {
                         ref = recent(w.watchlistOriginals, before: t, in: w, diplomatsOnly: wanted == .reply ? w.diplomats : nil, &g)
+                    } else if wanted == .retweet, !boosted.isEmpty, g.chance(office.coreBoostShare) {
+                        ref = recent(boosted, before: t, in: w, diplomatsOnly: nil, &g)
+                        if ref < 0 { ref = coreOriginals[earlierOriginals - 1 - g.below(min(earlierOriginals, 300))] }
                     } else {
                         ref = coreOriginals[earlierOriginals - 1 - g.below(min(earlierOriginals, 300))]
                     }
@@ -120,14 +160,15 @@ enum TrollFactory {
                 let available = worker.accounts.filter { $0.from < dayStart + 86_400 }
                 guard !available.isEmpty else { continue }
                 let pace = wg.lognormal(median: 1, sigma: 0.3)
-                var hour = workStart + abs(wg.normal()) * 0.25
+                let (start, end) = shift(ofWorker: k)
+                var hour = start + abs(wg.normal()) * 0.25
                 while true {
                     let gap = wg.chance(p.burstProbability)
                         ? wg.lognormal(median: p.burstGapMedianMinutes, sigma: 0.8)
                         : wg.lognormal(median: p.idleGapMedianMinutes, sigma: 0.9) * pace
                     hour += gap / 60
-                    if hour >= op.lunchStartHour && hour < op.lunchEndHour { hour = op.lunchEndHour + wg.unit() * 0.2 }
-                    guard hour < workEnd else { break }
+                    if hour >= lunchStart && hour < lunchEnd { hour = lunchEnd + wg.unit() * 0.2 }
+                    guard hour < end else { break }
                     let candidates = available.filter { Profiles.utc(day: day, localHour: hour, offset: offset) > $0.from }
                     guard !candidates.isEmpty else { continue }
                     let a = wg.pick(candidates).account
@@ -141,6 +182,24 @@ enum TrollFactory {
             // The day's scripts: the same text pasted by several accounts within minutes.
             var sg = root.fork(0xC0_0000_0000 | UInt64(day))
             for _ in 0..<sg.poisson(p.scriptsPerDay) {
+                if stealth != nil, let shifts {
+                    // A paraphrased script: each copy reworded (its own variant), posted by the shift on duty.
+                    let k = sg.below(shifts.count)
+                    var hour = sg.uniform(shifts[k][0], shifts[k][1] - 0.5)
+                    let seed = sg.next() & 0x0FFF_FFFF_FFFF_FFFF
+                    let copies = min(sg.geometric(mean: p.accountsPerScript, minimum: 2), 16)
+                    let release = Profiles.utc(day: day, localHour: hour, offset: offset)
+                    var pool = staff.filter { $0.1 < release && shiftOfAccount[$0.0] == k }.map(\.0)
+                    var variants = Array(UInt64(0)..<16)
+                    for c in 0..<min(copies, pool.count) {
+                        if c > 0 { hour += sg.exponential(mean: p.scriptCopyGapMinutes) / 60 }
+                        guard hour < shifts[k][1] else { break }
+                        let a = pool.remove(at: sg.below(pool.count))
+                        let variant = variants.remove(at: sg.below(variants.count))
+                        post(a, hour: hour, kind: .original, seed: seed | variant << 60, g: &sg)
+                    }
+                    continue
+                }
                 var hour = sg.uniform(workStart, workEnd - 0.5)
                 let seed = sg.next() & 0x0FFF_FFFF_FFFF_FFFF
                 let copies = sg.geometric(mean: p.accountsPerScript, minimum: 2)
@@ -156,7 +215,7 @@ enum TrollFactory {
                 }
             }
         }
-        w.coreOriginals = coreOriginals
+        return coreOriginals
     }
 
     /// A watchlist original from the three days before `t`, or -1.

@@ -142,6 +142,95 @@ enum Vocabulary {
     static let botDomains = ["dailybrief24.net", "newsflash-now.com", "worldreport.live", "topstory.press"]
     static let botLeads = ["BREAKING:", "Update:", "Must read:", "Top story:", "Now:", "Latest:"]
 
+    // MARK: A second, Russian-language office and stealthy rewording
+
+    static let firstRU = ["Алексей", "Ирина", "Дмитрий", "Ольга", "Сергей", "Наталья", "Андрей", "Елена", "Павел", "Татьяна",
+                          "Михаил", "Анна", "Игорь", "Светлана", "Никита", "Мария"]
+    static let firstRULatin = ["Aleksei", "Irina", "Dmitry", "Olga", "Sergei", "Natalia", "Andrei", "Elena", "Pavel", "Tatiana",
+                               "Mikhail", "Anna", "Igor", "Svetlana", "Nikita", "Maria"]
+    static let lastRU = ["Иванов", "Смирнова", "Кузнецов", "Попова", "Соколов", "Лебедева", "Козлов", "Новикова", "Морозов",
+                         "Волкова"]
+    static let lastRULatin = ["Ivanov", "Smirnova", "Kuznetsov", "Popova", "Sokolov", "Lebedeva", "Kozlov", "Novikova", "Morozov",
+                              "Volkova"]
+    static let officeBeforeRU = [
+        "В Гонконге идёт очередная цветная революция по западному сценарию", "Кто финансирует беспорядки в Гонконге? Ответ известен",
+        "Запад снова раскачивает чужую страну", "Полиция Гонконга защищает порядок, а не режим",
+        "Двойные стандарты: у себя протесты разгоняют, а в Гонконге поддерживают", "Гонконгские погромщики действуют по методичкам НКО",
+        "Китай имеет право навести порядок у себя дома", "Западные СМИ молчат о насилии протестующих",
+    ]
+    static let officeAfterRU = [
+        "Китай первым принял удар вируса и спас остальных", "Откуда на самом деле взялся вирус? Спросите о биолабораториях США",
+        "Китай и Россия помогают Италии, а ЕС молчит", "Западные СМИ сеют панику вместо помощи",
+        "Вместе против вируса: Китай делится опытом", "Обвинять Китай в пандемии выгодно только Вашингтону",
+        "Китайские врачи уже в Европе, где же американские?", "Солидарность сильнее пропаганды",
+    ]
+    static let officeBeforeENru = [
+        "Hong Kong is another colour revolution written in the West", "Who funds the Hong Kong riots? Follow the NGOs",
+        "Western hypocrisy: protests are crushed at home and cheered abroad", "The Hong Kong police defend order, not a regime",
+        "Western media ignore the violence of the rioters", "China has the right to restore order at home",
+    ]
+    static let officeAfterENru = [
+        "China took the first blow of the virus and bought time for everyone", "Ask about the US biolabs before blaming China",
+        "China and Russia help Italy while the EU looks away", "Western media spread panic instead of help",
+        "Blaming China for the pandemic only serves Washington", "Chinese doctors are in Europe. Where are the American ones?",
+    ]
+    /// Every operation line cut at its synonyms: literal pieces (one option) and the words a reworded
+    /// copy may swap (the word first, then its synonyms). Cut once, so rewording a copy searches nothing.
+    static let rewordable: [String: [[String]]] = {
+        let lists: [(Language, [String])] = [
+            (.en, operationBeforeEN), (.en, operationAfterEN), (.en, officeBeforeENru), (.en, officeAfterENru),
+            (.zh, operationBeforeZH), (.zh, operationAfterZH), (.ru, officeBeforeRU), (.ru, officeAfterRU),
+        ]
+        var cut: [String: [[String]]] = [:]
+        for (language, lines) in lists {
+            let swaps = synonyms[language] ?? []
+            for line in lines {
+                var parts: [[String]] = []
+                var rest = Substring(line)
+                while !rest.isEmpty {
+                    // The earliest synonym in what is left (the first listed on a tie).
+                    var best: (range: Range<Substring.Index>, options: [String])? = nil
+                    for (word, others) in swaps {
+                        if let r = rest.firstRange(of: word), best == nil || r.lowerBound < best!.range.lowerBound {
+                            best = (r, [word] + others)
+                        }
+                    }
+                    guard let best else { parts.append([String(rest)]); break }
+                    if best.range.lowerBound > rest.startIndex { parts.append([String(rest[..<best.range.lowerBound])]) }
+                    parts.append(best.options)
+                    rest = rest[best.range.upperBound...]
+                }
+                cut[line] = parts
+            }
+        }
+        return cut
+    }()
+    static let officeDomainsRU = ["vostok-vesti.example", "evraziya-daily.example", "mirovoe-obozrenie.example"]
+    /// Openers and closers of a reworded script, per language (`en`, `zh`, `ru`).
+    static let openers: [Language: [String]] = [
+        .en: ["", "", "Think about it: ", "Let's be honest: ", "Fact: ", "Again: ", "Remember: ", "Simple truth: ",
+              "People should know: ", "Worth saying: "],
+        .zh: ["", "", "说实话，", "事实是：", "大家想想，", "再说一遍：", "请记住：", "不得不说，"],
+        .ru: ["", "", "Задумайтесь: ", "Факт: ", "Скажу прямо: ", "Напомню: ", "Правда в том, что ", "Важно: "],
+    ]
+    static let closers: [Language: [String]] = [
+        .en: ["", ".", "!", ". Share this.", ". Wake up.", " 👇", " — spread the word", "!!", ". Think."],
+        .zh: ["", "。", "！", "，转发让更多人知道", "！！", "。请转发", " 👍"],
+        .ru: ["", ".", "!", ". Делитесь.", ". Это важно.", "!!", ". Думайте."],
+    ]
+    /// Words a reworded script may swap for a synonym: the same claim in other words.
+    static let synonyms: [Language: [(String, [String])]] = [
+        .en: [("Rioters", ["Thugs", "Radicals"]), ("violence", ["brutality", "chaos"]), ("police", ["officers", "cops"]),
+              ("Foreign forces", ["Outside powers", "Foreign hands"]), ("wants", ["is asking for", "needs"]),
+              ("virus", ["pathogen", "disease"]), ("China", ["Beijing", "the Chinese people"]), ("world", ["planet", "whole world"]),
+              ("media", ["press", "outlets"]), ("help", ["aid", "support"]), ("truth", ["facts", "real story"]),
+              ("Western", ["US-led", "so-called free"]), ("riots", ["unrest", "violence"])],
+        .zh: [("暴徒", ["暴乱分子", "黑衣人"]), ("香港", ["香江", "我们的香港"]), ("必须", ["一定要", "务必"]), ("支持", ["力挺", "声援"]),
+              ("中国", ["我国", "祖国"]), ("疫情", ["病毒", "新冠"]), ("西方媒体", ["某些外媒", "西方舆论"]), ("和平", ["安宁", "稳定"])],
+        .ru: [("Запад", ["Вашингтон", "НАТО"]), ("Китай", ["Пекин", "Поднебесная"]), ("вирус", ["ковид", "коронавирус"]),
+              ("беспорядки", ["погромы", "бунты"]), ("Западные СМИ", ["Мейнстримные СМИ", "Их СМИ"]), ("помогают", ["поддерживают", "спасают"])],
+    ]
+
     // MARK: Benign coordinated populations
 
     static let idolLines = [
@@ -213,8 +302,16 @@ struct TextComposer {
     let fanTags: [String]
     let activistTags: [String]
     let eventTag: String
+    /// Office index of each account by world index; empty: every operation post is the first office's.
+    let accountOperations: [Int8]
+    /// Each office's narrative: hashtags, pivot, language, whether it rewords its scripts.
+    let offices: [(before: [String], after: [String], pivot: Int64, native: Language, stealthy: Bool)]
 
-    init(scenario: Scenario, stateMediaHandles: [String]) {
+    init(scenario: Scenario, stateMediaHandles: [String], accountOperations: [Int8] = []) {
+        self.accountOperations = accountOperations
+        offices = scenario.allOffices.map {
+            ($0.op.hashtagsBefore, $0.op.hashtagsAfter, CivilTime.parseISO($0.op.pivotDate) ?? 0, $0.native, $0.stealth != nil)
+        }
         hashtagsBefore = scenario.operation.hashtagsBefore
         hashtagsAfter = scenario.operation.hashtagsAfter
         pivot = CivilTime.parseISO(scenario.operation.pivotDate) ?? 0
@@ -225,6 +322,12 @@ struct TextComposer {
         fanTags = benign.fans.hashtags.isEmpty ? ["StarlitSeven"] : benign.fans.hashtags
         activistTags = benign.activists.hashtags.isEmpty ? ["StandWithHongKong"] : benign.activists.hashtags
         eventTag = benign.liveEvent.hashtag
+    }
+
+    /// Index of the office whose narrative a post carries: its author's.
+    func officeOf(_ r: PostRecord) -> Int {
+        let k = Int(r.account) < accountOperations.count ? Int(accountOperations[Int(r.account)]) : 0
+        return k > 0 && k < offices.count ? k : 0
     }
 
     /// Writes the text of `r` into `text`, its hashtags (without `#`) into `tags` and its links into `urls`.
@@ -279,6 +382,61 @@ struct TextComposer {
         case .diplomat:
             put(g.pick(Vocabulary.diplomatLines))
             if g.chance(0.3) { tag(g.pick(r.time >= pivot ? hashtagsAfter : hashtagsBefore)) }
+        case .operationBefore where officeOf(r) > 0 || offices.first?.stealthy == true,
+             .operationAfter where officeOf(r) > 0 || offices.first?.stealthy == true:
+            let office = offices[officeOf(r)]
+            let after = r.topic == .operationAfter
+            let language: Language = r.language == .en ? .en : office.native
+            let lines: [String]
+            switch (language, office.native, after) {
+            case (.zh, _, _): lines = after ? Vocabulary.operationAfterZH : Vocabulary.operationBeforeZH
+            case (.ru, _, _): lines = after ? Vocabulary.officeAfterRU : Vocabulary.officeBeforeRU
+            case (_, .ru, _): lines = after ? Vocabulary.officeAfterENru : Vocabulary.officeBeforeENru
+            default: lines = after ? Vocabulary.operationAfterEN : Vocabulary.operationBeforeEN
+            }
+            // What a script's copies share: the claims, the hashtags, the link.
+            let claim = g.pick(lines)
+            let second = g.chance(0.35) ? g.pick(lines) : nil
+            let pool = after ? office.after : office.before
+            var chosen = (0..<(1 + g.below(2))).map { _ in g.pick(pool) }
+            // Each office links to its own side's outlets.
+            let domains = office.native == .ru ? Vocabulary.officeDomainsRU : Vocabulary.stateMediaDomains
+            let linked = g.chance(stateMediaLinkShare) ? "https://www.\(g.pick(domains))/a/\(path(&g)).html" : nil
+            let stop = language == .zh ? "，" : ". "
+            func joined(_ parts: [String]) -> String {
+                parts.dropFirst().reduce(parts[0]) { text, next in
+                    text + (language != .zh && (text.hasSuffix("?") || text.hasSuffix("!")) ? " " : stop) + next
+                }
+            }
+            guard office.stealthy else {
+                put(joined([claim] + (second.map { [$0] } ?? [])))
+                for t in chosen { tag(t) }
+                if let linked { link(linked) }
+                if variant > 0 { put(Vocabulary.variantSuffixes[variant % Vocabulary.variantSuffixes.count]) }
+                return
+            }
+            // A reworded copy: the variant picks an opener, synonyms, the order and a closer.
+            var v = SeededGenerator(seed: (r.textSeed & 0x0FFF_FFFF_FFFF_FFFF) ^ (UInt64(variant + 1) &* 0x9E37_79B9_7F4A_7C15))
+            func reword(_ line: String) -> String {
+                guard let parts = Vocabulary.rewordable[line] else { return line }
+                var out = ""
+                for options in parts { out += options.count == 1 ? options[0] : options[v.below(options.count)] }
+                return out
+            }
+            if v.chance(0.5) { chosen.reverse() }
+            let tagsFirst = v.chance(0.25)
+            if tagsFirst { for t in chosen { put("#"); put(t); put(" "); tags.append(t) } }
+            put(v.pick(Vocabulary.openers[language] ?? [""]))
+            var body = [reword(claim)]
+            if let second { body.append(reword(second)) }
+            if v.chance(0.4) { body.reverse() }
+            let text = joined(body)
+            put(text)
+            let closer = v.pick(Vocabulary.closers[language] ?? [""])
+            // After a question or an exclamation the closer's own full stop would be one too many.
+            put(closer.hasPrefix(".") && (text.hasSuffix("?") || text.hasSuffix("!")) ? String(closer.dropFirst()) : closer)
+            if !tagsFirst { for t in chosen { tag(t) } }
+            if let linked { link(linked) }
         case .operationBefore, .operationAfter:
             let after = r.topic == .operationAfter
             let lines = zh ? (after ? Vocabulary.operationAfterZH : Vocabulary.operationBeforeZH)

@@ -64,6 +64,8 @@ struct SimAccount {
     var utcOffset = 0
     /// The client it usually posts from.
     var client: Client = .iPhone
+    /// Index of the office (``Scenario/allOffices``) running the account, or -1 for none.
+    var operation: Int8 = -1
     /// `state media` or `diplomat` for watchlist accounts.
     var label: String?
 }
@@ -104,6 +106,8 @@ struct World {
     var watchlistOriginals: [Int32] = []
     /// Core originals in time order (targets for amplifiers).
     var coreOriginals: [Int32] = []
+    /// Core originals of each office in time order, by office index (targets of other offices' boosts).
+    var officeOriginals: [[Int32]] = []
     var organicAccounts: [Int32] = []
     /// Benign accounts that also retweet, reply to and quote ordinary posts, with their propensity and chronotype.
     var benignReactors: [(account: Int32, weight: Double, shift: Double)] = []

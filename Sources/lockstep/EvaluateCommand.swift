@@ -9,8 +9,11 @@ struct Evaluate: LockstepCommand {
         abstract: "Score an analyze run against the ground truth of `lockstep simulate`.",
         discussion: """
             Reads accounts.csv (and summary.json, follower_surges.csv if present) from the results folder. \
-            Prints precision, recall and F1 of `flagged`, per-population rates, the role confusion matrix and \
-            which planted facts were found; writes the same as JSON (see docs/evaluate.md).
+            Prints precision, recall and F1 of `flagged`, per-population rates (false positives per benign population \
+            and organic), the role confusion matrix, which planted facts were found and, per planted operation \
+            (truth.csv's operation column), its recall and roles, whether it came out as one result operation \
+            (accounts.csv's operation column; not split, not merged), its office offset and the amplification between \
+            operations (summary.json's operations); writes the same as JSON (see docs/evaluate.md).
             """)
 
     @Option(help: "truth.csv written by `lockstep simulate`, or a labels export (`lockstep labels export`): confirmed accounts are positives, dismissed ones negatives.")

@@ -10,6 +10,18 @@ enum RunSummary {
         let ctx = run.context
         if let o = ctx.result(of: Overview.self) { out.append(o.headline) }
         if let c = ctx.result(of: Coordination.self) { out.append(coordination(c, ds)) }
+        if let o = ctx.result(of: Operations.self), !o.operations.isEmpty {
+            for op in o.operations.prefix(6) {
+                var s = "\(op.verdict == "operation" ? "operation" : "group") \(op.id): \(op.verdict.replacingOccurrences(of: "_", with: " ")), \(n(op.accounts)) accounts (\(op.core) core, \(op.amplifiers) amplifiers) in cluster\(op.clusters.count == 1 ? "" : "s") \(op.clusters.map(String.init).joined(separator: ", "))"
+                if let h = op.utcOffsetHours { s += "; office week at UTC\(signed(h))" }
+                let top = op.reasons.prefix(3).map { "\($0.direction == "inauthentic" ? "+" : "−")\($0.signal)" }
+                if !top.isEmpty { s += "; " + top.joined(separator: " ") }
+                let others = op.amplifies.compactMap { a in a.operation.map { "operation \($0) (\(a.reposts) reposts)" } }
+                if !others.isEmpty { s += "; amplifies " + others.joined(separator: ", ") }
+                out.append(s)
+            }
+            if o.operations.count > 6 { out.append("… \(o.operations.count - 6) more groups in summary.json") }
+        }
         if let f = ctx.result(of: Findings.self) {
             var s = "flagged: \(n(f.flagged)) of \(n(f.accountsScored)) scored account\(f.accountsScored == 1 ? "" : "s")"
             // Flagged accounts outside a cluster's core or amplifier roles are counted under "none".

@@ -37,7 +37,14 @@ import Testing
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
         let flagged = try #require(((summary["findings"] as? [String: Any])?["flaggedSchedule"] as? [String: Any])?["inference"] as? [String: Any])
         let hours = try #require(flagged["offsetHours"] as? Int)
-        #expect(report.contains("The flagged accounts keep office hours at UTC\(hours >= 0 ? "+" : "")\(hours)"))
+        // With operations, the headline gives each operation's clock, read from its pace-setters.
+        let operations = (summary["operations"] as? [[String: Any]] ?? []).filter { $0["verdict"] as? String == "operation" && $0["utc_offset_hours"] is Int }
+        if let o = operations.first {
+            let h = o["utc_offset_hours"] as! Int
+            #expect(report.contains("Operation \(o["id"] as! Int) (") && report.contains("keeps office hours at UTC\(h >= 0 ? "+" : "")\(h), read from"))
+        } else {
+            #expect(report.contains("The flagged accounts keep office hours at UTC\(hours >= 0 ? "+" : "")\(hours)"))
+        }
         let clusters = try #require((summary["coordination"] as? [String: Any])?["clusters"] as? [[String: Any]])
         for c in clusters.prefix(3) {
             let inf = try #require((c["schedule"] as? [String: Any])?["inference"] as? [String: Any])

@@ -216,16 +216,18 @@ extension Worlds {
     }
 
     // Recorded with the simulator before the benign populations existed (commit f134744,
-    // `lockstep simulate --scenario NAME --seed 3 --scale 0.03`): they must not move a byte.
+    // `lockstep simulate --scenario NAME --seed 3 --scale 0.03`): they must not move a byte. truth.csv and
+    // troll-factory's scenario.json were re-recorded when they gained the `operation` column and the
+    // `operations` list (issue #15); the generated accounts and posts are still those of f134744.
     static let recorded: [(preset: String, file: String, bytes: Int, fingerprint: String)] = [
         ("troll-factory", "followers.csv", 15363, "d87999be635a4ed"),
-        ("troll-factory", "scenario.json", 6645, "714b42948811ff18"),
-        ("troll-factory", "truth.csv", 8973, "4a8f6da483e5035c"),
+        ("troll-factory", "scenario.json", 8123, "6355ac79f9d54935"),
+        ("troll-factory", "truth.csv", 9448, "c14df3cc0054b9c"),
         ("troll-factory", "tweets.csv", 9038800, "2d7f6fad19e932c0"),
         ("troll-factory", "users.csv", 35720, "82e2816be146196e"),
         ("troll-factory", "watchlist.csv", 322, "290d3de5c0d59098"),
         ("botnet", "scenario.json", 5647, "700e73234ff5510"),
-        ("botnet", "truth.csv", 6905, "b254b76f5bc6b933"),
+        ("botnet", "truth.csv", 7218, "5b5ce26d18095102"),
         ("botnet", "tweets.csv", 6521396, "5397257025aced2d"),
         ("organic-only", "scenario.json", 5487, "4fd5f81bde4e1da5"),
         ("organic-only", "tweets.csv", 2405444, "513a45e74e445c0b"),

@@ -36,7 +36,7 @@ import Testing
         let truth = try SimpleCSV.read(dir.appendingPathComponent("truth.csv"))
         #expect(tweets.header == SimulationWriter.tweetsHeader)
         #expect(users.header == Array(SimulationWriter.tweetsHeader[1...10]))
-        #expect(truth.header == ["account_id", "population"])
+        #expect(truth.header == ["account_id", "population", "operation"])
         #expect(followers.header == ["target", "follower_id", "follower_created_at", "position"])
         // Every field of tweets.csv is quoted, as in the archive.
         let raw = try String(contentsOf: dir.appendingPathComponent("tweets.csv"), encoding: .utf8)

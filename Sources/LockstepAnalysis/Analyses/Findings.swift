@@ -10,7 +10,7 @@ import LockstepCore
 public struct Findings: Analysis {
     public static let name = "findings"
     public static let summary = "Per-account score, flag and role from all evidence, with the evidence in words"
-    public static let dependencies = ["schedule", "cadence", "clients", "personas", "cohorts", "languages", "coordination", "hijack", "follower_surges"]
+    public static let dependencies = ["schedule", "cadence", "clients", "personas", "cohorts", "languages", "coordination", "operations", "hijack", "follower_surges"]
     public static let parameters = [
         ParameterSpec("threshold", .number(0...1, lowerOpen: false), default: "0.5", "Score at or above which an account is flagged"),
         ParameterSpec("partners", .integer(0...1000), default: "5", "Coordination partners listed per flagged account"),
@@ -18,8 +18,17 @@ public struct Findings: Analysis {
 
     /// Evidence weights: the probability-like strength of each kind of evidence on its own.
     public enum Weights {
-        /// In a coordinated cluster (significant co-actions with other members).
+        /// In a coordinated cluster (significant co-actions with other members) judged an operation.
         public static let coordinated = 0.7
+        /// In a coordinated cluster whose members neither clearly look like a workplace nor like
+        /// people with lives of their own: never enough alone, and leaning with the group's balance
+        /// of evidence (0.3 when both sides are even, 0.4 more per unit the operation side leads).
+        public static func undeterminedCoordination(inauthentic: Double, authentic: Double) -> Double {
+            min(0.45, max(0.15, 0.3 + 0.4 * (inauthentic - authentic)))
+        }
+        /// In a cluster judged authentic coordination (fans, activists, newsrooms, event crowds):
+        /// shown, so the analyst sees it, but never a reason to flag.
+        public static let authenticCoordination = 0.0
         /// Each further trace the account's cluster edges share (capped below).
         public static let extraTrace = 0.1
         /// Posting like a clock (regular cadence).
@@ -79,6 +88,9 @@ public struct Findings: Analysis {
         public var flagged: Bool
         public var role: String?
         public var cluster: Int?
+        /// The operation (or coordinated group) the account's cluster belongs to, and its verdict.
+        public var operation: Int?
+        public var operationVerdict: String?
         public var evidence: [Evidence]
         public var partners: [Partner]
     }
@@ -139,18 +151,10 @@ public struct Findings: Analysis {
         var surgeOf: [Int32: FollowerSurges.Surge] = [:]
         for s in surges?.surges ?? [] { for m in s.freshMembers { if let a = keyIndex[m], surgeOf[a] == nil { surgeOf[a] = s } } }
 
-        // Offsets at which coordinated clusters keep office hours: the operation's clock.
+        // Offsets at which operations keep office hours: the operation's clock, set by its pace-setters.
+        let operations = context.result(of: Operations.self)
         var operationOffsets = Set<Int>()
-        if let c = coordination {
-            for cl in c.clusters { if let s = cl.scheduleOffsetHours, let h = Int(s) { operationOffsets.insert(h) } }
-        }
-        if operationOffsets.isEmpty, let c = coordination, schedule != nil {
-            let members = c.clusters.flatMap(\.memberIDs)
-            if !members.isEmpty {
-                let f = schedule!.fingerprint(of: members, in: ds)
-                if f.inference.verdict == "working-week", let h = f.inference.offsetHours { operationOffsets.insert(h) }
-            }
-        }
+        for o in operations?.operations ?? [] where o.verdict == "operation" { if let h = o.utcOffsetHours { operationOffsets.insert(h) } }
 
         var edgesByAccount: [Int32: [Int]] = [:]
         if let c = coordination {
@@ -169,11 +173,27 @@ public struct Findings: Analysis {
                 let traces = Set(mine.map { c.edgeList[$0].trace })
                 let partnersCount = Set(mine.map { c.edgeList[$0].a == a ? c.edgeList[$0].b : c.edgeList[$0].a }).count
                 let traceList = traces.sorted().joined(separator: ", ")
-                ev.append(Evidence(code: "coordinated_cluster:\(cl)", weight: Weights.coordinated,
-                                   detail: "In coordinated cluster \(cl): significant co-actions with \(partnersCount) other account(s) (\(traceList.isEmpty ? "fused network" : traceList))."))
-                if traces.count > 1 {
-                    ev.append(Evidence(code: "multiple_traces", weight: min(0.3, Weights.extraTrace * Double(traces.count - 1)),
-                                       detail: "Coordinates in \(traces.count) independent ways (\(traceList))."))
+                let op = operations?.operation(of: a)
+                let verdict = op?.verdict ?? "operation"
+                let why = (op?.reasons.prefix(3).map(\.detail) ?? []).joined(separator: " ")
+                let what = "significant co-actions with \(partnersCount) other account(s) (\(traceList.isEmpty ? "fused network" : traceList))"
+                switch verdict {
+                case "authentic_coordination":
+                    ev.append(Evidence(code: "authentic_coordination:\(cl)", weight: Weights.authenticCoordination,
+                                       detail: "In coordinated cluster \(cl): \(what); the group (\(op.map { "operation \($0.id)" } ?? "")) is judged authentic coordination, not an operation. \(why)"))
+                case "undetermined":
+                    let w = Weights.undeterminedCoordination(inauthentic: op?.inauthentic ?? 0, authentic: op?.authentic ?? 0)
+                    ev.append(Evidence(code: "coordinated_cluster:\(cl)", weight: (w * 1000).rounded() / 1000,
+                                       detail: "In coordinated cluster \(cl): \(what); whether the group (\(op.map { "operation \($0.id)" } ?? "")) is an operation is undetermined. \(why)"))
+                    // Several traces are not added here: a newsroom's syndicated story is one co-tweet,
+                    // near-duplicate and co-URL action at once, authentic or not.
+                default:
+                    ev.append(Evidence(code: "coordinated_cluster:\(cl)", weight: Weights.coordinated,
+                                       detail: "In coordinated cluster \(cl) of \(op.map { "operation \($0.id)" } ?? "an operation"): \(what). \(why)"))
+                    if traces.count > 1 {
+                        ev.append(Evidence(code: "multiple_traces", weight: min(0.3, Weights.extraTrace * Double(traces.count - 1)),
+                                           detail: "Coordinates in \(traces.count) independent ways (\(traceList))."))
+                    }
                 }
             }
             if let h = hijacked[a] {
@@ -233,6 +253,7 @@ public struct Findings: Analysis {
             found.append(AccountFinding(
                 account: ds.accountID(of: a), handle: ds.handle(of: a), score: (score * 1000).rounded() / 1000, flagged: true,
                 role: roles[i], cluster: coordination.flatMap { i < $0.accountCluster.count && $0.accountCluster[i] >= 0 ? Int($0.accountCluster[i]) : nil },
+                operation: operations?.operation(of: a)?.id, operationVerdict: operations?.operation(of: a)?.verdict,
                 evidence: evidence[i].sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.code < $1.code },
                 partners: partnersOf(a, coordination, edgesByAccount, ds)))
         }

@@ -61,9 +61,11 @@ enum ClusterLinkKind: Sendable {
 /// rules, in this order (2 and 3 repeat for a few rounds, as each can enable the other):
 ///
 /// 1. **Clusters amplified together are one.** For each network amplifier, the clusters it is tied
-///    to are its own and every cluster whose members it reposts at least `minWeight` times. Two
-///    clusters tied together by at least two network amplifiers become one (one aggregator reposting
-///    two unrelated networks is not enough).
+///    to are its own and every cluster whose members it reposts at least `minWeight` times, making at
+///    least a tenth of its reposts of clustered accounts. Two
+///    clusters tied together by at least two network amplifiers, and by a tenth of the larger
+///    cluster's size, become one (one aggregator reposting two unrelated networks is not enough, nor
+///    are a few members of a large crowd that boost an operation too).
 /// 2. **Originators join the cluster that amplifies them.** An account outside every cluster whose
 ///    posts the *reposters* of cluster C (members whose own posts are at least `share` reposts)
 ///    repost at least `minWeight` times, at least two of them, and whose reposts received come at
@@ -141,7 +143,11 @@ struct ClusterLinks: Sendable {
         for a in 0..<Int32(n) where links.targets(of: a).count >= minWeight && Int(inStep[Int(a)]) >= minWeight {
             let byCluster = repostsByCluster(a)
             guard isNetworkAmplifier(byCluster, a) else { continue }
-            var tied = byCluster.filter { $0.reposts >= minWeight }.map(\.cluster)
+            // A tie is a real part of the account's amplifying, not a few reposts on the side: an
+            // operation's amplifier spreads its reposts over the operation's teams, a fan who boosts
+            // an activist now and then ties nothing.
+            let total = byCluster.reduce(0) { $0 + $1.reposts }
+            var tied = byCluster.filter { $0.reposts >= minWeight && Double($0.reposts) >= Self.minTieShare * Double(total) }.map(\.cluster)
             if cluster[Int(a)] >= 0 && !tied.contains(cluster[Int(a)]) { tied.append(cluster[Int(a)]) }
             tied.sort()
             for i in tied.indices { for j in tied.indices where j > i { support[PairTable.key(tied[i], tied[j]), default: 0] += 1 } }
@@ -152,7 +158,7 @@ struct ClusterLinks: Sendable {
             while parent[Int(x)] != x { parent[Int(x)] = parent[Int(parent[Int(x)])]; x = parent[Int(x)] }
             return x
         }
-        for (k, c) in support where c >= 2 {
+        for (k, c) in support where c >= Self.minSupport(groups[Int(PairTable.low(k))].count, groups[Int(PairTable.high(k))].count) {
             let x = root(PairTable.low(k)), y = root(PairTable.high(k))
             if x != y { parent[Int(max(x, y))] = min(x, y) }
         }
@@ -181,6 +187,18 @@ struct ClusterLinks: Sendable {
     }
 
     static let rounds = 4
+
+    /// Share of a network amplifier's reposts of clustered accounts that must go to a cluster for
+    /// the amplifier to tie that cluster to others.
+    static let minTieShare = 0.1
+
+    /// Network amplifiers needed to join two clusters: two, and a tenth of the larger cluster.
+    /// An operation's amplifiers tie its teams by the dozen (every amplifier reposts every team);
+    /// a handful of accounts that happen to repost both a fan base and an operation (an authentic
+    /// crowd's members boost many things) must not make them one cluster, since one cluster gets one
+    /// verdict. The larger cluster sets the bar: two small clusters are tied as easily as ever, a
+    /// large crowd needs many of its accounts to tie it to anything.
+    static func minSupport(_ x: Int, _ y: Int) -> Int { max(2, (max(x, y) + 9) / 10) }
 
     /// Per node of the fused network: whether repost links tie it to its own Leiden community — it
     /// reposts the community's members at least `minWeight` times, or the community's reposters

@@ -55,6 +55,7 @@ struct ReportContext {
 package enum HTMLReport: ArtifactWriter {
     static let sections: [any ReportSection.Type] = [
         OverviewSection.self,
+        OperationsSection.self,
         CoordinationSection.self,
         ScheduleSection.self,
         NarrativesSection.self,
@@ -113,7 +114,15 @@ package enum HTMLReport: ArtifactWriter {
                 if other > 0 { s += ", and \(HTML.number(other)) on other evidence" }
             }
             parts.append(s + ".")
-            if g.inference.verdict == "working-week", let h = g.inference.offsetHours {
+            let operations = c.result(of: Operations.self)?.operations.filter { $0.verdict == "operation" } ?? []
+            let clocked = operations.filter { $0.utcOffsetHours != nil }
+            if !clocked.isEmpty {
+                // The operation's clock is its pace-setters': amplifiers react to them and would shift the pooled fit.
+                parts.append(clocked.prefix(4).map { o in
+                    let h = o.utcOffsetHours!
+                    return "Operation \(o.id) (\(HTML.number(o.accounts)) accounts) keeps office hours at UTC\(h >= 0 ? "+" : "")\(h), read from \(o.offsetBasis)"
+                }.joined(separator: "; ") + ".")
+            } else if g.inference.verdict == "working-week", let h = g.inference.offsetHours {
                 var t = "The flagged accounts keep office hours at UTC\(h >= 0 ? "+" : "")\(h): \(g.workhoursShare.map { HTML.percent($0) } ?? "most") of their posts fall Monday to Friday, 09:00–18:00 local (fit \(HTML.number(g.inference.fit, digits: 2)), \(g.inference.confidence) confidence over UTC\(g.inference.runnerUpOffsetHours >= 0 ? "+" : "")\(g.inference.runnerUpOffsetHours))"
                 if let sil = g.silences.first { t += "; they fell silent \(sil.from) to \(sil.to)" }
                 parts.append(t + ".")
