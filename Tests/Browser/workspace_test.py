@@ -111,7 +111,7 @@ def workflow(lockstep, b, work, shots):
         b.get(s.url + "/clusters/1")
         check(b.find_element(By.TAG_NAME, "h1").text.startswith("Cluster 1"), "cluster page opens")
         shot(b, shots, "cluster")
-        for page, name in [("/hijacks", "hijacks"), ("/surges", "surges")]:
+        for page, name in [("/operations/1", "operation"), ("/hijacks", "hijacks"), ("/surges", "surges")]:
             b.get(s.url + page)
             check(b.find_element(By.TAG_NAME, "h1").text != "", f"{page} opens")
             shot(b, shots, name)

@@ -44,7 +44,7 @@ func body(_ r: TestResponse) -> String { String(buffer: r.body) }
         let app = Application(router: w.router())
         try await app.test(.router) { client in
             for path in ["/", "/accounts", "/accounts?q=sarah&flagged=true&sort=-score&page=1", "/accounts/35908873", "/clusters/1",
-                         "/hijacks", "/surges", "/static/style.css"] {
+                         "/operations/1", "/hijacks", "/surges", "/static/style.css"] {
                 try await client.execute(uri: path, method: .get) { r in
                     #expect(r.status == .ok, "\(path)")
                     let csp = r.headers[.contentSecurityPolicy] ?? ""
@@ -53,7 +53,12 @@ func body(_ r: TestResponse) -> String { String(buffer: r.body) }
                 }
             }
             try await client.execute(uri: "/accounts/no-such-account", method: .get) { #expect($0.status == .notFound) }
-            try await client.execute(uri: "/operations/1", method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/operations/99", method: .get) { #expect($0.status == .notFound) }
+            // The example's one operation: its cluster and members are listed.
+            try await client.execute(uri: "/operations/1", method: .get) { r in
+                #expect(body(r).contains("href=\"/clusters/1\""))
+                #expect(body(r).contains("Members (63)"))
+            }
         }
     }
 
