@@ -43,3 +43,24 @@ import Testing
         for v in ops.clusterVerdicts where v.verdict != "operation" { #expect(!v.reasons.isEmpty) }
     }
 }
+
+/// Two offices in one world — a PRC office at UTC+8 and a Russian-language office at UTC+3 that
+/// boosts the same diplomats and the first office — come out as two operations with their own
+/// clocks, and the second's boosting of the first is reported.
+@Suite struct SeveralOperationsQualityTests {
+    @Test func twoOfficesAreTwoOperations() throws {
+        let r = try SimulatedRun("two-offices", seed: 61, scale: 0.2)
+        #expect((r.evaluation.flagged.recall ?? 0) >= 0.95, "recall \(r.evaluation.flagged.recall ?? 0)")
+        #expect((r.evaluation.flagged.precision ?? 0) >= 0.97, "precision \(r.evaluation.flagged.precision ?? 0)")
+        let ops = try #require(r.run.context.result(of: Operations.self))
+        let found = ops.operations.filter { $0.verdict == "operation" }
+        #expect(found.count == 2, "\(found.map { ($0.id, $0.accounts, $0.utcOffsetHours as Any) })")
+        let prc = try #require(found.first { $0.utcOffsetHours == 8 }, "no operation at UTC+8")
+        // The working-week template reads this office an hour early on these seeds (UTC+2 for +3): within ±1.
+        let ru = try #require(found.first { $0.id != prc.id })
+        let h = try #require(ru.utcOffsetHours)
+        #expect(abs(h - 3) <= 1, "second office at UTC\(h)")
+        let boost = try #require(ru.amplifies.first { $0.operation == prc.id }, "the second office's reposts of the first are not reported")
+        #expect(boost.reposts > 0 && !boost.examples.isEmpty)
+    }
+}

@@ -340,7 +340,11 @@ public struct Coordination: Analysis {
             byCommunity[c, default: []].append(nodes[i])
         }
         var groups = byCommunity.values.filter { $0.count >= minClusterSize }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
-        let (joined, parts) = linkRules.extend(ds, groups: &groups, links: links)
+        let (joined, linked) = linkRules.extend(ds, groups: &groups, links: links)
+        var parts = linked
+        if let schedule = context.result(of: Schedule.self) {
+            (groups, parts) = ClockSplit().split(ds, groups: groups, parts: parts, schedule: schedule, links: links)
+        }
         let bySize = groups.indices.sorted { groups[$0].count != groups[$1].count ? groups[$0].count > groups[$1].count : groups[$0][0] < groups[$1][0] }
         groups = bySize.map { groups[$0] }
         let communities = bySize.map { parts[$0] }
