@@ -13,9 +13,15 @@ let package = Package(
         .library(name: "LockstepAnalysis", targets: ["LockstepAnalysis"]),
         .library(name: "LockstepReport", targets: ["LockstepReport"]),
         .library(name: "LockstepSimulation", targets: ["LockstepSimulation"]),
+        .library(name: "LockstepCase", targets: ["LockstepCase"]),
+        .library(name: "LockstepServe", targets: ["LockstepServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
@@ -27,10 +33,26 @@ let package = Package(
         .target(name: "LockstepAnalysis", dependencies: ["LockstepCore"]),
         .target(name: "LockstepReport", dependencies: ["LockstepCore", "LockstepIngest", "LockstepAnalysis"]),
         .target(name: "LockstepSimulation", dependencies: ["LockstepCore"]),
+        // The case file: a run's results, the posts behind them and analysts' labels in one SQLite file.
+        .target(name: "LockstepCase", dependencies: [
+            "LockstepCore", "LockstepAnalysis", "LockstepReport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            // The C API itself, for binding bytes straight from the dataset's arenas in bulk inserts.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
+        // `lockstep serve`: the local web workspace over a case file.
+        .target(name: "LockstepServe", dependencies: [
+            "LockstepCase",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "lockstep",
             dependencies: [
                 "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport", "LockstepSimulation",
+                "LockstepCase", "LockstepServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "LockstepCoreTests", dependencies: ["LockstepCore"]),
@@ -39,6 +61,15 @@ let package = Package(
         .testTarget(name: "LockstepReportTests", dependencies: ["LockstepReport"]),
         .testTarget(name: "LockstepSimulationTests", dependencies: ["LockstepSimulation"]),
         .testTarget(name: "EndToEndTests", dependencies: ["lockstep"]),
+        .testTarget(name: "LockstepCaseTests", dependencies: [
+            "LockstepCase", "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "LockstepServeTests", dependencies: [
+            "LockstepServe", "LockstepCase", "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         // Detection quality on simulated data: simulate → analyze → evaluate, in process.
         .testTarget(name: "QualityTests", dependencies: ["LockstepSimulation", "LockstepIngest", "LockstepAnalysis", "LockstepReport"]),
     ]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LockstepAnalysis
+import LockstepCase
 import LockstepCore
 import LockstepIngest
 import LockstepReport
@@ -47,6 +48,9 @@ struct Analyze: LockstepCommand {
     @Option(help: ArgumentHelp("The longest record (CSV row, JSON line or array element); a longer one is rejected as record_too_long.", valueName: "BYTES"))
     var maxRecordBytes: Int = IngestOptions().maxRecordBytes
 
+    @Option(help: ArgumentHelp("Posts stored in case.sqlite: evidence (flagged, clustered and hijack-suspect accounts'), all, or none.", valueName: "WHICH"))
+    var casePosts: String = CaseWriter.Posts.evidence.rawValue
+
     @Flag(name: .shortAndLong, help: "No progress output.")
     var quiet = false
 
@@ -86,6 +90,9 @@ struct Analyze: LockstepCommand {
             }
             ingest.format = f
         }
+        guard let casePostsChoice = CaseWriter.Posts(rawValue: casePosts) else {
+            throw ValidationError("--case-posts \(casePosts): expected \(CaseWriter.Posts.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         let dir = try OutputFolder.prepare(out)
         let clock = ContinuousClock()
         let started = clock.now
@@ -110,10 +117,13 @@ struct Analyze: LockstepCommand {
             if !quiet { Terminal.err("running \(name)") }
         }
         let writeStart = clock.now
-        let written = try ResultsWriter.write(dataset: dataset, run: run, inputs: inputs, directory: dir)
+        var written = try ResultsWriter.write(dataset: dataset, run: run, inputs: inputs, directory: dir)
+        // After the other files: the case copies the CSVs and summary.json as they were written.
+        let caseFile = try CaseWriter.write(dataset: dataset, run: run, directory: dir, posts: casePostsChoice)
+        written.append(CaseFile.fileName)
         if !quiet {
             let parts = ["read \(String(format: "%.2f", ingestSeconds)) s"] + run.order.map { "\($0) \(String(format: "%.2f", run.seconds[$0] ?? 0)) s" }
-                + ["write \(String(format: "%.2f", Self.seconds(clock.now - writeStart))) s", "total \(String(format: "%.2f", Self.seconds(clock.now - started))) s"]
+                + ["case \(String(format: "%.2f", caseFile.seconds)) s (\(caseFile.posts) posts, \(caseFile.labelsKept) labels kept)", "write \(String(format: "%.2f", Self.seconds(clock.now - writeStart))) s", "total \(String(format: "%.2f", Self.seconds(clock.now - started))) s"]
             Terminal.err("timings: " + parts.joined(separator: ", "))
         }
         if !quiet {

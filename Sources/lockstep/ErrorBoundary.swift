@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LockstepAnalysis
+import LockstepCase
 import LockstepCore
 import LockstepIngest
 import LockstepReport
@@ -73,6 +74,7 @@ enum CommandErrors {
         ObjectIdentifier(UnknownParameter.self): ExitStatus.usage,
         ObjectIdentifier(UnknownAnalysis.self): ExitStatus.usage,
         ObjectIdentifier(OutputError.self): ExitStatus.cannotCreate,
+        ObjectIdentifier(CaseError.self): ExitStatus.noInput,
     ]
 
     static func fail(_ message: String, _ status: Int32) -> Never {

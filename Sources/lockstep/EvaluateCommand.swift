@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LockstepCase
 import LockstepSimulation
 
 /// `lockstep evaluate`: score an `analyze` run against a simulation's ground truth.
@@ -15,7 +16,7 @@ struct Evaluate: LockstepCommand {
             operations (summary.json's operations); writes the same as JSON (see docs/evaluate.md).
             """)
 
-    @Option(help: "truth.csv written by `lockstep simulate`.")
+    @Option(help: "truth.csv written by `lockstep simulate`, or a labels export (`lockstep labels export`): confirmed accounts are positives, dismissed ones negatives.")
     var truth: String
 
     @Option(help: "Results folder of `lockstep analyze` (holds accounts.csv).")
@@ -30,11 +31,34 @@ struct Evaluate: LockstepCommand {
     func execute() throws {
         let truthURL = URL(fileURLWithPath: truth)
         var scenarioURL = scenario.map { URL(fileURLWithPath: $0) }
+        // A labels export: analysts' current verdicts become the truth (docs/case.md, "Labels as truth").
+        if let data = FileManager.default.contents(atPath: truth), Self.isLabelsExport(data) {
+            let labels = try Labels.parseCSV(String(decoding: data, as: UTF8.self), file: truth)
+            let converted = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-labels-truth-\(getpid()).csv")
+            try Data(Labels.truthCSV(labels).utf8).write(to: converted)
+            defer { try? FileManager.default.removeItem(at: converted) }
+            let evaluation = try Evaluation.run(truth: converted, results: URL(fileURLWithPath: results), scenario: scenarioURL)
+            try finish(evaluation, truthLabel: truth)
+            return
+        }
         if scenarioURL == nil {
             let sibling = truthURL.deletingLastPathComponent().appendingPathComponent("scenario.json")
             if FileManager.default.fileExists(atPath: sibling.path) { scenarioURL = sibling }
         }
         let evaluation = try Evaluation.run(truth: truthURL, results: URL(fileURLWithPath: results), scenario: scenarioURL)
+        try finish(evaluation, truthLabel: nil)
+    }
+
+    static func isLabelsExport(_ data: Data) -> Bool {
+        let firstLine = String(decoding: data.prefix(200), as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
+        let columns = firstLine.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return columns.contains("verdict") && !columns.contains("population")
+    }
+
+    func finish(_ evaluation: Evaluation, truthLabel: String?) throws {
+        var evaluation = evaluation
+        // The converted file is temporary: name the labels export the user gave.
+        if let truthLabel { evaluation.truthFile = truthLabel }
         print(evaluation.table(), terminator: "")
         let out = json.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: results).appendingPathComponent("evaluation.json")
         do {
