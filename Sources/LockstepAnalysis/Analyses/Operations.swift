@@ -93,6 +93,9 @@ public struct Operations: Analysis {
         public var joinedBecause: [String]
         /// Accounts outside every cluster that amplify this operation loyally (included in `accounts` and `amplifiers`).
         public var loyalAmplifiers: Int = 0
+        /// Days the pace-setters fell silent (holidays, a closed office), in the operation's own zone
+        /// (``ScheduleFingerprint`` silences); optional only so that results written before it still read.
+        public var holidays: [ScheduleFingerprint.Silence]? = nil
         /// All member ids (not in the JSON).
         public var memberIDs: [Int32] = []
 
@@ -103,6 +106,7 @@ public struct Operations: Analysis {
             case amplifies, inauthentic, authentic, reasons, figures
             case joinedBecause = "joined_because"
             case loyalAmplifiers = "loyal_amplifiers"
+            case holidays
         }
 
         /// The contract's optional fields are written as `null`, not left out.
@@ -126,6 +130,7 @@ public struct Operations: Analysis {
             try c.encode(figures, forKey: .figures)
             try c.encode(joinedBecause, forKey: .joinedBecause)
             try c.encode(loyalAmplifiers, forKey: .loyalAmplifiers)
+            try c.encode(holidays ?? [], forKey: .holidays)
         }
     }
 
@@ -336,6 +341,7 @@ public struct Operations: Analysis {
                     }
                 }
             }
+            let holidays: [ScheduleFingerprint.Silence] = schedule?.fingerprint(of: s.paceSetters, in: ds).silences ?? []
             operations.append(Operation(
                 id: id, verdict: s.verdict.rawValue, accounts: b.members.count,
                 core: b.members.filter { roles[Int($0)] == .core }.count,
@@ -347,7 +353,8 @@ public struct Operations: Analysis {
                 amplifies: amplified(ds, members: b.members, own: Int32(id), accountOperation: accountOperation,
                                      postAuthorByKey: postAuthorByKey, timeByKey: timeByKey, watchLabel: watchLabel, offset: off),
                 inauthentic: (s.inauthentic * 1000).rounded() / 1000, authentic: (s.authentic * 1000).rounded() / 1000,
-                reasons: s.reasons, figures: s.figures, joinedBecause: b.why, loyalAmplifiers: loyalCount[n], memberIDs: b.members))
+                reasons: s.reasons, figures: s.figures, joinedBecause: b.why, loyalAmplifiers: loyalCount[n],
+                holidays: holidays, memberIDs: b.members))
             for c in b.clusters {
                 let cs = signals[c]
                 verdicts.append(ClusterVerdict(cluster: clusters[c].id, operation: id, verdict: cs.verdict.rawValue,
