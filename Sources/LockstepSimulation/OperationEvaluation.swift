@@ -34,12 +34,14 @@ extension Evaluation {
         public var offsetStatus = "not evaluated"
         /// Planted reposts of other operations' and watch-listed accounts' posts against what the matched operation reports.
         public var amplification: [AmplificationScore] = []
+        /// Each planted holiday of the office within the matched operation's span, found or missed.
+        public var holidays: [HolidayScore] = []
         /// Why something could not be evaluated.
         public var notes: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case operation, accounts, flagged, recall, roles, resultOperations, matchedOperation, matchedShare, status, mergedWith
-            case plantedOffsetHours, reportedOffsetHours, offsetStatus, amplification, notes
+            case plantedOffsetHours, reportedOffsetHours, offsetStatus, amplification, holidays, notes
         }
 
         // Undefined values are written as null rather than left out, so scripts find every key.
@@ -59,8 +61,50 @@ extension Evaluation {
             try c.encode(reportedOffsetHours, forKey: .reportedOffsetHours)
             try c.encode(offsetStatus, forKey: .offsetStatus)
             try c.encode(amplification, forKey: .amplification)
+            try c.encode(holidays, forKey: .holidays)
             try c.encode(notes, forKey: .notes)
         }
+    }
+
+    /// A planted holiday against the matched operation's reported silences (`holidays` in summary.json).
+    public struct HolidayScore: Codable, Sendable, Equatable {
+        public var name: String
+        public var from: String
+        public var to: String
+        /// `found` when a reported silence covers it, starting and ending within ``holidayTolerance``
+        /// days of it (a silence also takes in the weekend next to a holiday); `missed` otherwise.
+        public var status: String
+        /// The reported silence, `from..to`, when found.
+        public var reported: String?
+    }
+
+    /// Days a reported silence may start before or end after a planted holiday (the weekend beside it).
+    static let holidayTolerance = 3
+
+    /// Scores planted holidays (scenario.json `{start, end, name}`) that fall within the operation's
+    /// reported span against its reported silences (`{from, to}`); holidays outside the span are not scored.
+    static func holidayScores(planted: [[String: Any]], reported: [[String: Any]], firstPost: String?, lastPost: String?) -> [HolidayScore] {
+        let first = firstPost.map { String($0.prefix(10)) } ?? "", last = lastPost.map { String($0.prefix(10)) } ?? ""
+        guard !first.isEmpty, !last.isEmpty else { return [] }
+        let silences: [(from: Int, to: Int, text: String)] = reported.compactMap { r in
+            guard let f = r["from"] as? String, let t = r["to"] as? String, let a = dayNumber(f), let b = dayNumber(t) else { return nil }
+            return (a, b, "\(f)..\(t)")
+        }
+        var out: [HolidayScore] = []
+        for h in planted {
+            guard let start = h["start"] as? String, let end = h["end"] as? String, let s = dayNumber(start), let e = dayNumber(end),
+                  start > first, end < last else { continue }
+            let match = silences.first { $0.from <= s && $0.to >= e && s - $0.from <= holidayTolerance && $0.to - e <= holidayTolerance }
+            out.append(HolidayScore(name: h["name"] as? String ?? "", from: start, to: end,
+                                    status: match == nil ? "missed" : "found", reported: match?.text))
+        }
+        return out
+    }
+
+    /// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+    static func dayNumber(_ d: String) -> Int? {
+        let p = d.prefix(10).split(separator: "-").compactMap { Int($0) }
+        return p.count == 3 ? CivilTime.days(year: p[0], month: p[1], day: p[2]) : nil
     }
 
     /// Planted against reported reposts of one target by one operation.
@@ -194,6 +238,11 @@ extension Evaluation {
                 s.offsetStatus = "not evaluated"
                 s.notes.append("scenario.json states no office offset for \(op)")
             }
+            if let entry {
+                s.holidays = Self.holidayScores(planted: (factsByID[op]?["holidays"] as? [[String: Any]]) ?? [],
+                                                reported: (entry["holidays"] as? [[String: Any]]) ?? [],
+                                                firstPost: entry["first_post"] as? String, lastPost: entry["last_post"] as? String)
+            }
             let plantedAmplification = (factsByID[op]?["amplifies"] as? [[String: Any]]) ?? []
             let reported = entry?["amplifies"] as? [[String: Any]]
             for a in plantedAmplification {
@@ -257,6 +306,12 @@ extension Evaluation {
             var offset = "    office offset: " + (o.plantedOffsetHours.map { "planted \(Self.format(hours: $0))" } ?? "not planted")
             if let r = o.reportedOffsetHours { offset += ", reported \(Self.format(hours: r))" }
             out.append(offset + " — \(o.offsetStatus)")
+            if !o.holidays.isEmpty {
+                let missed = o.holidays.filter { $0.status == "missed" }
+                var l = "    holidays: \(o.holidays.count - missed.count) of \(o.holidays.count) planted in its span found as silences"
+                if !missed.isEmpty { l += " (missed: " + missed.map { "\($0.name) \($0.from)..\($0.to)" }.joined(separator: ", ") + ")" }
+                out.append(l)
+            }
             for a in o.amplification {
                 var l = "    amplifies \(a.targetIsOperation ? "operation " : "")\(a.target): planted \(a.plantedReposts) reposts"
                 if let r = a.reportedReposts { l += ", reported \(r)" }

@@ -56,7 +56,10 @@ import Testing
         }
         try Data((accounts.joined(separator: "\n") + "\n").utf8).write(to: results.appendingPathComponent("accounts.csv"))
         let summary = """
-            {"operations": [{"id": 1, "verdict": "operation", "utc_offset_hours": 7, "amplifies": []},
+            {"operations": [{"id": 1, "verdict": "operation", "utc_offset_hours": 7, "amplifies": [],
+                             "first_post": "2019-09-02T09:00:00+08:00", "last_post": "2020-06-30T18:00:00+08:00",
+                             "holidays": [{"from": "2019-09-27", "to": "2019-10-07", "days": 11},
+                                          {"from": "2020-01-24", "to": "2020-02-02", "days": 10}]},
                             {"id": 2, "verdict": "operation", "utc_offset_hours": 3,
                              "amplifies": [{"operation": 1, "reposts": 12, "examples": []}]}]}
             """
@@ -66,6 +69,9 @@ import Testing
         #expect(e.stdout.contains("— one: result operation 1"), "stdout: \(e.stdout)")
         #expect(e.stdout.contains("office offset: planted UTC+8, reported UTC+7 — missed"))
         #expect(e.stdout.contains("amplifies operation prc: planted"))
+        // National Day's silence began four days early (beyond the tolerance of a weekend): missed;
+        // the Spring Festival's is exact; Qingming and Labour Day were not reported.
+        #expect(e.stdout.contains("holidays: 1 of 4 planted in its span found as silences (missed: National Day 2019-10-01..2019-10-07, Qingming 2020-04-04..2020-04-06, Labour Day 2020-05-01..2020-05-05)"), "stdout: \(e.stdout)")
         let scores = try #require(try json(results.appendingPathComponent("evaluation.json"))["operations"] as? [[String: Any]])
         #expect(scores.map { $0["status"] as? String } == ["one", "one"])
         #expect(scores.map { $0["offsetStatus"] as? String } == ["missed", "found"])
