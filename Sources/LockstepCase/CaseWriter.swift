@@ -94,14 +94,15 @@ public enum CaseWriter {
             // Its own thread, not a pool's: the other writers fill the pool, and the posts are the longest job.
             let thread = Thread { [self] in
                 let t0 = clock.now
+                let m0 = mark()
                 postsResult = Result {
                     try queue.inDatabase { db in
                         try db.execute(sql: "BEGIN")
                         let n = try CaseWriter.writePosts(dataset, run, which, db)
-                        lap("posts", t0)
-                        let t1 = clock.now
+                        lap("posts", m0)
+                        let m1 = mark()
                         try CaseWriter.createPostIndexes(db)
-                        lap("posts indexes and full-text index", t1)
+                        lap("posts indexes and full-text index", m1)
                         try db.execute(sql: "COMMIT")
                         return n
                     }
@@ -117,20 +118,21 @@ public enum CaseWriter {
         /// case's labels and swaps the new case in.
         public func finish() throws -> Written {
             let waitStart = clock.now
+            let waitMark = mark()
             done.wait()
-            lap("waiting for posts", waitStart)
+            lap("waiting for posts", waitMark)
             var written = Written()
             written.postsSeconds = postsSeconds
             do {
                 written.posts = try postsResult.get()
                 try queue.inDatabase { db in
                     try db.execute(sql: "BEGIN")
-                    var t = clock.now
+                    var m = mark()
                     try CaseWriter.writeResults(dataset, run, directory, db, &written)
-                    lap("results", t)
-                    t = clock.now
+                    lap("results", m)
+                    m = mark()
                     try CaseWriter.createResultIndexes(db)
-                    lap("results indexes", t)
+                    lap("results indexes", m)
                     try db.execute(sql: "COMMIT")
                     // ATTACH cannot run inside a transaction.
                     written.labelsKept = try CaseWriter.carryLabels(from: target, into: db)
@@ -158,10 +160,26 @@ public enum CaseWriter {
             try? FileManager.default.removeItem(at: fresh)
         }
 
-        // LOCKSTEP_CASE_TIMINGS=1: where the case's time goes, for BENCHMARKS.md.
-        func lap(_ what: String, _ since: ContinuousClock.Instant) {
+        /// A phase's start: wall clock and this thread's CPU time.
+        struct Mark {
+            var wall: ContinuousClock.Instant
+            var cpu: Double
+        }
+
+        func mark() -> Mark { Mark(wall: clock.now, cpu: Self.threadCPU()) }
+
+        // LOCKSTEP_CASE_TIMINGS=1: where the case's time goes, for BENCHMARKS.md. The thread's CPU
+        // time beside the wall time: on a shared machine the wall time mostly measures the others.
+        func lap(_ what: String, _ since: Mark) {
             guard ProcessInfo.processInfo.environment["LOCKSTEP_CASE_TIMINGS"] != nil else { return }
-            FileHandle.standardError.write(Data("case \(what) \(String(format: "%.2f", CaseWriter.seconds(clock.now - since))) s\n".utf8))
+            let wall = CaseWriter.seconds(clock.now - since.wall), cpu = Self.threadCPU() - since.cpu
+            FileHandle.standardError.write(Data("case \(what) \(String(format: "%.2f", wall)) s wall, \(String(format: "%.2f", cpu)) s CPU\n".utf8))
+        }
+
+        static func threadCPU() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
         }
     }
 

@@ -68,7 +68,7 @@ enum Templates {
         <button type="submit">Show</button></form>
         <p id="total">{{total}} account(s){{#pages}}, page {{page}} of {{pages}}{{/pages}}</p>
         <table class="accounts"><tr>{{#columns}}<th><a href="{{href}}">{{name}}</a></th>{{/columns}}</tr>
-        {{#rows}}<tr>{{#cells}}<td>{{#href}}<a href="{{href}}">{{value}}</a>{{/href}}{{^href}}{{value}}{{/href}}</td>{{/cells}}</tr>{{/rows}}</table>
+        {{#rows}}<tr>{{#cells}}<td>{{#linked}}<a href="{{href}}">{{value}}</a>{{/linked}}{{^linked}}{{value}}{{/linked}}</td>{{/cells}}</tr>{{/rows}}</table>
         <p class="pager">{{#prev}}<a href="{{prev}}" rel="prev">← previous</a>{{/prev}} {{#next}}<a href="{{next}}" rel="next">next →</a>{{/next}}</p>
         {{/content}}{{/layout}}
         """
@@ -124,7 +124,7 @@ enum Templates {
         <h1>{{title}}</h1>
         <p>{{intro}}</p>
         <table><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr>
-        {{#rows}}<tr>{{#cells}}<td>{{#href}}<a href="{{href}}">{{value}}</a>{{/href}}{{^href}}{{value}}{{/href}}</td>{{/cells}}</tr>{{/rows}}</table>
+        {{#rows}}<tr>{{#cells}}<td>{{#linked}}<a href="{{href}}">{{value}}</a>{{/linked}}{{^linked}}{{value}}{{/linked}}</td>{{/cells}}</tr>{{/rows}}</table>
         {{/content}}{{/layout}}
         """
 

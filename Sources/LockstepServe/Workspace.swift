@@ -202,6 +202,19 @@ final class CaseStore: @unchecked Sendable {
         return result
     }
 
+    /// A value computed from the case once per case file (the case changes only by labels between re-runs).
+    func cached<T: Sendable>(_ key: String, _ make: () throws -> T) throws -> T {
+        lock.lock()
+        let hit = sectionCache["cached:" + key]
+        lock.unlock()
+        if let hit = hit as? T { return hit }
+        let value = try make()
+        lock.lock()
+        sectionCache["cached:" + key] = value
+        lock.unlock()
+        return value
+    }
+
     /// When the case file was written (its modification time), for the page footer.
     var writtenAt: String {
         lock.lock()

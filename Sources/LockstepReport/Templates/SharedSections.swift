@@ -41,7 +41,7 @@ package enum SharedSections {
 
     /// A flagged account as the shared sections show it: from a run's findings in the report, from
     /// the case's `accounts`, `evidence` and `partners` tables in the workspace.
-    package struct Flagged {
+    package struct Flagged: Sendable {
         package var account: String
         package var handle: String
         package var score: Double
@@ -67,7 +67,7 @@ package enum SharedSections {
     }
 
     /// A piece of evidence behind a flag.
-    package struct Piece {
+    package struct Piece: Sendable {
         package var code: String
         package var weight: Double
         package var detail: String
@@ -82,7 +82,7 @@ package enum SharedSections {
     }
 
     /// A coordination partner, with the items both shared (`item thisPost@time partnerPost@time`).
-    package struct Partner {
+    package struct Partner: Sendable {
         package var account: String
         package var handle: String
         package var trace: String
