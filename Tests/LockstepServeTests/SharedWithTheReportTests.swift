@@ -32,7 +32,7 @@ import Testing
 
     @Test func anAccountsEvidenceIsTheReportsOwn() async throws {
         let dir = try caseCopy()
-        let pieces = try CaseFile.open(CaseFile.url(in: dir), readOnly: true).read { try Pages.evidence(of: "35908873", $0) }
+        let pieces = try await CaseFile.open(CaseFile.url(in: dir), readOnly: true).read { try Pages.evidence(of: "35908873", $0) }
         #expect(pieces.count >= 2)
         let evidence = try SharedTemplates().render(["evidence": SharedSections.evidence(pieces)], "evidence")
         // The report lists it in the account's row of its flagged-accounts table.
