@@ -102,7 +102,11 @@ public enum CaseWriter {
                         lap("posts", m0)
                         let m1 = mark()
                         try CaseWriter.createPostIndexes(db)
-                        lap("posts indexes and full-text index", m1)
+                        lap("posts index", m1)
+                        // The evidence comes from the run, not from a file: it need not wait either.
+                        let m2 = mark()
+                        try CaseWriter.writeEvidence(run, db)
+                        lap("evidence and partners", m2)
                         try db.execute(sql: "COMMIT")
                         return n
                     }
@@ -110,6 +114,7 @@ public enum CaseWriter {
                 postsSeconds = CaseWriter.seconds(clock.now - t0)
                 done.leave()
             }
+            // SQLite recurses; a secondary thread's default stack is 512 KiB on Darwin.
             thread.stackSize = 8 << 20
             thread.start()
         }
@@ -203,7 +208,6 @@ public enum CaseWriter {
                                  ("follower_surges", "target TEXT, start TEXT, \"end\" TEXT, size NUMERIC")] {
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) (\(columns))")
         }
-        try writeEvidence(run, db)
     }
 
     /// `runs`: the whole summary.json, with its parameters and input accounting apart for queries.
@@ -393,14 +397,10 @@ public enum CaseWriter {
         }
     }
 
-    /// Indexes for what the workspace asks of posts: an account's posts by time, and words.
+    /// The index for what the workspace asks of posts: an account's posts by time. The full-text
+    /// index is built on the case's first writable open (``CaseFile/ensureSearchIndex(_:)``).
     static func createPostIndexes(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX posts_account ON posts (account_id, unix_time)")
-        // Words in posts, for the search box and Datasette's full-text search.
-        // detail=none keeps only which posts hold a word (not where): a third of the build time and
-        // size; searches are words ANDed together (CaseQueries.ftsQuery), which needs no positions.
-        try db.execute(sql: "CREATE VIRTUAL TABLE posts_fts USING fts5(text, content='posts', content_rowid='rowid', detail=none)")
-        try db.execute(sql: "INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')")
     }
 
     /// Indexes for what the workspace asks of the results: lookups by account, filters, sorts.
