@@ -24,6 +24,15 @@ extension Coordination.Result: AccountGroupSource {
     }
 }
 
+extension Operations.Result: AccountGroupSource {
+    /// Groups judged operations, each with its own timeline: an operation's narratives are its own,
+    /// not diluted by the authentic coordination around it. At most `largestClusters`, in id order.
+    public func accountGroups(_ ds: Dataset, largestClusters: Int) -> [(String, [Int32])] {
+        operations.filter { $0.verdict == GroupSignals.Verdict.operation.rawValue && !$0.memberIDs.isEmpty }
+            .prefix(largestClusters).map { ("operation:\($0.id)", $0.memberIDs.sorted()) }
+    }
+}
+
 extension HijackedAccounts.Result: AccountGroupSource {
     public func accountGroups(_ ds: Dataset, largestClusters: Int) -> [(String, [Int32])] {
         let members = perAccount.filter { $0.value.suspect }.keys.sorted()

@@ -226,11 +226,11 @@ public struct Narratives: Analysis {
         return out
     }
 
-    /// Results that define groups: flagged accounts (findings), clusters (coordination), hijack suspects (hijack).
-    static let groupSources = [Findings.name, Coordination.name, HijackedAccounts.name]
+    /// Results that define groups: flagged accounts (findings), operations, clusters (coordination), hijack suspects (hijack).
+    static let groupSources = [Findings.name, Operations.name, Coordination.name, HijackedAccounts.name]
 
     /// Groups from earlier results, read through ``AccountGroupSource``: the flagged accounts, the
-    /// largest clusters, and the hijack suspects, in that order.
+    /// operations, the largest clusters, and the hijack suspects, in that order.
     static func accountGroups(_ ds: Dataset, _ context: AnalysisContext, clusters: Int) -> [(String, [Int32])] {
         groupSources.flatMap { (context.anyResult(named: $0) as? any AccountGroupSource)?.accountGroups(ds, largestClusters: clusters) ?? [] }
     }
