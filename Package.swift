@@ -31,7 +31,11 @@ let package = Package(
         .target(name: "LockstepCore", dependencies: ["CMemoryHints"]),
         .target(name: "LockstepIngest", dependencies: ["LockstepCore", "CZlib"]),
         .target(name: "LockstepAnalysis", dependencies: ["LockstepCore"]),
-        .target(name: "LockstepReport", dependencies: ["LockstepCore", "LockstepIngest", "LockstepAnalysis"]),
+        // Mustache: report.html renders the sections it shares with the workspace from the same templates.
+        .target(name: "LockstepReport", dependencies: [
+            "LockstepCore", "LockstepIngest", "LockstepAnalysis",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
         .target(name: "LockstepSimulation", dependencies: ["LockstepCore"]),
         // The case file: a run's results, the posts behind them and analysts' labels in one SQLite file.
         .target(name: "LockstepCase", dependencies: [
@@ -42,7 +46,7 @@ let package = Package(
         ]),
         // `lockstep serve`: the local web workspace over a case file.
         .target(name: "LockstepServe", dependencies: [
-            "LockstepCase",
+            "LockstepCase", "LockstepAnalysis", "LockstepReport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),

@@ -104,7 +104,11 @@ public enum CaseQueries {
         // and rowid in one direction lets the column's index deliver the page without sorting the
         // table (SQLite puts NULLs first ascending, last descending).
         let direction = descending ? "DESC" : "ASC"
-        let order = rank + "a.\(CSVTable.quote(sortColumn)) \(direction), a.rowid \(direction)"
+        // A reason is matched inside a text column no index serves: walking the sort column's index
+        // would fetch every row to test it (5x the CPU of scanning and sorting the matches), so `+`
+        // keeps the planner off that index.
+        let unindexed = !query.reason.isEmpty && all.contains("reasons")
+        let order = rank + "\(unindexed ? "+" : "")a.\(CSVTable.quote(sortColumn)) \(direction), a.rowid \(direction)"
         let sql = """
             SELECT \(select),
                    (SELECT verdict FROM labels l WHERE l.target_kind = 'account' AND l.target_id = a.account_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1) AS label

@@ -22,62 +22,170 @@ public enum CaseWriter {
         public var accounts = 0
         public var posts = 0
         public var labelsKept = 0
+        /// Wall time the case added to the run: starting it, waiting for the posts, results and swap.
         public var seconds = 0.0
+        /// Wall time of the posts, their index and full-text index, built alongside the other outputs.
+        public var postsSeconds = 0.0
     }
 
     /// Builds the case next to the old one and swaps it in, so a failure leaves the old case (and
-    /// its labels) untouched.
+    /// its labels) untouched. Needs the other outputs already in `directory`.
     @discardableResult
     public static func write(dataset ds: Dataset, run: AnalysisRun, directory: URL, posts: Posts = .evidence) throws -> Written {
-        let clock = ContinuousClock()
-        let started = clock.now
-        let target = CaseFile.url(in: directory)
+        try begin(dataset: ds, run: run, directory: directory, posts: posts).finish()
+    }
+
+    /// Starts the case: its posts (the bulk of its cost, needing only the dataset and the flags) are
+    /// written on a thread of their own while the caller writes the other outputs, then
+    /// ``Building/finish()`` adds the results copied from those outputs. `analyze` would otherwise
+    /// wait for the posts after everything else.
+    public static func begin(dataset ds: Dataset, run: AnalysisRun, directory: URL, posts: Posts = .evidence) throws -> Building {
+        let opened = ContinuousClock.now
         let fresh = directory.appendingPathComponent(CaseFile.fileName + ".new")
         try? FileManager.default.removeItem(at: fresh)
-        var written = Written()
+        var config = Configuration()
+        // Foreign keys are declared for sqlite3 and Datasette, and checked by the tests; while the
+        // case is built they are not enforced (rows arrive table by table, and checks cost time).
+        config.foreignKeysEnabled = false
+        // A half-written file is discarded, never read: no journal, no syncs until the swap.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
+        }
+        let queue: DatabaseQueue
         do {
-            var config = Configuration()
-            // Foreign keys are declared for sqlite3 and Datasette, and checked by the tests; while the
-            // case is built they are not enforced (rows arrive table by table, and checks cost time).
-            config.foreignKeysEnabled = false
-            // A half-written file is discarded, never read: no journal, no syncs until the swap.
-            config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
-            }
-            let queue = try DatabaseQueue(path: fresh.path, configuration: config)
+            queue = try DatabaseQueue(path: fresh.path, configuration: config)
             try CaseFile.migrator.migrate(queue)
-            try queue.inDatabase { db in
-                try db.execute(sql: "BEGIN")
-                var phase = clock.now
-                // LOCKSTEP_CASE_TIMINGS=1: where the case's time goes, for BENCHMARKS.md.
-                let report = ProcessInfo.processInfo.environment["LOCKSTEP_CASE_TIMINGS"] != nil
-                func lap(_ what: String) {
-                    if report { FileHandle.standardError.write(Data("case \(what) \(String(format: "%.2f", seconds(clock.now - phase))) s\n".utf8)) }
-                    phase = clock.now
-                }
-                try writeResults(ds, run, directory, db, &written)
-                lap("results")
-                written.posts = try writePosts(ds, run, posts, db)
-                lap("posts")
-                try createIndexes(db)
-                lap("indexes")
-                try db.execute(sql: "COMMIT")
-                // ATTACH cannot run inside a transaction.
-                written.labelsKept = try carryLabels(from: target, into: db)
-                try db.execute(sql: "PRAGMA user_version = \(CaseFile.schemaVersion)")
-            }
-            try queue.close()
         } catch {
             try? FileManager.default.removeItem(at: fresh)
             throw error
         }
-        // rename(2) replaces the old file in one step: a reader sees the old case or the new one.
-        guard rename(fresh.path, target.path) == 0 else {
-            throw CaseError(path: target.path, what: "cannot replace the case file (\(String(cString: strerror(errno))))",
-                            fix: "check the folder is writable; the new case is left at \(fresh.path)")
+        let building = Building(queue: queue, fresh: fresh, target: CaseFile.url(in: directory), directory: directory, dataset: ds, run: run)
+        building.startPosts(posts)
+        building.beginSeconds = seconds(building.clock.now - opened)
+        return building
+    }
+
+    /// A case being built; ``finish()`` or ``discard()`` must follow.
+    public final class Building: @unchecked Sendable {
+        let queue: DatabaseQueue
+        let fresh: URL
+        let target: URL
+        let directory: URL
+        let dataset: Dataset
+        let run: AnalysisRun
+        let clock = ContinuousClock()
+        // Set by the posts thread before it leaves `done`, read after `done.wait()`: never at once.
+        private let done = DispatchGroup()
+        private var postsResult: Result<Int, any Error> = .success(0)
+        private var postsSeconds = 0.0
+        var beginSeconds = 0.0
+
+        init(queue: DatabaseQueue, fresh: URL, target: URL, directory: URL, dataset: Dataset, run: AnalysisRun) {
+            self.queue = queue
+            self.fresh = fresh
+            self.target = target
+            self.directory = directory
+            self.dataset = dataset
+            self.run = run
         }
-        written.seconds = seconds(clock.now - started)
-        return written
+
+        func startPosts(_ which: Posts) {
+            done.enter()
+            // Its own thread, not a pool's: the other writers fill the pool, and the posts are the longest job.
+            let thread = Thread { [self] in
+                let t0 = clock.now
+                let m0 = mark()
+                postsResult = Result {
+                    try queue.inDatabase { db in
+                        try db.execute(sql: "BEGIN")
+                        let n = try CaseWriter.writePosts(dataset, run, which, db)
+                        lap("posts", m0)
+                        let m1 = mark()
+                        try CaseWriter.createPostIndexes(db)
+                        lap("posts index", m1)
+                        // The evidence comes from the run, not from a file: it need not wait either.
+                        let m2 = mark()
+                        try CaseWriter.writeEvidence(run, db)
+                        lap("evidence and partners", m2)
+                        try db.execute(sql: "COMMIT")
+                        return n
+                    }
+                }
+                postsSeconds = CaseWriter.seconds(clock.now - t0)
+                done.leave()
+            }
+            // SQLite recurses; a secondary thread's default stack is 512 KiB on Darwin.
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+
+        /// Waits for the posts, copies the results from the outputs already written, keeps the old
+        /// case's labels and swaps the new case in.
+        public func finish() throws -> Written {
+            let waitStart = clock.now
+            let waitMark = mark()
+            done.wait()
+            lap("waiting for posts", waitMark)
+            var written = Written()
+            written.postsSeconds = postsSeconds
+            do {
+                written.posts = try postsResult.get()
+                try queue.inDatabase { db in
+                    try db.execute(sql: "BEGIN")
+                    var m = mark()
+                    try CaseWriter.writeResults(dataset, run, directory, db, &written)
+                    lap("results", m)
+                    m = mark()
+                    try CaseWriter.createResultIndexes(db)
+                    lap("results indexes", m)
+                    try db.execute(sql: "COMMIT")
+                    // ATTACH cannot run inside a transaction.
+                    written.labelsKept = try CaseWriter.carryLabels(from: target, into: db)
+                    try db.execute(sql: "PRAGMA user_version = \(CaseFile.schemaVersion)")
+                }
+                try queue.close()
+            } catch {
+                try? queue.close()
+                try? FileManager.default.removeItem(at: fresh)
+                throw error
+            }
+            // rename(2) replaces the old file in one step: a reader sees the old case or the new one.
+            guard rename(fresh.path, target.path) == 0 else {
+                throw CaseError(path: target.path, what: "cannot replace the case file (\(String(cString: strerror(errno))))",
+                                fix: "check the folder is writable; the new case is left at \(fresh.path)")
+            }
+            written.seconds = beginSeconds + CaseWriter.seconds(clock.now - waitStart)
+            return written
+        }
+
+        /// Abandons the case (another output failed): the old case stays as it was.
+        public func discard() {
+            done.wait()
+            try? queue.close()
+            try? FileManager.default.removeItem(at: fresh)
+        }
+
+        /// A phase's start: wall clock and this thread's CPU time.
+        struct Mark {
+            var wall: ContinuousClock.Instant
+            var cpu: Double
+        }
+
+        func mark() -> Mark { Mark(wall: clock.now, cpu: Self.threadCPU()) }
+
+        // LOCKSTEP_CASE_TIMINGS=1: where the case's time goes, for BENCHMARKS.md. The thread's CPU
+        // time beside the wall time: on a shared machine the wall time mostly measures the others.
+        func lap(_ what: String, _ since: Mark) {
+            guard ProcessInfo.processInfo.environment["LOCKSTEP_CASE_TIMINGS"] != nil else { return }
+            let wall = CaseWriter.seconds(clock.now - since.wall), cpu = Self.threadCPU() - since.cpu
+            FileHandle.standardError.write(Data("case \(what) \(String(format: "%.2f", wall)) s wall, \(String(format: "%.2f", cpu)) s CPU\n".utf8))
+        }
+
+        static func threadCPU() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
     }
 
     static func writeResults(_ ds: Dataset, _ run: AnalysisRun, _ dir: URL, _ db: Database, _ w: inout Written) throws {
@@ -100,7 +208,6 @@ public enum CaseWriter {
                                  ("follower_surges", "target TEXT, start TEXT, \"end\" TEXT, size NUMERIC")] {
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) (\(columns))")
         }
-        try writeEvidence(run, db)
     }
 
     /// `runs`: the whole summary.json, with its parameters and input accounting apart for queries.
@@ -209,11 +316,14 @@ public enum CaseWriter {
                 mentions TEXT
             )
             """)
-        let accounts: [Int32]
+        // Which accounts' posts, as a bitmap: the posts are then read in input order, each column
+        // front to back, instead of jumping through the columns account by account (a cache miss
+        // per column per post, most of the Swift side's time).
+        var wanted = [Bool](repeating: false, count: ds.accounts.count)
         switch which {
         case .none: return 0
-        case .all: accounts = ds.accountsInData
-        case .evidence: accounts = evidenceAccounts(ds, run)
+        case .all: for a in ds.accountsInData { wanted[Int(a)] = true }
+        case .evidence: for a in evidenceAccounts(ds, run) { wanted[Int(a)] = true }
         }
         let st = try db.makeStatement(sql: "INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         let h = st.sqliteStatement
@@ -239,9 +349,10 @@ public enum CaseWriter {
             }
             list.withUnsafeBytes { bindText(h, idx, $0) }
         }
-        for a in accounts {
-            for slot in ds.postRange(of: a) {
-                let p = Int(ds.postsByAccount[slot])
+        for p in 0..<P.count {
+            let a = P.account[p]
+            guard wanted[Int(a)] else { continue }
+            do {
                 sqlite3_reset(h)
                 bindPost(1, P.key[p])
                 ds.accounts.key.withBytes(a) { bindText(h, 2, $0) }
@@ -286,19 +397,19 @@ public enum CaseWriter {
         }
     }
 
-    /// Indexes for what the workspace asks: lookups by account, filters, sorts and search.
-    static func createIndexes(_ db: Database) throws {
+    /// The index for what the workspace asks of posts: an account's posts by time. The full-text
+    /// index is built on the case's first writable open (``CaseFile/ensureSearchIndex(_:)``).
+    static func createPostIndexes(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX posts_account ON posts (account_id, unix_time)")
+    }
+
+    /// Indexes for what the workspace asks of the results: lookups by account, filters, sorts.
+    static func createResultIndexes(_ db: Database) throws {
         let accountColumns = try db.columns(in: "accounts").map(\.name)
-        var sql = ["CREATE INDEX posts_account ON posts (account_id, unix_time)",
-                   "CREATE INDEX edges_a ON edges (account_a)", "CREATE INDEX edges_b ON edges (account_b)",
+        var sql = ["CREATE INDEX edges_a ON edges (account_a)", "CREATE INDEX edges_b ON edges (account_b)",
                    "CREATE INDEX partners_account ON partners (account_id)"]
         // LIKE ignores case, so only a NOCASE index serves a handle prefix search.
         if accountColumns.contains("handle") { sql.append("CREATE INDEX accounts_handle ON accounts (handle COLLATE NOCASE)") }
-        // Words in posts, for the search box and Datasette's full-text search.
-        // detail=none keeps only which posts hold a word (not where): a third of the build time and
-        // size; searches are words ANDed together (CaseQueries.ftsQuery), which needs no positions.
-        sql.append("CREATE VIRTUAL TABLE posts_fts USING fts5(text, content='posts', content_rowid='rowid', detail=none)")
-        sql.append("INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')")
         for c in ["flagged", "role", "cluster", "score", "posts", "followers", "created", "hijack_suspect", "operation"] where accountColumns.contains(c) {
             sql.append("CREATE INDEX accounts_\(c) ON accounts (\(CSVTable.quote(c)))")
         }

@@ -1,21 +1,23 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LockstepAnalysis
 import LockstepCase
-import Mustache
+import LockstepReport
 
-/// Builds each page's values from the case and renders its template.
+/// Builds each page's values from the case and renders its template. The sections report.html
+/// shows too (figures, flagged accounts, evidence, partners, an operation's reasons) are its
+/// templates and its value builders (``SharedSections``), fed from the case instead of the run.
 struct Pages: Sendable {
-    let library: MustacheLibrary
+    let templates: SharedTemplates
 
     init() throws {
-        var lib = MustacheLibrary()
-        for (name, text) in [("layout", Templates.layout), ("fields", Templates.fields), ("labelForm", Templates.labelForm),
-                             ("overview", Templates.overview), ("accounts", Templates.accounts), ("account", Templates.account),
-                             ("group", Templates.group), ("table", Templates.table), ("notFound", Templates.notFound)] {
-            try lib.register(text, named: name)
-        }
-        library = lib
+        // Compiled once, when the server starts; each request only renders.
+        templates = try SharedTemplates(adding: [
+            ("layout", Templates.layout), ("fields", Templates.fields), ("labelForm", Templates.labelForm),
+            ("overview", Templates.overview), ("accounts", Templates.accounts), ("account", Templates.account),
+            ("group", Templates.group), ("table", Templates.table), ("notFound", Templates.notFound),
+        ])
     }
 
     typealias Page = (String, HTTPResponse.Status)
@@ -25,7 +27,7 @@ struct Pages: Sendable {
         v["folder"] = w.directory.lastPathComponent
         v["writtenAt"] = w.store.writtenAt
         v["csrf"] = w.csrf
-        return (library.render(v, withTemplate: template) ?? "", status)
+        return (templates.render(v, template), status)
     }
 
     func notFound(_ what: String, _ db: Database, _ w: Workspace) throws -> Page {
@@ -75,10 +77,19 @@ struct Pages: Sendable {
             if let a = d["accounts"], a.hasPrefix("[") { d["accounts"] = String(((try? JSONSerialization.jsonObject(with: Data(a.utf8))) as? [Any])?.count ?? 0) }
             return d
         }
-        return try render("overview", [
+        let figures = try w.store.section(Overview.self, db).map(SharedSections.overviewFigures) ?? []
+        let findingsFigures = try w.store.section(Findings.self, db).map(SharedSections.findingsFigures) ?? []
+        let flagged = try w.store.cached("flagged") { try Self.flagged(limit: 20, db) }
+        let accountLink: (String) -> String? = { "/accounts/" + FormData.escapePath($0) }
+        let flaggedRows = SharedSections.flaggedAccounts(flagged, links: .init(account: accountLink, partner: accountLink,
+                                                                                cluster: { "/clusters/\($0)" }))
+        var values: [String: Any] = [:]
+        if !findingsFigures.isEmpty { values["findings"] = ["figures": findingsFigures] }
+        return try render("overview", values.merging([
+            "figures": figures, "flaggedAccounts": flaggedRows, "hasFlagged": !flaggedRows.isEmpty,
             "title": "Overview", "headline": Self.text(overview["headline"]), "counts": counts, "input": inputRows,
             "reasons": reasons, "clusters": clusters, "operations": operations, "hasOperations": !operations.isEmpty,
-        ], db, w)
+        ], uniquingKeysWith: { a, _ in a }), db, w)
     }
 
     // MARK: Accounts
@@ -102,13 +113,13 @@ struct Pages: Sendable {
             return ["name": c, "href": c == "label" ? link(query) : link(q)]
         }
         let rows = page.rows.map { row -> [String: Any] in
-            ["cells": page.columns.map { c -> [String: String] in
+            ["cells": page.columns.map { c -> [String: Any] in
                 let v = row[c] ?? ""
                 switch c {
-                case "account_id", "handle": return ["value": v, "href": "/accounts/" + FormData.escapePath(row["account_id"] ?? "")]
-                case "cluster" where !v.isEmpty: return ["value": v, "href": "/clusters/" + FormData.escapePath(v)]
-                case "operation" where !v.isEmpty: return ["value": v, "href": "/operations/" + FormData.escapePath(v)]
-                default: return ["value": v]
+                case "account_id", "handle": return Self.cell(v, href: "/accounts/" + FormData.escapePath(row["account_id"] ?? ""))
+                case "cluster" where !v.isEmpty: return Self.cell(v, href: "/clusters/" + FormData.escapePath(v))
+                case "operation" where !v.isEmpty: return Self.cell(v, href: "/operations/" + FormData.escapePath(v))
+                default: return Self.cell(v)
                 }
             }]
         }
@@ -148,16 +159,11 @@ struct Pages: Sendable {
         if let o = a["operation"], !o.isEmpty { v["operationHref"] = "/operations/" + FormData.escapePath(o) }
         v["fields"] = CaseQueries.pairs(row).map { ["name": $0.0, "value": $0.1] }
         try addLabel(&v, .account, id, "/accounts/" + FormData.escapePath(id) + "/label", db)
-        let evidence = try Row.fetchAll(db, sql: "SELECT code, weight, detail FROM evidence WHERE account_id = ? ORDER BY rank", arguments: [id]).map(CaseQueries.strings)
-        v["evidence"] = evidence
+        let evidence = try Self.evidence(of: id, db)
+        v["evidence"] = SharedSections.evidence(evidence)
         v["hasEvidence"] = !evidence.isEmpty
-        let partners = try Row.fetchAll(db, sql: "SELECT * FROM partners WHERE account_id = ? ORDER BY weight DESC", arguments: [id]).map { r -> [String: Any] in
-            var d: [String: Any] = CaseQueries.strings(r)
-            d["examples"] = (r["examples"] as String? ?? "").split(separator: "\n").map(String.init)
-            d["href"] = "/accounts/" + FormData.escapePath(r["partner_id"] as String? ?? "")
-            return d
-        }
-        v["partners"] = partners
+        let partners = try Self.partners(of: id, db)
+        v["partners"] = SharedSections.partners(partners, examples: .max, link: { "/accounts/" + FormData.escapePath($0) })
         v["hasPartners"] = !partners.isEmpty
         let postCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM posts WHERE account_id = ?", arguments: [id]) ?? 0
         v["postCount"] = String(postCount)
@@ -184,7 +190,7 @@ struct Pages: Sendable {
                 FROM posts WHERE account_id = ? GROUP BY client ORDER BY min(unix_time)
                 """, arguments: [id]).map(CaseQueries.strings)
         }
-        let perPage = 200
+        let perPage = 100
         v["posts"] = try Row.fetchAll(db, sql: """
             SELECT time, kind, post_id, text, client, hashtags FROM posts WHERE account_id = ? ORDER BY unix_time DESC LIMIT ? OFFSET ?
             """, arguments: [id, perPage, (postsPage - 1) * perPage]).map(CaseQueries.strings)
@@ -192,6 +198,36 @@ struct Pages: Sendable {
         if postsPage > 1 { v["postsPrev"] = base + String(postsPage - 1) }
         if postsPage * perPage < postCount { v["postsNext"] = base + String(postsPage + 1) }
         return try render("account", v, db, w)
+    }
+
+    static func evidence(of id: String, _ db: Database) throws -> [SharedSections.Piece] {
+        try Row.fetchAll(db, sql: "SELECT code, weight, detail FROM evidence WHERE account_id = ? ORDER BY rank", arguments: [id]).map {
+            SharedSections.Piece(code: $0["code"] ?? "", weight: $0["weight"] ?? 0, detail: $0["detail"] ?? "")
+        }
+    }
+
+    static func partners(of id: String, _ db: Database) throws -> [SharedSections.Partner] {
+        // rowid: the run's order (strongest first), as report.html lists them.
+        try Row.fetchAll(db, sql: "SELECT * FROM partners WHERE account_id = ? ORDER BY rowid", arguments: [id]).map { r in
+            SharedSections.Partner(account: r["partner_id"] ?? "", handle: r["partner_handle"] ?? "", trace: r["trace"] ?? "", weight: r["weight"] ?? 0,
+                                   pValue: r["p_value"], leads: r["leads"] ?? 0, follows: r["follows"] ?? 0,
+                                   examples: (r["examples"] as String? ?? "").split(separator: "\n").map(String.init))
+        }
+    }
+
+    /// The highest-scoring flagged accounts with their evidence and partners, as report.html lists them.
+    static func flagged(limit: Int, _ db: Database) throws -> [SharedSections.Flagged] {
+        let columns = try CaseQueries.accountColumns(db)
+        guard ["flagged", "score"].allSatisfy(columns.contains) else { return [] }
+        let role = columns.contains("role") ? "role" : "NULL", cluster = columns.contains("cluster") ? "cluster" : "NULL"
+        return try Row.fetchAll(db, sql: """
+            SELECT account_id, handle, score, \(role) AS role, \(cluster) AS cluster FROM accounts
+            WHERE flagged = 'true' ORDER BY score DESC, rowid LIMIT ?
+            """, arguments: [limit]).map { r in
+            let id: String = r["account_id"] ?? ""
+            return SharedSections.Flagged(account: id, handle: r["handle"] ?? "", score: r["score"] ?? 0, role: r["role"], cluster: r["cluster"],
+                                          evidence: try evidence(of: id, db), partners: try partners(of: id, db))
+        }
     }
 
     func addLabel(_ v: inout [String: Any], _ kind: Label.Kind, _ id: String, _ action: String, _ db: Database) throws {
@@ -226,6 +262,10 @@ struct Pages: Sendable {
         }
         var v: [String: Any] = ["title": "Operation \(id)", "kindTitle": "Operation", "id": id]
         v["fields"] = CaseQueries.pairs(row).map { ["name": $0.0, "value": $0.1] }
+        // The verdict's reasons as report.html shows them (the row keeps them as JSON text).
+        if let text = row["reasons"] as String?, let reasons = try? JSONDecoder().decode([VerdictReason].self, from: Data(text.utf8)) {
+            v["reasons"] = SharedSections.operationReasons(reasons, inauthentic: row["inauthentic"] ?? 0, authentic: row["authentic"] ?? 0)
+        }
         try addLabel(&v, .operation, id, "/operations/" + FormData.escapePath(id) + "/label", db)
         if try Self.hasColumn(db, "clusters", "operation") {
             let clusters = try Row.fetchAll(db, sql: "SELECT cluster, size FROM clusters WHERE operation = ? ORDER BY size DESC", arguments: [id]).map { r -> [String: String] in
@@ -318,11 +358,18 @@ struct Pages: Sendable {
 
     static func cells(_ row: Row, _ columns: [String], links: [String: String]) -> [String: Any] {
         let d = CaseQueries.strings(row)
-        return ["cells": columns.map { c -> [String: String] in
+        return ["cells": columns.map { c -> [String: Any] in
             let value = d[c] ?? ""
-            if let prefix = links[c], !value.isEmpty { return ["value": value, "href": prefix + FormData.escapePath(value)] }
-            return ["value": value]
+            if let prefix = links[c], !value.isEmpty { return cell(value, href: prefix + FormData.escapePath(value)) }
+            return cell(value)
         }]
+    }
+
+    /// A table cell. `linked` is always there: a key the cell lacks would be looked up in every
+    /// enclosing context (row, page), and those lookups were most of a table's rendering time.
+    static func cell(_ value: String, href: String? = nil) -> [String: Any] {
+        if let href { return ["value": value, "href": href, "linked": true] }
+        return ["value": value, "linked": false]
     }
 
     static func hasColumn(_ db: Database, _ table: String, _ column: String) throws -> Bool {

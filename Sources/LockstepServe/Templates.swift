@@ -1,5 +1,7 @@
-/// The workspace's templates. Mustache `{{name}}` escapes HTML; no template uses `{{{name}}}`, so
-/// nothing from the data (posts, profiles, handles) can become markup. A test checks both.
+/// The workspace's own page templates, on top of the partials it shares with report.html
+/// (``SharedTemplates``: figures, flagged accounts, evidence, partners, operation reasons).
+/// `{{name}}` escapes with the report's escaping; no template uses `{{{name}}}`, so nothing from
+/// the data (posts, profiles, handles) can become markup. A test checks both.
 enum Templates {
     static let layout = """
         <!doctype html>
@@ -34,9 +36,13 @@ enum Templates {
         {{<layout}}{{$content}}
         <h1>Case overview</h1>
         <p class="headline">{{headline}}</p>
+        {{>figures}}
         <table class="fields">{{#counts}}<tr><th>{{name}}</th><td>{{value}}</td></tr>{{/counts}}</table>
         <h2>Input</h2>
         <table class="fields">{{#input}}<tr><th>{{name}}</th><td>{{value}}</td></tr>{{/input}}</table>
+        {{#findings}}<h2>Flagged accounts</h2>{{>figures}}{{/findings}}
+        {{#hasFlagged}}<p>The highest-scoring flagged accounts, as report.html lists them (<a href="/accounts?flagged=true">all of them</a>):</p>
+        {{>flaggedAccounts}}{{/hasFlagged}}
         <h2>Reasons among flagged accounts</h2>
         <table><tr><th>Reason</th><th>Accounts</th></tr>{{#reasons}}<tr><td><a href="{{href}}">{{code}}</a></td><td>{{count}}</td></tr>{{/reasons}}</table>
         {{#hasOperations}}<h2>Operations</h2>
@@ -62,7 +68,7 @@ enum Templates {
         <button type="submit">Show</button></form>
         <p id="total">{{total}} account(s){{#pages}}, page {{page}} of {{pages}}{{/pages}}</p>
         <table class="accounts"><tr>{{#columns}}<th><a href="{{href}}">{{name}}</a></th>{{/columns}}</tr>
-        {{#rows}}<tr>{{#cells}}<td>{{#href}}<a href="{{href}}">{{value}}</a>{{/href}}{{^href}}{{value}}{{/href}}</td>{{/cells}}</tr>{{/rows}}</table>
+        {{#rows}}<tr>{{#cells}}<td>{{#linked}}<a href="{{href}}">{{value}}</a>{{/linked}}{{^linked}}{{value}}{{/linked}}</td>{{/cells}}</tr>{{/rows}}</table>
         <p class="pager">{{#prev}}<a href="{{prev}}" rel="prev">← previous</a>{{/prev}} {{#next}}<a href="{{next}}" rel="next">next →</a>{{/next}}</p>
         {{/content}}{{/layout}}
         """
@@ -73,11 +79,10 @@ enum Templates {
         <p class="verdict">{{#flagged}}<strong class="flag">Flagged</strong> · role {{role}} · score {{score}}{{/flagged}}{{^flagged}}Not flagged · score {{score}}{{/flagged}}{{#clusterHref}} · <a href="{{clusterHref}}">cluster {{cluster}}</a>{{/clusterHref}}{{#operationHref}} · <a href="{{operationHref}}">operation {{operation}}</a>{{/operationHref}}</p>
         {{>labelForm}}
         <h2>Evidence</h2>
-        {{#hasEvidence}}<table><tr><th>Code</th><th>Weight</th><th>Detail</th></tr>{{#evidence}}<tr><td>{{code}}</td><td>{{weight}}</td><td>{{detail}}</td></tr>{{/evidence}}</table>{{/hasEvidence}}
+        {{#hasEvidence}}{{>evidence}}{{/hasEvidence}}
         {{^hasEvidence}}<p>No evidence recorded: the account is not flagged.</p>{{/hasEvidence}}
         <h2>Partners</h2>
-        {{#hasPartners}}<table><tr><th>Partner</th><th>Trace</th><th>Weight</th><th>p</th><th>Leads / follows</th><th>Shared items (item, this account's post@time, partner's post@time)</th></tr>
-        {{#partners}}<tr><td><a href="{{href}}">@{{partner_handle}}</a></td><td>{{trace}}</td><td>{{weight}}</td><td>{{p_value}}</td><td>{{leads}} / {{follows}}</td><td><ul>{{#examples}}<li>{{.}}</li>{{/examples}}</ul></td></tr>{{/partners}}</table>{{/hasPartners}}
+        {{#hasPartners}}<p class="muted">Shared items: the item, this account's post and time, the partner's.</p>{{>partners}}{{/hasPartners}}
         {{^hasPartners}}<p>No coordination partners.</p>{{/hasPartners}}
         <h2>Schedule (posts per weekday and UTC hour)</h2>
         {{#hasPosts}}<table class="heatmap"><tr><th></th>{{#hours}}<th>{{.}}</th>{{/hours}}</tr>{{#heatmap}}<tr><th>{{day}}</th>{{#cells}}<td class="h{{level}}" title="{{count}}">{{shown}}</td>{{/cells}}</tr>{{/heatmap}}</table>
@@ -97,6 +102,7 @@ enum Templates {
         {{<layout}}{{$content}}
         <h1>{{kindTitle}} {{id}}</h1>
         {{>labelForm}}
+        {{#reasons}}<h2>Why this verdict</h2>{{>operationReasons}}{{/reasons}}
         {{>fields}}
         {{#hasClusters}}<h2>Clusters</h2><ul>{{#clusters}}<li><a href="{{href}}">cluster {{cluster}}</a> ({{size}} accounts)</li>{{/clusters}}</ul>{{/hasClusters}}
         <h2>Network</h2>
@@ -118,7 +124,7 @@ enum Templates {
         <h1>{{title}}</h1>
         <p>{{intro}}</p>
         <table><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr>
-        {{#rows}}<tr>{{#cells}}<td>{{#href}}<a href="{{href}}">{{value}}</a>{{/href}}{{^href}}{{value}}{{/href}}</td>{{/cells}}</tr>{{/rows}}</table>
+        {{#rows}}<tr>{{#cells}}<td>{{#linked}}<a href="{{href}}">{{value}}</a>{{/linked}}{{^linked}}{{value}}{{/linked}}</td>{{/cells}}</tr>{{/rows}}</table>
         {{/content}}{{/layout}}
         """
 
@@ -138,5 +144,7 @@ enum Templates {
         .h0{background:#f3f3f3}.h1{background:#dbe9f6}.h2{background:#abcde8}.h3{background:#6baed6}.h4{background:#3182bd;color:#fff}.h5{background:#08519c;color:#fff}
         svg.network{background:#fff;border:1px solid #ddd}.edge{stroke:#bbb;stroke-width:1}.node{fill:#888}.node.core{fill:#b00020}.node.amplifier{fill:#f08a24}
         section.label{background:#fff;border:1px solid #ddd;padding:.5em 1em;margin:1em 0}
+        .figs{display:flex;flex-wrap:wrap;gap:10px;margin:.5em 0}.fig{background:#f0f0f3;border-radius:6px;padding:8px 12px;min-width:120px}.fig b{display:block;font-size:20px}
+        .muted{color:#666}.mono,code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}td.n{text-align:right;font-variant-numeric:tabular-nums}
         """
 }

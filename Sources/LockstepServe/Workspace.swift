@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LockstepAnalysis
 import LockstepCase
 import Logging
 import Mustache
@@ -42,29 +43,29 @@ public struct Workspace: Sendable {
         let router = Router()
         router.middlewares.add(SecurityMiddleware(token: token))
         let w = self
-        router.get("/") { _, _ in try w.html { try w.pages.overview($0, w) } }
+        router.get("/") { _, _ in try await w.html { try w.pages.overview($0, w) } }
         router.get("/accounts") { req, _ in
             let query = AccountQuery(parameters: FormData.parse(req.uri.query ?? ""))
-            return try w.html { try w.pages.accounts($0, query, w) }
+            return try await w.html { try w.pages.accounts($0, query, w) }
         }
         router.get("/accounts/:id") { req, ctx in
             let id = try Self.pathID(ctx)
             let posts = max(1, Int(FormData.parse(req.uri.query ?? "")["posts_page"] ?? "") ?? 1)
-            return try w.html { try w.pages.account($0, id, postsPage: posts, w) }
+            return try await w.html { try w.pages.account($0, id, postsPage: posts, w) }
         }
         router.post("/accounts/:id/label") { req, ctx in try await w.label(.account, try Self.pathID(ctx), req) }
         router.get("/clusters/:id") { _, ctx in
             let id = try Self.pathID(ctx)
-            return try w.html { try w.pages.cluster($0, id, w) }
+            return try await w.html { try w.pages.cluster($0, id, w) }
         }
         router.post("/clusters/:id/label") { req, ctx in try await w.label(.cluster, try Self.pathID(ctx), req) }
         router.get("/operations/:id") { _, ctx in
             let id = try Self.pathID(ctx)
-            return try w.html { try w.pages.operation($0, id, w) }
+            return try await w.html { try w.pages.operation($0, id, w) }
         }
         router.post("/operations/:id/label") { req, ctx in try await w.label(.operation, try Self.pathID(ctx), req) }
-        router.get("/hijacks") { _, _ in try w.html { try w.pages.hijacks($0, w) } }
-        router.get("/surges") { _, _ in try w.html { try w.pages.surges($0, w) } }
+        router.get("/hijacks") { _, _ in try await w.html { try w.pages.hijacks($0, w) } }
+        router.get("/surges") { _, _ in try await w.html { try w.pages.surges($0, w) } }
         router.get("/static/style.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(string: Templates.css)))
@@ -95,9 +96,11 @@ public struct Workspace: Sendable {
         return raw.removingPercentEncoding ?? raw
     }
 
-    /// Renders a page inside a read; a missing row is a 404 page, not an error.
-    func html(_ body: (Database) throws -> (String, HTTPResponse.Status)) throws -> Response {
-        let (page, status) = try store.reader().read(body)
+    /// Renders a page inside a read; a missing row is a 404 page, not an error. The read and the
+    /// rendering run on the reader's own thread, and the request's task waits without holding one of
+    /// the few threads that serve every connection.
+    func html(_ body: @escaping @Sendable (Database) throws -> (String, HTTPResponse.Status)) async throws -> Response {
+        let (page, status) = try await store.reader().read(body)
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
@@ -142,6 +145,7 @@ final class CaseStore: @unchecked Sendable {
     private var next = 0
     // Per case file (cleared when the file is swapped): parsing summary.json costs tens of milliseconds.
     private var summaryCache: [String: Any]?
+    private var sectionCache: [String: any Sendable] = [:]
     private var writtenAtCache: String?
 
     init(url: URL) throws {
@@ -163,6 +167,7 @@ final class CaseStore: @unchecked Sendable {
         readers = try (0..<readers.count).map { _ in try CaseFile.open(url, readOnly: true) }
         inode = now
         summaryCache = nil
+        sectionCache = [:]
         writtenAtCache = nil
     }
 
@@ -178,6 +183,36 @@ final class CaseStore: @unchecked Sendable {
         summaryCache = parsed
         lock.unlock()
         return parsed
+    }
+
+    /// A section of summary.json decoded into its analysis's result type, once per case file;
+    /// nil when the analysis did not run or its section does not decode.
+    func section<A: Analysis>(_ analysis: A.Type, _ db: Database) throws -> A.Result? {
+        lock.lock()
+        let cached = sectionCache[A.name]
+        lock.unlock()
+        if let cached { return cached as? A.Result }
+        guard let raw = try summary(db)[A.name], let data = try? JSONSerialization.data(withJSONObject: raw) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        guard let result = try? decoder.decode(A.Result.self, from: data) else { return nil }
+        lock.lock()
+        sectionCache[A.name] = result
+        lock.unlock()
+        return result
+    }
+
+    /// A value computed from the case once per case file (the case changes only by labels between re-runs).
+    func cached<T: Sendable>(_ key: String, _ make: () throws -> T) throws -> T {
+        lock.lock()
+        let hit = sectionCache["cached:" + key]
+        lock.unlock()
+        if let hit = hit as? T { return hit }
+        let value = try make()
+        lock.lock()
+        sectionCache["cached:" + key] = value
+        lock.unlock()
+        return value
     }
 
     /// When the case file was written (its modification time), for the page footer.

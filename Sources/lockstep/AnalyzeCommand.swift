@@ -117,13 +117,15 @@ struct Analyze: LockstepCommand {
             if !quiet { Terminal.err("running \(name)") }
         }
         let writeStart = clock.now
-        var written = try ResultsWriter.write(dataset: dataset, run: run, inputs: inputs, directory: dir)
-        // After the other files: the case copies the CSVs and summary.json as they were written.
-        let caseFile = try CaseWriter.write(dataset: dataset, run: run, directory: dir, posts: casePostsChoice)
+        // The case's posts are written alongside the other files; its results are copied from them after.
+        let caseBuild = try CaseWriter.begin(dataset: dataset, run: run, directory: dir, posts: casePostsChoice)
+        var written: [String]
+        do { written = try ResultsWriter.write(dataset: dataset, run: run, inputs: inputs, directory: dir) } catch { caseBuild.discard(); throw error }
+        let caseFile = try caseBuild.finish()
         written.append(CaseFile.fileName)
         if !quiet {
             let parts = ["read \(String(format: "%.2f", ingestSeconds)) s"] + run.order.map { "\($0) \(String(format: "%.2f", run.seconds[$0] ?? 0)) s" }
-                + ["case \(String(format: "%.2f", caseFile.seconds)) s (\(caseFile.posts) posts, \(caseFile.labelsKept) labels kept)", "write \(String(format: "%.2f", Self.seconds(clock.now - writeStart))) s", "total \(String(format: "%.2f", Self.seconds(clock.now - started))) s"]
+                + ["case \(String(format: "%.2f", caseFile.seconds)) s after the other files (posts \(String(format: "%.2f", caseFile.postsSeconds)) s alongside them; \(caseFile.posts) posts, \(caseFile.labelsKept) labels kept)", "write \(String(format: "%.2f", Self.seconds(clock.now - writeStart))) s", "total \(String(format: "%.2f", Self.seconds(clock.now - started))) s"]
             Terminal.err("timings: " + parts.joined(separator: ", "))
         }
         if !quiet {

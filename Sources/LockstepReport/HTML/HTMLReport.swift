@@ -26,9 +26,12 @@ struct ReportContext {
     let flaggedSchedule: ScheduleFingerprint?
     /// Account id → dataset id, for the sections that link accounts named by id in results.
     let accountIndex: [String: Int32]
+    /// The sections the workspace shows too are rendered from its templates.
+    let templates: SharedTemplates
 
-    init(dataset: Dataset, run: AnalysisRun) {
+    init(dataset: Dataset, run: AnalysisRun, templates: SharedTemplates) {
         self.dataset = dataset
+        self.templates = templates
         self.run = run
         findings = run.context.result(of: Findings.self)
         flaggedAccounts = findings.map { f in dataset.accountsInData.filter { f.isFlagged($0) } } ?? []
@@ -72,13 +75,13 @@ package enum HTMLReport: ArtifactWriter {
     ]
 
     package static func write(dataset: Dataset, run: AnalysisRun, directory: URL) throws -> [String] {
-        let html = render(dataset: dataset, run: run)
+        let html = try render(dataset: dataset, run: run)
         try Data(html.utf8).write(to: directory.appendingPathComponent("report.html"), options: .atomic)
         return ["report.html"]
     }
 
-    package static func render(dataset: Dataset, run: AnalysisRun) -> String {
-        let ctx = ReportContext(dataset: dataset, run: run)
+    package static func render(dataset: Dataset, run: AnalysisRun) throws -> String {
+        let ctx = ReportContext(dataset: dataset, run: run, templates: try SharedTemplates())
         let parts = sections.compactMap { $0.render(ctx) }
         let headline = run.context.result(of: Overview.self)?.headline ?? ""
         var s = """
@@ -174,15 +177,8 @@ package enum HTMLReport: ArtifactWriter {
 enum OverviewSection: ReportSection {
     static func render(_ ctx: ReportContext) -> RenderedSection? {
         guard let o = ctx.run.context.result(of: Overview.self) else { return nil }
-        var s = "<div class=\"figs\">"
-        func fig(_ label: String, _ value: String) { s += "<div class=\"fig\"><b>\(value)</b>\(HTML.escape(label))</div>" }
-        fig("accounts in the input", HTML.number(o.accounts))
-        fig("posts", HTML.number(o.posts))
-        if let a = o.firstPost, let b = o.lastPost { fig("period", HTML.escape("\(a.prefix(10)) – \(b.prefix(10))")) }
-        if let z = o.zeroFollowersShare { fig("zero followers", HTML.percent(z)) }
-        if let m = o.medianFollowers { fig("median followers", HTML.number(m)) }
-        fig("accounts only referenced", HTML.number(o.referencedAccounts))
-        s += "</div><div class=\"charts\">"
+        var s = ctx.templates.render(["figures": SharedSections.overviewFigures(o)], "figures")
+        s += "<div class=\"charts\">"
         func bars(_ items: [Overview.Count], _ title: String) {
             // A chart of one "(none)" bar says nothing: the input lacks that field.
             if items.allSatisfy({ $0.value == "(none)" }) { return }

@@ -7,10 +7,13 @@ enum CoordinationSection: ReportSection {
 
     static func render(_ ctx: ReportContext) -> RenderedSection? {
         guard let c = ctx.run.context.result(of: Coordination.self) else { return nil }
-        var s = "<div class=\"figs\"><div class=\"fig\"><b>\(HTML.number(c.clusters.count))</b>coordinated clusters</div>"
-        s += "<div class=\"fig\"><b>\(HTML.number(c.clusteredAccounts))</b>accounts in them</div>"
-        s += "<div class=\"fig\"><b>\(HTML.number(c.coreAccounts))</b>core</div><div class=\"fig\"><b>\(HTML.number(c.amplifierAccounts))</b>amplifiers</div>"
-        s += "<div class=\"fig\"><b>\(HTML.number(c.edges))</b>significant edges</div></div>"
+        var s = ctx.templates.render(["figures": [
+            ["value": HTML.number(c.clusters.count), "label": "coordinated clusters"],
+            ["value": HTML.number(c.clusteredAccounts), "label": "accounts in them"],
+            ["value": HTML.number(c.coreAccounts), "label": "core"],
+            ["value": HTML.number(c.amplifierAccounts), "label": "amplifiers"],
+            ["value": HTML.number(c.edges), "label": "significant edges"],
+        ]], "figures")
         let traces = c.traces.filter { $0.edges > 0 }.map { "\($0.trace) \(HTML.number($0.edges))" }.joined(separator: ", ")
         s += "<p class=\"muted\">Edges per trace: \(HTML.escape(traces.isEmpty ? "none" : traces)). Window \(c.windowSeconds.map { "\($0) s" } ?? "whole period")"
         if let e = c.windowEstimate { s += "; estimated window (CooRnet-style) \(e.seconds) s" }

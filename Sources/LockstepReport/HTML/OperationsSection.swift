@@ -10,9 +10,11 @@ enum OperationsSection: ReportSection {
         let ops = r.operations.filter { $0.verdict == "operation" }
         let authentic = r.operations.filter { $0.verdict == "authentic_coordination" }
         let undetermined = r.operations.filter { $0.verdict == "undetermined" }
-        var s = "<div class=\"figs\"><div class=\"fig\"><b>\(HTML.number(ops.count))</b>operations</div>"
-        s += "<div class=\"fig\"><b>\(HTML.number(undetermined.count))</b>undetermined groups</div>"
-        s += "<div class=\"fig\"><b>\(HTML.number(authentic.count))</b>groups of authentic coordination</div></div>"
+        var s = ctx.templates.render(["figures": [
+            ["value": HTML.number(ops.count), "label": "operations"],
+            ["value": HTML.number(undetermined.count), "label": "undetermined groups"],
+            ["value": HTML.number(authentic.count), "label": "groups of authentic coordination"],
+        ]], "figures")
         s += "<p class=\"muted\">Coordinated clusters are grouped when one reposts the other or they share their items, at compatible office clocks, and each group is judged from what its members look like: a workplace (accounts made or bought in batches, thin personas, one client, an office week or rota, steady work, members that live for it) or people with lives (established accounts with audiences, their own hours, bursts around events, other things to post about). Only groups judged operations count as evidence against their members. See docs/methodology/operations.md.</p>"
         for o in r.operations.prefix(20) {
             s += "<h3 id=\"operation-\(o.id)\">\(o.verdict == "operation" ? "Operation" : "Group") \(o.id): \(HTML.escape(o.verdict.replacingOccurrences(of: "_", with: " ")))</h3>"
@@ -24,12 +26,7 @@ enum OperationsSection: ReportSection {
             if !o.topHashtags.isEmpty { facts += "; hashtags \(HTML.escape(o.topHashtags.joined(separator: " ")))" }
             s += "<p>\(facts).</p>"
             if !o.joinedBecause.isEmpty { s += "<p class=\"muted\">Clusters joined because \(HTML.escape(o.joinedBecause.prefix(6).joined(separator: "; "))).</p>" }
-            s += "<table><tr><th>signal</th><th>points to</th><th>weight</th><th>evidence</th></tr>"
-            for reason in o.reasons {
-                s += "<tr><td><code>\(HTML.escape(reason.signal))</code></td><td>\(reason.direction == "inauthentic" ? "operation" : "authentic")</td>"
-                s += "<td class=\"n\">\(HTML.number(reason.weight, digits: 2))</td><td>\(HTML.escape(reason.detail))</td></tr>"
-            }
-            s += "<tr><td colspan=\"2\"><b>combined</b></td><td class=\"n\">\(HTML.number(o.inauthentic, digits: 2)) / \(HTML.number(o.authentic, digits: 2))</td><td>operation / authentic strength (noisy-OR of each side)</td></tr></table>"
+            s += ctx.templates.render(SharedSections.operationReasons(o.reasons, inauthentic: o.inauthentic, authentic: o.authentic), "operationReasons")
             if !o.amplifies.isEmpty {
                 s += "<table><tr><th>amplifies</th><th>reposts</th><th>examples</th></tr>"
                 for a in o.amplifies {
