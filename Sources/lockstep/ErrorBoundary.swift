@@ -6,6 +6,7 @@ import LockstepCore
 import LockstepIngest
 import LockstepReport
 import LockstepSimulation
+import LockstepSpark
 
 /// A subcommand whose errors all go through ``CommandErrors``: it implements `execute()`, and
 /// `run()` is the one error boundary, so every subcommand answers with the same exit statuses.
@@ -75,6 +76,8 @@ enum CommandErrors {
         ObjectIdentifier(UnknownAnalysis.self): ExitStatus.usage,
         ObjectIdentifier(OutputError.self): ExitStatus.cannotCreate,
         ObjectIdentifier(CaseError.self): ExitStatus.noInput,
+        // EX_UNAVAILABLE: Spark could not be launched or failed.
+        ObjectIdentifier(SparkError.self): 69,
     ]
 
     static func fail(_ message: String, _ status: Int32) -> Never {
