@@ -20,17 +20,22 @@ package struct SparkInput: Sendable, Equatable {
 
     /// Formats whose rows the generated SQL reads the way the embedded reader does.
     package static let supportedFormats: Set<String> = ["io-tweets"]
+    /// Formats whose files hold posts (account lists, follower lists and watchlists do not).
+    static let postFormats: Set<String> = ["io-tweets", "twitter-v1", "twarc2", "ira-538", "mapped"]
 
     /// The posts files of an ingest, in input order (the order that breaks ties between actions at
     /// the same second), with their headers; throws for a posts file Spark cannot read yet.
     package static func from(_ accounting: IngestAccounting) throws -> [SparkInput] {
         var out: [SparkInput] = []
-        for f in accounting.files where f.format != "io-users" {
+        for f in accounting.files where postFormats.contains(f.format) {
             guard supportedFormats.contains(f.format) else {
                 throw SparkError(what: "\(f.file) is in the \(f.format) format, which --engine spark does not read yet",
                                  fix: "run this input with --engine embedded, or convert it to the IO archive tweets layout (supported: \(supportedFormats.sorted().joined(separator: ", ")))")
             }
-            out.append(SparkInput(path: f.file, format: f.format, columns: try header(of: f.file)))
+            // Spark's executors may run elsewhere and in another folder: a local path is made absolute.
+            let path = f.file.contains("://") || f.file.hasPrefix("/") ? f.file
+                : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(f.file).standardizedFileURL.path
+            out.append(SparkInput(path: path, format: f.format, columns: try header(of: f.file)))
         }
         guard !out.isEmpty else {
             throw SparkError(what: "the input holds no posts file", fix: "name a tweets file (CSV, IO archive layout)")

@@ -78,8 +78,8 @@ package struct SparkLauncher: Sendable {
         p.arguments = args
         // Straight to files, not pipes: Spark's log is long, and nothing here must drain it.
         let logURL = work.appendingPathComponent(name + ".log"), outURL = work.appendingPathComponent(name + ".out")
-        fm.createFile(atPath: logURL.path, contents: nil)
-        fm.createFile(atPath: outURL.path, contents: nil)
+        _ = fm.createFile(atPath: logURL.path, contents: nil)
+        _ = fm.createFile(atPath: outURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL), out = try FileHandle(forWritingTo: outURL)
         defer { try? log.close(); try? out.close() }
         p.standardOutput = out
@@ -89,7 +89,8 @@ package struct SparkLauncher: Sendable {
             throw SparkError(what: "cannot start \(launcher): \(error)", fix: "install Spark (pip install pyspark) or set SPARK_HOME")
         }
         p.waitUntilExit()
-        let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+        // Decoded leniently: Spark's log may carry bytes that are not UTF-8.
+        let text = String(decoding: (try? Data(contentsOf: logURL)) ?? Data(), as: UTF8.self)
         for line in text.split(separator: "\n") where line.hasPrefix("lockstep-sql ") { progress?(String(line.dropFirst("lockstep-sql ".count))) }
         guard p.terminationStatus == 0 else {
             let tail = text.split(separator: "\n").filter { !$0.hasPrefix("\tat ") }.suffix(12).joined(separator: "\n")
@@ -113,7 +114,7 @@ package struct SparkLauncher: Sendable {
             }
         }
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let s = dir + "/spark-submit"
+            let s = String(dir) + "/spark-submit"
             if fm.isExecutableFile(atPath: s) { return s }
         }
         throw SparkError(what: "no spark-submit found (SPARK_HOME unset, no importable pyspark, none on PATH)",
@@ -133,7 +134,7 @@ package struct SparkLauncher: Sendable {
         p.arguments = [program] + args
         // A file rather than a pipe: reading a pipe to its end traps on EINTR.
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: tmp.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: tmp.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: tmp) }
         let out = try FileHandle(forWritingTo: tmp)
         p.standardOutput = out

@@ -20,7 +20,7 @@ import LockstepSpark
     static func analyze(_ args: [String]) throws -> (status: Int32, out: URL, log: String) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-spark-eq-\(UUID().uuidString)")
         let log = out.appendingPathExtension("log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let h = try FileHandle(forWritingTo: log)
         let p = Process()
         p.executableURL = binary
@@ -45,8 +45,11 @@ import LockstepSpark
             let y = String(decoding: (try? Data(contentsOf: b.appendingPathComponent(n))) ?? Data(), as: UTF8.self).replacingOccurrences(of: b.path, with: "OUT")
             if x != y {
                 let lx = x.split(separator: "\n", omittingEmptySubsequences: false), ly = y.split(separator: "\n", omittingEmptySubsequences: false)
-                let first = zip(lx, ly).enumerated().first { $0.element.0 != $0.element.1 }
-                Issue.record("\(n) differs (\(lx.count) vs \(ly.count) lines)" + (first.map { "; line \($0.offset + 1):\n embedded: \($0.element.0.prefix(300))\n spark:    \($0.element.1.prefix(300))" } ?? ""))
+                var detail = ""
+                if let k = (0..<min(lx.count, ly.count)).first(where: { lx[$0] != ly[$0] }) {
+                    detail = "; line \(k + 1):\n embedded: \(lx[k].prefix(300))\n spark:    \(ly[k].prefix(300))"
+                }
+                Issue.record("\(n) differs (\(lx.count) vs \(ly.count) lines)\(detail)")
             }
         }
     }
