@@ -35,6 +35,8 @@ package struct SparkEngine: Sendable {
         guard !onSpark.isEmpty else { return Outcome(pairs: SparkPairs(traces: [:]), onSpark: [], embedded: embedded) }
         try? FileManager.default.removeItem(at: out)
         try launcher.run(sql: sql.script, name: "coaction", work: work, progress: progress)
+        // Not run: the physical plans, for whoever sizes a cluster (`spark-submit run_sql.py explain.sql`).
+        try sql.explainScript.write(to: work.appendingPathComponent("explain.sql"), atomically: true, encoding: .utf8)
         let pairs = try SparkPairs.read(out, traces: onSpark, settings: settings, dataset: ds)
         return Outcome(pairs: pairs, onSpark: onSpark, embedded: embedded)
     }
