@@ -18,13 +18,16 @@ package struct SparkLauncher: Sendable {
     }
 
     /// The generic runner: statements end with `;` at a line's end; statements that return rows
-    /// (`EXPLAIN`, `SELECT`, `SHOW`, `DESCRIBE`) print them.
+    /// (`EXPLAIN`, `SELECT`, `SHOW`, `DESCRIBE`) print them, and each statement's time is printed
+    /// on a `lockstep-sql ` line.
     package static let runnerSource = #"""
     """Runs a Spark SQL file in one Spark session (written by lockstep; generic, knows no trace).
 
     Usage: spark-submit run_sql.py FILE.sql [APP_NAME]
     Statements end with ';' at the end of a line. Statements returning rows
-    (EXPLAIN, SELECT, SHOW, DESCRIBE) print them to standard output.
+    (EXPLAIN, SELECT, SHOW, DESCRIBE) print them to standard output, and each
+    statement's time is printed there too, on a line starting 'lockstep-sql '
+    (spark-submit hands a Python program's standard error to its own log).
     """
     import re
     import sys
@@ -49,12 +52,12 @@ package struct SparkLauncher: Sendable {
             for row in df.collect():
                 print("\t".join("" if v is None else str(v) for v in row))
         head = s.splitlines()[0][:80]
-        print(f"lockstep-sql {i + 1}/{len(statements)} {time.time() - started:.1f} s: {head}", file=sys.stderr, flush=True)
+        print(f"lockstep-sql {i + 1}/{len(statements)} {time.time() - started:.1f} s: {head}", flush=True)
     spark.stop()
     """#
 
     /// Writes the runner and `sql` into `work`, runs them, and returns the runner's standard output.
-    /// Spark's log goes to `work/spark.log`; a failure quotes its end.
+    /// Spark's log goes to `work/NAME.log`, the runner's output to `work/NAME.out`; a failure quotes the log's end.
     @discardableResult
     package func run(sql: String, name: String, work: URL, progress: (@Sendable (String) -> Void)? = nil) throws -> String {
         let fm = FileManager.default
@@ -91,13 +94,17 @@ package struct SparkLauncher: Sendable {
         p.waitUntilExit()
         // Decoded leniently: Spark's log may carry bytes that are not UTF-8.
         let text = String(decoding: (try? Data(contentsOf: logURL)) ?? Data(), as: UTF8.self)
-        for line in text.split(separator: "\n") where line.hasPrefix("lockstep-sql ") { progress?(String(line.dropFirst("lockstep-sql ".count))) }
+        let output = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
+        var rows: [Substring] = []
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("lockstep-sql ") { progress?(String(line.dropFirst("lockstep-sql ".count))) } else { rows.append(line) }
+        }
         guard p.terminationStatus == 0 else {
             let tail = text.split(separator: "\n").filter { !$0.hasPrefix("\tat ") }.suffix(12).joined(separator: "\n")
             throw SparkError(what: "spark-submit exited with status \(p.terminationStatus) running \(file.path):\n\(tail)",
                              fix: "see \(logURL.path) for Spark's whole log (Java 17 must be installed; --spark-conf sets memory and other settings)")
         }
-        return (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+        return rows.joined(separator: "\n")
     }
 
     /// `spark-submit` from `SPARK_HOME`, else beside the installed `pyspark` package, else on `PATH`.
