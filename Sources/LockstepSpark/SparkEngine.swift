@@ -117,10 +117,14 @@ extension SparkEngine {
     package func coordinationPairs(dataset ds: Dataset, options: AnalysisOptions, runsCoordination: Bool,
                                    progress: (@Sendable (String) -> Void)? = nil) throws -> Outcome? {
         guard runsCoordination else { return nil }
-        let settings = try Coordination(options: options).sweepSettings(ds)
+        let coordination = try Coordination(options: options)
+        let settings = coordination.sweepSettings(ds)
         guard !settings.isEmpty else { return nil }
         let inputs = try SparkInput.from(ds.accounting)
         let times = PlausibleTimes.asOfNow()
-        return try run(inputs: inputs, settings: settings, dataset: ds, earliest: times.earliest, latest: times.latest, progress: progress)
+        var outcome = try run(inputs: inputs, settings: settings, dataset: ds, earliest: times.earliest, latest: times.latest, progress: progress)
+        // The whole-period trace has no sweep settings but runs all the same: say where.
+        outcome.embedded = coordination.selectedTraces.map(\.name).filter { !outcome.onSpark.contains($0) }
+        return outcome
     }
 }
