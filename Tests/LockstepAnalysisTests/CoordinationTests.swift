@@ -195,6 +195,22 @@ import Testing
         #expect(r.edgeList.isEmpty == !kept)
     }
 
+    @Test func retweetsOfOriginalsNotInTheDataAreTestedByTheirTimes() throws {
+        // The originals are not in the data (as in the IRA release): the delays would run from x's
+        // retweet, x's are all 0 and y's all 10 s, and the delay null would explain every co-retweet.
+        // Their times are shuffled instead, a day apart, and the alignment is significant.
+        var w = PostWriter()
+        for i in 0..<6 {
+            let t = Int64(i) * 86_400 + Int64(i * 977)
+            w.post("x\(i)", by: "x", at: t, kind: .retweet, retweetOf: ("absent\(i)", "src"))
+            w.post("y\(i)", by: "y", at: t + 10, kind: .retweet, retweetOf: ("absent\(i)", "src"))
+        }
+        let r = try Self.run(w.finish(), ["coordination.traces": "co_retweet", "coordination.null_rounds": "20"])
+        #expect(r.traces[0].candidates == 1)
+        #expect(r.edgeList.count == 1)
+        #expect((r.edgeList.first?.pValue ?? 1) < 0.01)
+    }
+
     @Test func nullModelOfTextTracesShufflesTimes() throws {
         // Same texts posted 10 s apart by x and y, a day apart from each other: no delay to keep, so the
         // times are shuffled and the alignment is significant.

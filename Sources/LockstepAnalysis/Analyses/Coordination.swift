@@ -263,6 +263,10 @@ public struct Coordination: Analysis {
         public var accountRole: [CoordinationRole?] = []
         /// Per account, reason codes of the traces that tie it to its cluster.
         public var accountTraceReasons: [Int32: [String]] = [:]
+        /// Author and time of each post key, retweets known only by their text linked to their original
+        /// (``PostFeatures/linkDerivedOriginals(_:)``): later analyses see the same reposts as the traces.
+        package var postAuthorByKey: [Int32] = []
+        package var postTimeByKey: [Int64] = []
 
         enum CodingKeys: String, CodingKey {
             case mode, windowSeconds, windowEstimate, minWeight, maxP, percentile, nullRounds, seed, maxPartners, resolution
@@ -374,7 +378,7 @@ public struct Coordination: Analysis {
             clusters: clusters, clusteredAccounts: groups.reduce(0) { $0 + $1.count },
             coreAccounts: roles.filter { $0 == .core }.count, amplifierAccounts: roles.filter { $0 == .amplifier }.count,
             modularity: modularity, edgeList: edges, accountCluster: accountCluster, accountRole: roles,
-            accountTraceReasons: reasons)
+            accountTraceReasons: reasons, postAuthorByKey: features.postAuthorByKey, postTimeByKey: features.postTimeByKey)
     }
 
     /// `precomputed`: the trace's pair figures from another engine, computed with this run's settings.

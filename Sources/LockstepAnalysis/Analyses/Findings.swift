@@ -233,7 +233,7 @@ public struct Findings: Analysis {
             if let s = schedule, let h = s.offsetHours(of: a) {
                 let atOperation = operationOffsets.contains(h)
                 ev.append(Evidence(code: "office_hours_utc\(h >= 0 ? "+" : "")\(h)", weight: atOperation ? Weights.operationOfficeHours : 0.02,
-                                   detail: "Posts in office hours (Monday–Friday, 09:00–18:00) at UTC\(h >= 0 ? "+" : "")\(h)" + (atOperation ? ", the clock of a coordinated cluster." : ".")))
+                                   detail: "Posts in office hours (Monday–Friday, 09:00–18:00) at UTC\(h >= 0 ? "+" : "")\(h)" + (atOperation ? ", the clock an operation's pace-setters keep." : ".")))
             }
             if let co = cohorts, let date = co.cohortDate(of: a) {
                 ev.append(Evidence(code: "creation_cohort:\(date)", weight: Weights.creationCohort,
@@ -281,10 +281,11 @@ public struct Findings: Analysis {
             codes[a] = evidence[i].map(\.code)
             byRole[roles[i] ?? "none", default: 0] += 1
             for e in evidence[i] { reasonCounts[Self.family(e.code), default: 0] += 1 }
+            let op = operations?.operation(of: a)
             found.append(AccountFinding(
                 account: ds.accountID(of: a), handle: ds.handle(of: a), score: (score * 1000).rounded() / 1000, flagged: true,
                 role: roles[i], cluster: coordination.flatMap { i < $0.accountCluster.count && $0.accountCluster[i] >= 0 ? Int($0.accountCluster[i]) : nil },
-                operation: operations?.operation(of: a)?.id, operationVerdict: operations?.operation(of: a)?.verdict,
+                operation: op?.id, operationVerdict: op?.verdict,
                 evidence: evidence[i].sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.code < $1.code },
                 partners: partnersOf(a, coordination, edgesByAccount, ds)))
         }

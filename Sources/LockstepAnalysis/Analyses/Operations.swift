@@ -203,11 +203,15 @@ public struct Operations: Analysis {
         guard let coordination = context.result(of: Coordination.self), !coordination.clusters.isEmpty else {
             return Result(accountOperation: [Int32](repeating: 0, count: ds.accounts.count))
         }
-        var postAuthorByKey = [Int32](repeating: noID, count: ds.postKeys.count)
-        var timeByKey = [Int64](repeating: noTime, count: ds.postKeys.count)
-        for p in 0..<ds.posts.count where ds.posts.key[p] != noID {
-            postAuthorByKey[Int(ds.posts.key[p])] = ds.posts.account[p]
-            timeByKey[Int(ds.posts.key[p])] = ds.posts.time[p]
+        var postAuthorByKey = coordination.postAuthorByKey, timeByKey = coordination.postTimeByKey
+        if postAuthorByKey.count != ds.postKeys.count || timeByKey.count != ds.postKeys.count {
+            // A result built by hand rather than by `Coordination.run`: the posts in the data, unlinked.
+            postAuthorByKey = [Int32](repeating: noID, count: ds.postKeys.count)
+            timeByKey = [Int64](repeating: noTime, count: ds.postKeys.count)
+            for p in 0..<ds.posts.count where ds.posts.key[p] != noID {
+                postAuthorByKey[Int(ds.posts.key[p])] = ds.posts.account[p]
+                timeByKey[Int(ds.posts.key[p])] = ds.posts.time[p]
+            }
         }
         var watchlisted = [Bool](repeating: false, count: ds.accounts.count)
         var watchLabel: [Int32: String] = [:]
@@ -246,7 +250,7 @@ public struct Operations: Analysis {
         }
         let items = signals.map { Set($0.sharedItems) }
         let sharedLoyal = loyalSupport(ds, clusterOf: clusterOf, isOperation: signals.map { $0.verdict == .operation },
-                                       postAuthorByKey: postAuthorByKey)
+                                       postAuthorByKey: postAuthorByKey, timeByKey: timeByKey)
 
         // Union-find over clusters that are not authentic: authentic coordination is never part of an operation.
         var parent = Array(0..<k)
@@ -295,7 +299,8 @@ public struct Operations: Analysis {
         let loyal = loyalAmplifiers(ds, clusterOf: clusterOf, accountOperation: accountOperation, isOperation: isOperation,
                                     postAuthorByKey: postAuthorByKey, timeByKey: timeByKey)
         var loyalCount = [Int](repeating: 0, count: built.count)
-        for (a, l) in loyal {
+        // In account order: members' order decides which reposts become an operation's examples.
+        for (a, l) in loyal.sorted(by: { $0.key < $1.key }) {
             accountOperation[Int(a)] = Int32(l.operation)
             built[l.operation - 1].members.append(a)
             loyalCount[l.operation - 1] += 1
@@ -340,7 +345,7 @@ public struct Operations: Analysis {
                 lastPost: last == .min ? nil : CivilTime.iso8601(last, offsetSeconds: off),
                 topHashtags: Array(topTags),
                 amplifies: amplified(ds, members: b.members, own: Int32(id), accountOperation: accountOperation,
-                                     postAuthorByKey: postAuthorByKey, watchLabel: watchLabel),
+                                     postAuthorByKey: postAuthorByKey, timeByKey: timeByKey, watchLabel: watchLabel, offset: off),
                 inauthentic: (s.inauthentic * 1000).rounded() / 1000, authentic: (s.authentic * 1000).rounded() / 1000,
                 reasons: s.reasons, figures: s.figures, joinedBecause: b.why, loyalAmplifiers: loyalCount[n], memberIDs: b.members))
             for c in b.clusters {
@@ -360,26 +365,13 @@ public struct Operations: Analysis {
     /// every cluster that amplify operations loyally (as ``loyalAmplifiers`` counts them) and give each
     /// of the two at least a third of `loyal_reposts`. One amplifier network serving two clusters
     /// makes them one operation (a stealthy operation's shifts or teams share their amplifiers).
-    func loyalSupport(_ ds: Dataset, clusterOf: [Int32], isOperation: [Bool], postAuthorByKey: [Int32]) -> [UInt64: Int] {
+    func loyalSupport(_ ds: Dataset, clusterOf: [Int32], isOperation: [Bool], postAuthorByKey: [Int32],
+                      timeByKey: [Int64]) -> [UInt64: Int] {
         guard isOperation.filter({ $0 }).count >= 2 else { return [:] }
         var support: [UInt64: Int] = [:]
-        var per: [Int32: Int] = [:]
-        for a in 0..<Int32(ds.accounts.count) where clusterOf[Int(a)] < 0 {
-            let range = ds.postRange(of: a)
-            guard range.count >= loyalReposts else { continue }
-            per.removeAll(keepingCapacity: true)
-            var reposts = 0, boosted = 0
-            for idx in range {
-                let t = Roles.repostedAuthor(ds, Int(ds.postsByAccount[idx]), postAuthorByKey)
-                guard t >= 0, t != a else { continue }
-                reposts += 1
-                let c = clusterOf[Int(t)]
-                guard c >= 0, isOperation[Int(c)] else { continue }
-                per[c, default: 0] += 1
-                boosted += 1
-            }
-            guard boosted >= loyalReposts, Double(boosted) >= loyalShare * Double(reposts) else { continue }
-            let each = per.filter { $0.value * 3 >= loyalReposts }.keys.sorted()
+        forEachLoyal(ds, clusterOf: clusterOf, groupOf: clusterOf, isOperation: isOperation,
+                     postAuthorByKey: postAuthorByKey, timeByKey: timeByKey) { _, _, per in
+            let each = per.filter { $0.value.reposts * 3 >= loyalReposts }.keys.sorted()
             for x in each.indices { for y in each.indices where y > x { support[PairTable.key(each[x], each[y]), default: 0] += 1 } }
         }
         return support
@@ -387,48 +379,67 @@ public struct Operations: Analysis {
 
     /// Accounts outside every cluster whose reposts of operations' members number at least
     /// `loyal_reposts`, reach at least three of them, and are at least `loyal_share` of its reposts.
-    /// Reposts of authentic or undetermined groups' members do not count against the share: a
-    /// stealthy amplifier hides its boosting among reposts of popular accounts.
     func loyalAmplifiers(_ ds: Dataset, clusterOf: [Int32], accountOperation: [Int32], isOperation: [Bool],
                          postAuthorByKey: [Int32], timeByKey: [Int64]) -> [Int32: LoyalAmplifier] {
         guard isOperation.contains(true) else { return [:] }
         var out: [Int32: LoyalAmplifier] = [:]
-        var byOperation: [Int32: (reposts: Int, members: Set<Int32>, lags: [Double])] = [:]
-        for a in 0..<Int32(ds.accounts.count) where clusterOf[Int(a)] < 0 {
-            let range = ds.postRange(of: a)
-            guard range.count >= loyalReposts else { continue }
-            byOperation.removeAll(keepingCapacity: true)
-            var reposts = 0
-            for idx in range {
-                let p = Int(ds.postsByAccount[idx])
-                let t = Roles.repostedAuthor(ds, p, postAuthorByKey)
-                guard t >= 0, t != a else { continue }
-                reposts += 1
-                let o = accountOperation[Int(t)]
-                guard o > 0, isOperation[Int(o) - 1] else { continue }
-                var entry = byOperation[o] ?? (0, [], [])
-                entry.reposts += 1
-                entry.members.insert(t)
-                let k = ds.posts.kind[p] == .retweet ? ds.posts.retweetOf[p] : ds.posts.quoteOf[p]
-                if k != noID, timeByKey[Int(k)] != noTime { entry.lags.append(Double(ds.posts.time[p] - timeByKey[Int(k)]) / 60) }
-                byOperation[o] = entry
-            }
+        forEachLoyal(ds, clusterOf: clusterOf, groupOf: accountOperation.map { $0 - 1 }, isOperation: isOperation,
+                     postAuthorByKey: postAuthorByKey, timeByKey: timeByKey) { a, reposts, byOperation in
             // Counted over every operation it boosts (one operation can come out as several groups,
             // e.g. one per shift); it joins the one it boosts most.
-            guard let best = byOperation.max(by: { ($0.value.reposts, $1.key) < ($1.value.reposts, $0.key) }) else { continue }
+            guard let best = byOperation.max(by: { ($0.value.reposts, $1.key) < ($1.value.reposts, $0.key) }) else { return }
             let boosted = byOperation.values.reduce(0) { $0 + $1.reposts }
             let members = byOperation.values.reduce(0) { $0 + $1.members.count }
-            guard boosted >= loyalReposts, members >= 3, Double(boosted) >= loyalShare * Double(reposts) else { continue }
-            out[a] = LoyalAmplifier(operation: Int(best.key), reposts: boosted, members: members,
+            guard members >= 3 else { return }
+            out[a] = LoyalAmplifier(operation: Int(best.key) + 1, reposts: boosted, members: members,
                                     share: (Double(boosted) / Double(reposts) * 1000).rounded() / 1000,
                                     medianLagMinutes: GroupSignals.median(byOperation.values.flatMap(\.lags)).map { ($0 * 10).rounded() / 10 })
         }
         return out
     }
 
+    /// One account's reposts of one group's members.
+    struct LoyalTally {
+        var reposts = 0
+        var members = Set<Int32>()
+        /// Minutes from each reposted post to the repost, where the original's time is known.
+        var lags: [Double] = []
+    }
+
+    /// Visits each account outside every cluster whose reposts of members of groups judged operations
+    /// (`groupOf`: a group index per account, -1 for none) number at least `loyal_reposts` and are at
+    /// least `loyal_share` of its reposts, with its number of reposts and a tally per group it boosts.
+    /// Reposts of authentic or undetermined groups' members do not count against the share: a
+    /// stealthy amplifier hides its boosting among reposts of popular accounts.
+    func forEachLoyal(_ ds: Dataset, clusterOf: [Int32], groupOf: [Int32], isOperation: [Bool], postAuthorByKey: [Int32],
+                      timeByKey: [Int64], _ visit: (_ account: Int32, _ reposts: Int, _ byGroup: [Int32: LoyalTally]) -> Void) {
+        var byGroup: [Int32: LoyalTally] = [:]
+        for a in 0..<Int32(ds.accounts.count) where clusterOf[Int(a)] < 0 {
+            let range = ds.postRange(of: a)
+            guard range.count >= loyalReposts else { continue }
+            byGroup.removeAll(keepingCapacity: true)
+            var reposts = 0, boosted = 0
+            for idx in range {
+                let p = Int(ds.postsByAccount[idx])
+                let t = Roles.repostedAuthor(ds, p, postAuthorByKey)
+                guard t >= 0, t != a else { continue }
+                reposts += 1
+                let g = groupOf[Int(t)]
+                guard g >= 0, isOperation[Int(g)] else { continue }
+                boosted += 1
+                byGroup[g, default: LoyalTally()].reposts += 1
+                byGroup[g]!.members.insert(t)
+                let k = ds.posts.kind[p] == .retweet ? ds.posts.retweetOf[p] : ds.posts.quoteOf[p]
+                if k != noID, timeByKey[Int(k)] != noTime { byGroup[g]!.lags.append(Double(ds.posts.time[p] - timeByKey[Int(k)]) / 60) }
+            }
+            guard boosted >= loyalReposts, Double(boosted) >= loyalShare * Double(reposts) else { continue }
+            visit(a, reposts, byGroup)
+        }
+    }
+
     /// Reposts by an operation's members of other operations' members and of watch-listed accounts.
     func amplified(_ ds: Dataset, members: [Int32], own: Int32, accountOperation: [Int32], postAuthorByKey: [Int32],
-                   watchLabel: [Int32: String]) -> [Amplified] {
+                   timeByKey: [Int64], watchLabel: [Int32: String], offset: Int) -> [Amplified] {
         var byOperation: [Int32: (Int, [String])] = [:]
         var byLabel: [String: (Int, [String])] = [:]
         var byAccount: [Int32: (Int, [String])] = [:]
@@ -437,10 +448,16 @@ public struct Operations: Analysis {
                 let p = Int(ds.postsByAccount[idx])
                 let t = Roles.repostedAuthor(ds, p, postAuthorByKey)
                 guard t >= 0, t != a else { continue }
+                // Archives without post ids (IRA's) are checked by account and time instead; a retweet
+                // known only by its text names its original by time, not by the internal text key.
                 let example = { () -> String in
                     let k = ds.posts.kind[p] == .retweet ? ds.posts.retweetOf[p] : ds.posts.quoteOf[p]
-                    let target = k == noID ? "a post" : ds.postID(k)
-                    return "\(Coordination.postID(ds, Int32(p))) reposts \(target) (@\(ds.handle(of: t)))"
+                    let own = Coordination.postID(ds, Int32(p))
+                    let source = own.isEmpty ? "@\(ds.handle(of: a)) at \(CivilTime.iso8601(ds.posts.time[p], offsetSeconds: offset))" : own
+                    if k != noID, ds.postKeys.derivedIdentity(k) == nil { return "\(source) reposts \(ds.postID(k)) (@\(ds.handle(of: t)))" }
+                    let when = k != noID && timeByKey[Int(k)] != noTime
+                        ? " of \(CivilTime.iso8601(timeByKey[Int(k)], offsetSeconds: offset))" : ""
+                    return "\(source) reposts @\(ds.handle(of: t))'s post\(when)"
                 }
                 let o = accountOperation[Int(t)]
                 if o > 0, o != own {

@@ -15,6 +15,8 @@ struct ActionGroups: Sendable {
     /// the data and earlier than its first action, otherwise the first action's time), which the
     /// delay null model measures delays from. Kept by `restricted`.
     var origin: [Int64] = []
+    /// Per group: whether `origin` is the item's own moment (an original in the data), not its first action.
+    var ownMoment: [Bool] = []
 
     var groupCount: Int { item.count }
     var actionCount: Int { time.count }
@@ -54,6 +56,7 @@ struct ActionGroups: Sendable {
             guard let io = itemOrigin, io[Int(item[g])] != noTime else { return first }
             return min(first, io[Int(item[g])])
         }
+        ownMoment = item.map { i in itemOrigin.map { $0[Int(i)] != noTime } ?? false }
     }
 
     private init() {}
@@ -140,10 +143,11 @@ struct ActionGroups: Sendable {
         }
     }
 
-    /// Only the actions of accounts for which `keep` is true, in groups that still have two or more.
-    func restricted(to keep: [Bool]) -> ActionGroups {
+    /// Only the actions of accounts for which `keep` is true, in groups that still have two or more
+    /// (and, with `groups`, only the groups for which it is true).
+    func restricted(to keep: [Bool], groups: [Bool]? = nil) -> ActionGroups {
         var g = ActionGroups()
-        for k in 0..<groupCount {
+        for k in 0..<groupCount where groups?[k] ?? true {
             let r = range(k)
             var n = 0
             for i in r where keep[Int(account[i])] { n += 1 }
@@ -153,6 +157,7 @@ struct ActionGroups: Sendable {
             }
             g.item.append(item[k])
             g.origin.append(origin[k])
+            g.ownMoment.append(ownMoment[k])
             g.start.append(Int32(g.time.count))
         }
         return g

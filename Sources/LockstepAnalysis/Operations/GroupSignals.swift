@@ -199,6 +199,23 @@ struct GroupSignals: Sendable {
         else { verdict = .undetermined }
     }
 
+    /// The lower end of the Wilson score interval (one-sided 90%, z = 1.2816) for a share `s` of `n`
+    /// members: what a group's share shows for sure. It leaves a large group's share nearly as it is
+    /// (168 members at 36% → 32%) and shrinks a small group's (3 members at 67% → 32%).
+    static func shareBound(_ s: Double, _ n: Int) -> Double {
+        guard n > 0, s > 0 else { return 0 }
+        let z = 1.2816, nn = Double(n), z2 = z * z
+        let centre = s + z2 / (2 * nn)
+        let spread = z * (s * (1 - s) / nn + z2 / (4 * nn * nn)).squareRoot()
+        return max(0, (centre - spread) / (1 + z2 / nn))
+    }
+
+    /// The bound in words, where it differs from the share by a percentage point or more.
+    static func boundNote(_ s: Double, _ n: Int) -> String {
+        let b = shareBound(s, n)
+        return s - b >= 0.01 ? " (at least \(pct(b)) with 90% confidence, of \(n) members)" : ""
+    }
+
     static func median(_ v: [Double]) -> Double? {
         var v = v
         return Median.of(&v)
@@ -221,17 +238,20 @@ struct GroupSignals: Sendable {
             r.append(VerdictReason(signal: signal, direction: inauthentic ? "inauthentic" : "authentic",
                                    weight: (weight * 1000).rounded() / 1000, detail: detail))
         }
+        // A share of members is weighed by what it shows for sure (``shareBound``): two new accounts
+        // of three are as likely a chance pair as a pattern.
+        let n = f.accounts
         if let s = f.newAccountShare {
-            add("new_accounts", true, 0.5 * ramp(s, 0.2, 0.6), "\(pct(s)) of members first posted within 90 days of creating the account.")
+            add("new_accounts", true, 0.5 * ramp(shareBound(s, n), 0.2, 0.6), "\(pct(s)) of members first posted within 90 days of creating the account\(boundNote(s, n)).")
         }
         if let s = f.personaShare {
-            add("thin_personas", true, 0.4 * ramp(s, 0.2, 0.6), "\(pct(s)) of members have no followers, or an empty profile and a generated handle.")
+            add("thin_personas", true, 0.4 * ramp(shareBound(s, n), 0.2, 0.6), "\(pct(s)) of members have no followers, or an empty profile and a generated handle\(boundNote(s, n)).")
         }
         if let s = f.cohortShare {
-            add("creation_cohorts", true, 0.3 * ramp(s, 0.1, 0.4), "\(pct(s)) of members were created on days with unlikely many creations.")
+            add("creation_cohorts", true, 0.3 * ramp(shareBound(s, n), 0.1, 0.4), "\(pct(s)) of members were created on days with unlikely many creations\(boundNote(s, n)).")
         }
         if let s = f.hijackShare {
-            add("aged_or_hijacked", true, 0.45 * ramp(s, 0.05, 0.25), "\(pct(s)) of members are old accounts that woke from dormancy changed.")
+            add("aged_or_hijacked", true, 0.45 * ramp(shareBound(s, n), 0.05, 0.25), "\(pct(s)) of members are old accounts that woke from dormancy changed\(boundNote(s, n)).")
         }
         if f.paceSchedule == "working-week", let h = f.paceOffsetHours {
             add("office_week", true, 0.35, "The members that set the pace post in an office week (Monday–Friday, working hours) at UTC\(h >= 0 ? "+" : "")\(h).")
