@@ -55,7 +55,7 @@ package struct SparkPairs: CoActionPairSource {
         return t.pairs
     }
 
-    /// Reads `dir/pairs/<trace>/part-*.csv` and `dir/stats/part-*.csv`. Accounts are matched to
+    /// Reads `dir/pairs/<trace>/part-*.csv` and `dir/stats/<trace>/part-*.csv`. Accounts are matched to
     /// the dataset's by id; an account Spark saw that the embedded reader did not is an error, as
     /// the two readers then disagree about the input.
     package static func read(_ dir: URL, traces names: [String], settings: [String: SweepSettings], dataset ds: Dataset) throws -> SparkPairs {
@@ -63,9 +63,11 @@ package struct SparkPairs: CoActionPairSource {
         idOf.reserveCapacity(ds.accounts.count)
         for a in 0..<Int32(ds.accounts.count) { idOf[ds.accounts.key[a]] = a }
         var pairCount: [String: Int] = [:]
-        for table in try parts(dir.appendingPathComponent("stats")) {
-            guard let t = table.column("trace"), let p = table.column("pairs") else { throw malformed(dir, "stats") }
-            for r in table.rows { pairCount[r[t]] = Int(r[p]) }
+        for name in names {
+            for table in try parts(dir.appendingPathComponent("stats").appendingPathComponent(name)) {
+                guard let t = table.column("trace"), let p = table.column("pairs") else { throw malformed(dir, "stats/\(name)") }
+                for r in table.rows { pairCount[r[t]] = Int(r[p]) }
+            }
         }
         var out: [String: (settings: SweepSettings, pairs: CoActionPairs)] = [:]
         for name in names {
@@ -85,7 +87,7 @@ package struct SparkPairs: CoActionPairSource {
                                                lagSum: n[4]!, first: n[5]!, last: n[6]!))
                 }
             }
-            guard let s = settings[name], let count = pairCount[name] else { throw malformed(dir, "stats") }
+            guard let s = settings[name], let count = pairCount[name] else { throw malformed(dir, "stats/\(name)") }
             out[name] = (s, CoActionPairs(figures: figures, pairCount: count, minWeight: s.minWeight))
         }
         return SparkPairs(traces: out)

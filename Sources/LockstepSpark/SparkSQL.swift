@@ -45,9 +45,9 @@ package struct SparkSQL: Sendable {
             let m = settings[t.name]!.minWeight
             s.append("INSERT OVERWRITE DIRECTORY \(Self.literal(output + "/pairs/" + t.name)) USING csv OPTIONS (header 'true')\nSELECT * FROM pairs_\(t.name) WHERE weight >= \(m)")
         }
-        if !traces.isEmpty {
-            s.append("INSERT OVERWRITE DIRECTORY \(Self.literal(output + "/stats")) USING csv OPTIONS (header 'true')\n"
-                     + traces.map { "SELECT '\($0.name)' AS trace, count(*) AS pairs FROM pairs_\($0.name)" }.joined(separator: "\nUNION ALL\n"))
+        // One count per trace: a UNION ALL of the counts ran 3-10x slower than the six statements.
+        for t in traces {
+            s.append("INSERT OVERWRITE DIRECTORY \(Self.literal(output + "/stats/" + t.name)) USING csv OPTIONS (header 'true')\nSELECT '\(t.name)' AS trace, count(*) AS pairs FROM pairs_\(t.name)")
         }
         return s.joined(separator: ";\n") + ";\n"
     }

@@ -24,6 +24,7 @@ import LockstepCore
         for t in s.sparkTraces {
             #expect(script.components(separatedBy: "CACHE TABLE pairs_\(t.name) AS").count == 2)
             #expect(script.contains("INSERT OVERWRITE DIRECTORY 'file:/work/tables/pairs/\(t.name)'"))
+            #expect(script.contains("INSERT OVERWRITE DIRECTORY 'file:/work/tables/stats/\(t.name)'"))
         }
         for name in ["co_tweet", "near_duplicate", "co_url", "whole_period"] { #expect(!script.contains("pairs_\(name) ")) }
     }
