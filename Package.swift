@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LockstepSimulation", targets: ["LockstepSimulation"]),
         .library(name: "LockstepCase", targets: ["LockstepCase"]),
         .library(name: "LockstepServe", targets: ["LockstepServe"]),
+        .library(name: "LockstepSpark", targets: ["LockstepSpark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,11 +53,13 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // `--engine spark`: co-action traces compiled to Spark SQL, run by spark-submit, read back.
+        .target(name: "LockstepSpark", dependencies: ["LockstepCore", "LockstepIngest", "LockstepAnalysis"]),
         .executableTarget(
             name: "lockstep",
             dependencies: [
                 "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport", "LockstepSimulation",
-                "LockstepCase", "LockstepServe",
+                "LockstepCase", "LockstepServe", "LockstepSpark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "LockstepCoreTests", dependencies: ["LockstepCore"]),
@@ -65,6 +68,8 @@ let package = Package(
         .testTarget(name: "LockstepReportTests", dependencies: ["LockstepReport"]),
         .testTarget(name: "LockstepSimulationTests", dependencies: ["LockstepSimulation"]),
         .testTarget(name: "EndToEndTests", dependencies: ["lockstep"]),
+        // SQL generation without Spark; both engines compared on the same input when Spark is present.
+        .testTarget(name: "LockstepSparkTests", dependencies: ["LockstepSpark", "LockstepAnalysis", "LockstepIngest", "LockstepCore", "lockstep"]),
         .testTarget(name: "LockstepCaseTests", dependencies: [
             "LockstepCase", "LockstepCore", "LockstepIngest", "LockstepAnalysis", "LockstepReport",
             .product(name: "GRDB", package: "GRDB.swift"),

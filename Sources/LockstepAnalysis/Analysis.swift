@@ -60,6 +60,9 @@ public struct AnalysisContext: Sendable {
     public var watchlist: Watchlist?
     /// Follower lists read from `--followers` files, for the follower-surge analysis.
     public var followers: FollowerLists?
+    /// Co-action pair figures another engine computed (`--engine spark`), used by coordination in
+    /// place of its own sweep for the traces and settings they cover.
+    package var coActionPairs: (any CoActionPairSource)?
 
     public init() {}
 

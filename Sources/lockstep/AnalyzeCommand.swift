@@ -5,6 +5,7 @@ import LockstepCase
 import LockstepCore
 import LockstepIngest
 import LockstepReport
+import LockstepSpark
 
 /// `lockstep analyze`: read inputs, run the analyses, write the results folder.
 struct Analyze: LockstepCommand {
@@ -54,6 +55,18 @@ struct Analyze: LockstepCommand {
     @Flag(name: .shortAndLong, help: "No progress output.")
     var quiet = false
 
+    @Option(help: "Where the data-heavy steps run: embedded (default, in this process) or spark (co-action traces on Apache Spark; see docs/spark.md).")
+    var engine: String = "embedded"
+
+    @Option(help: ArgumentHelp("--engine spark: Spark's master: local[2], spark://HOST:7077, yarn, k8s://…", valueName: "MASTER"))
+    var sparkMaster: String = "local[2]"
+
+    @Option(help: ArgumentHelp("--engine spark: a Spark setting, e.g. spark.driver.memory=2g (repeatable).", valueName: "key=value"))
+    var sparkConf: [String] = []
+
+    @Option(help: ArgumentHelp("--engine spark: folder (or URI Spark and lockstep both reach) for the generated SQL, Spark's log and the intermediate tables; kept. Default: a temporary folder, removed after the run.", valueName: "DIR"))
+    var sparkWork: String?
+
     @Option(help: .hidden)
     var workers: Int?
 
@@ -74,6 +87,9 @@ struct Analyze: LockstepCommand {
         }
         // Every given parameter is checked before reading anything, whichever analyses run.
         try AnalysisCatalogue.validate(options)
+        guard engine == "embedded" || engine == "spark" else {
+            throw ValidationError("--engine \(engine): expected embedded or spark")
+        }
         let selected = try AnalysisCatalogue.resolve(analyses.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
         var ingest = IngestOptions()
         ingest.strict = strict
@@ -111,6 +127,22 @@ struct Analyze: LockstepCommand {
             let profileProblems = acc.profileProblems.values.reduce(0, +)
             if profileProblems > 0, let e = acc.profileExamples.first {
                 Terminal.err("  \(profileProblems) profile field(s) could not be read and were left unknown, the posts kept (profileProblems in summary.json), e.g. \(e)")
+            }
+        }
+        if engine == "spark" {
+            let keep = sparkWork != nil
+            let work = sparkWork.map { URL(fileURLWithPath: $0) }
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-spark-\(UUID().uuidString)")
+            defer { if !keep { try? FileManager.default.removeItem(at: work) } }
+            let spark = SparkEngine(launcher: SparkLauncher(master: sparkMaster, conf: sparkConf), work: work)
+            let quiet = quiet
+            if let outcome = try spark.coordinationPairs(dataset: dataset, options: options, runsCoordination: selected.contains { $0.name == Coordination.name },
+                                                         progress: { if !quiet { Terminal.err("  spark: " + $0) } }) {
+                context.coActionPairs = outcome.pairs
+                if !quiet {
+                    Terminal.err("spark computed the co-action pairs of \(outcome.onSpark.joined(separator: ", "))"
+                                 + (outcome.embedded.isEmpty ? "" : "; the embedded engine computes \(outcome.embedded.joined(separator: ", ")) (no SQL form yet, see docs/spark.md)"))
+                }
             }
         }
         let run = try AnalysisRun.run(selected, on: dataset, options: options, context: context) { name in

@@ -6,6 +6,7 @@ import LockstepCore
 import LockstepIngest
 import LockstepReport
 import LockstepSimulation
+import LockstepSpark
 
 /// A subcommand whose errors all go through ``CommandErrors``: it implements `execute()`, and
 /// `run()` is the one error boundary, so every subcommand answers with the same exit statuses.
@@ -22,6 +23,8 @@ enum ExitStatus {
     static let usage: Int32 = 64
     static let dataError: Int32 = 65
     static let noInput: Int32 = 66
+    /// EX_UNAVAILABLE: a service the command needs (Spark) could not be launched or failed.
+    static let unavailable: Int32 = 69
     static let software: Int32 = 70
     static let cannotCreate: Int32 = 73
 }
@@ -75,6 +78,7 @@ enum CommandErrors {
         ObjectIdentifier(UnknownAnalysis.self): ExitStatus.usage,
         ObjectIdentifier(OutputError.self): ExitStatus.cannotCreate,
         ObjectIdentifier(CaseError.self): ExitStatus.noInput,
+        ObjectIdentifier(SparkError.self): ExitStatus.unavailable,
     ]
 
     static func fail(_ message: String, _ status: Int32) -> Never {

@@ -302,7 +302,9 @@ public struct Coordination: Analysis {
             if t.key == .periodProfile { return runPeriod(ds, t, features: features) }
             let groups = t == coRetweet ? rtGroups : TraceActions.groups(ds, t, features)
             let w = windowOf(t)
-            return runTrace(ds, t, groups: groups, window: w, features: features)
+            let settings = SweepSettings(window: w, maxPartners: maxPartners, minWeight: filter.minWeight)
+            return runTrace(ds, t, groups: groups, window: w, features: features,
+                            precomputed: context.coActionPairs?.pairs(trace: t.name, settings: settings))
         }
         // Pair, then trace-table order; outputs are already in trace order, so a stable sort on the pair suffices.
         var edges = outputs.flatMap(\.edges)
@@ -379,8 +381,9 @@ public struct Coordination: Analysis {
             accountTraceReasons: reasons, postAuthorByKey: features.postAuthorByKey, postTimeByKey: features.postTimeByKey)
     }
 
+    /// `precomputed`: the trace's pair figures from another engine, computed with this run's settings.
     func runTrace(_ ds: Dataset, _ t: TraceDefinition, groups: ActionGroups, window w: Int64,
-                  features: PostFeatures) -> TraceOutput {
+                  features: PostFeatures, precomputed: CoActionPairs? = nil) -> TraceOutput {
         var stats = TraceStats(trace: t.name, windowSeconds: w, actions: groups.actionCount,
                                items: groups.groupCount, pairs: 0, candidates: 0, edges: 0)
         // An edge's weight counts distinct items, so it can never exceed either account's number of
@@ -391,8 +394,8 @@ public struct Coordination: Analysis {
         let eligible = actionsOf.map { Int($0) >= filter.minWeight }
         let groups = actionsOf.contains { $0 > 0 && Int($0) < filter.minWeight } ? groups.restricted(to: eligible) : groups
         let sweep = WindowSweep(window: w, maxPartners: maxPartners, pairing: t.pairing)
-        let pairs = CoActionPairs.observe(AccountSweep(groups, sweep, accountCount: ds.accounts.count),
-                                          minWeight: filter.minWeight, threads: threads)
+        let pairs = precomputed ?? CoActionPairs.observe(AccountSweep(groups, sweep, accountCount: ds.accounts.count),
+                                                         minWeight: filter.minWeight, threads: threads)
         stats.pairs = pairs.pairCount
         stats.candidates = pairs.count
         // Salted by the trace's row in the table, so its null does not depend on which other traces run.

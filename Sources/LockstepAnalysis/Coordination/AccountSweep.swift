@@ -267,22 +267,24 @@ final class ScratchArray<T> {
 
 /// Co-action figures of account pairs, from ``AccountSweep``: every pair is counted, and those
 /// reaching `minWeight` (the only ones that can become edges) are kept, sorted by pair key.
-struct CoActionPairs: Sendable {
+package struct CoActionPairs: Sendable {
     /// Pairs with at least one co-action.
-    var pairCount = 0
-    var keys: [UInt64] = []
+    package var pairCount = 0
+    package var keys: [UInt64] = []
     /// Distinct items both acted on within the window.
-    var weight: [Int32] = []
+    package var weight: [Int32] = []
     /// Items where the lower account id acted first / the higher id acted first / both at once.
-    var lowLeads: [Int32] = []
-    var highLeads: [Int32] = []
-    var ties: [Int32] = []
-    var lagSum: [Int64] = []
+    package var lowLeads: [Int32] = []
+    package var highLeads: [Int32] = []
+    package var ties: [Int32] = []
+    package var lagSum: [Int64] = []
     /// Moment of the first and last co-action (the later action's time).
-    var first: [Int64] = []
-    var last: [Int64] = []
+    package var first: [Int64] = []
+    package var last: [Int64] = []
 
-    var count: Int { keys.count }
+    package init() {}
+
+    package var count: Int { keys.count }
 
     struct Figures {
         var weight: Int32 = 0, lowLeads: Int32 = 0, highLeads: Int32 = 0, ties: Int32 = 0
