@@ -9,6 +9,8 @@ import LockstepSpark
 @Suite(.serialized) struct SparkEqualityTests {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let sparkPresent = SparkLauncher.available
+    static let sharedIRA = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data/ira-538-sample")
+    static let sharedPresent = FileManager.default.fileExists(atPath: sharedIRA.path)
 
     static var binary: URL {
         var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()]
@@ -72,11 +74,10 @@ import LockstepSpark
         for u in [embedded.out, spark.out, work] { try? FileManager.default.removeItem(at: u) }
     }
 
-    @Test(.enabled(if: sparkPresent, "pyspark or Java 17 is missing"))
+    @Test(.enabled(if: sparkPresent, "pyspark or Java 17 is missing"),
+          .enabled(if: sharedPresent, "../shared/data/ira-538-sample is absent (CI has it)"))
     func aLayoutSparkCannotReadYetIsRefusedNotGuessed() throws {
-        let shared = Self.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data/ira-538-sample")
-        try #require(FileManager.default.fileExists(atPath: shared.path), "../shared/data is absent")
-        let r = try Self.analyze([shared.path, "--engine", "spark", "--analyses", "coordination", "--quiet"])
+        let r = try Self.analyze([Self.sharedIRA.path, "--engine", "spark", "--analyses", "coordination", "--quiet"])
         #expect(r.status == 69)
         #expect(r.log.contains("ira-538 format, which --engine spark does not read yet"))
     }

@@ -2,7 +2,8 @@ import LockstepAnalysis
 import LockstepCore
 
 /// Operations: one subsection per group of clusters, with its verdict and the reasons for it, the
-/// office clock of the accounts that set its pace, roles, time span, hashtags, and what it amplifies
+/// office clock of the accounts that set its pace, roles, time span, the days its pace-setters fell
+/// silent (holidays), hashtags, and what it amplifies
 /// (other operations and watch-listed accounts).
 enum OperationsSection: ReportSection {
     static func render(_ ctx: ReportContext) -> RenderedSection? {
@@ -23,6 +24,10 @@ enum OperationsSection: ReportSection {
             facts += "; active \(HTML.escape(String((o.firstPost ?? "").prefix(10)))) – \(HTML.escape(String((o.lastPost ?? "").prefix(10))))"
             if let h = o.utcOffsetHours { facts += "; office hours at <b>UTC\(h >= 0 ? "+" : "")\(h)</b>, from \(HTML.escape(o.offsetBasis))" }
             else { facts += "; no office week among \(HTML.escape(o.offsetBasis))" }
+            if let hs = o.holidays, !hs.isEmpty {
+                let days = hs.prefix(4).map { $0.from == $0.to ? $0.from : "\($0.from) to \($0.to)" }
+                facts += "; silent \(HTML.escape(days.joined(separator: ", ")))\(hs.count > 4 ? " and \(hs.count - 4) more" : "") in its own zone"
+            }
             if !o.topHashtags.isEmpty { facts += "; hashtags \(HTML.escape(o.topHashtags.joined(separator: " ")))" }
             s += "<p>\(facts).</p>"
             if !o.joinedBecause.isEmpty { s += "<p class=\"muted\">Clusters joined because \(HTML.escape(o.joinedBecause.prefix(6).joined(separator: "; "))).</p>" }
