@@ -81,7 +81,14 @@ public enum CaseQueries {
             clauses.append("a.\(name) = ?")
             args.append(value)
         }
-        if !query.reason.isEmpty, all.contains("reasons") {
+        // A reason code or the start of one: an index range over `account_reasons` (cases written
+        // before it existed fall back to matching the `reasons` text).
+        let reasonIndexed = try !query.reason.isEmpty && db.tableExists("account_reasons")
+        if reasonIndexed {
+            let code = query.reason.lowercased()
+            clauses.append("a.rowid IN (SELECT account_rowid FROM account_reasons WHERE reason >= ? AND reason < ?)")
+            args += [code, code + "\u{10FFFF}"]
+        } else if !query.reason.isEmpty, all.contains("reasons") {
             clauses.append("(';' || a.reasons) LIKE ? ESCAPE '\\'")
             args.append("%;" + likeEscape(query.reason) + "%")
         }
@@ -104,10 +111,10 @@ public enum CaseQueries {
         // and rowid in one direction lets the column's index deliver the page without sorting the
         // table (SQLite puts NULLs first ascending, last descending).
         let direction = descending ? "DESC" : "ASC"
-        // A reason is matched inside a text column no index serves: walking the sort column's index
+        // Without `account_reasons` a reason is matched inside a text column no index serves: walking the sort column's index
         // would fetch every row to test it (5x the CPU of scanning and sorting the matches), so `+`
         // keeps the planner off that index.
-        let unindexed = !query.reason.isEmpty && all.contains("reasons")
+        let unindexed = !reasonIndexed && !query.reason.isEmpty && all.contains("reasons")
         let order = rank + "\(unindexed ? "+" : "")a.\(CSVTable.quote(sortColumn)) \(direction), a.rowid \(direction)"
         let sql = """
             SELECT \(select),

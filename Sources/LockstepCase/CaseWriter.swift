@@ -414,6 +414,27 @@ public enum CaseWriter {
             sql.append("CREATE INDEX accounts_\(c) ON accounts (\(CSVTable.quote(c)))")
         }
         for s in sql { try db.execute(sql: s) }
+        if accountColumns.contains("reasons") { try writeAccountReasons(db) }
+    }
+
+    /// `account_reasons`: each account's reason codes one a row, keyed by code, so the workspace's
+    /// reason filter is an index range instead of a LIKE over every account's `reasons` text (which
+    /// read every row twice, for the count and the page: 21 ms of CPU a request at 28,595 accounts).
+    static func writeAccountReasons(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE account_reasons (
+                reason TEXT NOT NULL,
+                account_rowid INTEGER NOT NULL,
+                PRIMARY KEY (reason, account_rowid)
+            ) WITHOUT ROWID;
+            WITH RECURSIVE split(rid, rest, code) AS (
+                SELECT rowid, reasons || ';', NULL FROM accounts WHERE reasons IS NOT NULL
+                UNION ALL
+                SELECT rid, substr(rest, instr(rest, ';') + 1), substr(rest, 1, instr(rest, ';') - 1)
+                FROM split WHERE rest <> ''
+            )
+            INSERT OR IGNORE INTO account_reasons SELECT lower(code), rid FROM split WHERE code IS NOT NULL AND code <> '';
+            """)
     }
 
     /// Labels of the case being replaced, migrated to this version first. An unreadable old case

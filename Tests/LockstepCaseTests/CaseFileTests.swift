@@ -213,6 +213,27 @@ func scratch() -> URL {
             let reason = try CaseQueries.accounts(AccountQuery(parameters: ["reason": "hijacked"]), in: db)
             #expect(reason.total > 0 && reason.rows.allSatisfy { ($0["reasons"] ?? "").contains("hijacked") })
         }
+        // The reason filter (an index range over account_reasons) finds exactly the accounts whose
+        // reasons hold a code starting with it, as matching the text does on a case without the table.
+        var byIndex: [String: [String]] = [:]
+        for code in ["hijacked", "coordinated_cluster", "Coordinated_Cluster:", "office_hours_utc+", "no_such_reason"] {
+            try db.read { db in
+                #expect(try db.tableExists("account_reasons"))
+                let expected = try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts WHERE (';' || lower(reasons)) LIKE ? ESCAPE '\\'",
+                                                arguments: ["%;" + code.lowercased().replacingOccurrences(of: "_", with: "\\_") + "%"]) ?? -1
+                let page = try CaseQueries.accounts(AccountQuery(parameters: ["reason": code, "sort": "created"]), in: db)
+                #expect(page.total == expected, "reason \(code)")
+                byIndex[code] = page.rows.map { $0["account_id"]! }
+            }
+        }
+        #expect((byIndex["coordinated_cluster"]?.count ?? 0) > 0 && byIndex["no_such_reason"] == [])
+        try db.write { try $0.execute(sql: "DROP TABLE account_reasons") }
+        try db.read { db in
+            for code in ["hijacked", "coordinated_cluster", "office_hours_utc+"] {
+                let page = try CaseQueries.accounts(AccountQuery(parameters: ["reason": code, "sort": "created"]), in: db)
+                #expect(page.rows.map { $0["account_id"]! } == byIndex[code], "reason \(code) without account_reasons")
+            }
+        }
         try db.write { try Labels.add(Label(target: "35908873", verdict: .confirmed, createdAt: "2026-01-01T00:00:00Z"), to: $0) }
         try db.read { db in
             let confirmed = try CaseQueries.accounts(AccountQuery(parameters: ["label": "confirmed"]), in: db)
