@@ -59,7 +59,10 @@ public enum CaseFile {
             if readOnly { return try DatabaseQueue(path: url.path, configuration: configuration(readOnly: true)) }
             let queue = try DatabaseQueue(path: url.path, configuration: configuration())
             try migrator.migrate(queue)
-            try queue.write(ensureSearchIndex)
+            try queue.write { db in
+                try ensureSearchIndex(db)
+                try ensureGroupIndex(db)
+            }
             return queue
         } catch let e as DatabaseError {
             throw CaseError(path: url.path, what: "cannot be opened as a case (\(e.resultCode): \(e.message ?? ""))",
@@ -78,6 +81,17 @@ extension CaseFile {
         guard try db.tableExists("posts"), try !db.tableExists("posts_fts") else { return }
         try db.execute(sql: "CREATE VIRTUAL TABLE posts_fts USING fts5(text, content='posts', content_rowid='rowid', detail=none)")
         try db.execute(sql: "INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')")
+    }
+
+    /// The index a cluster or operation page reads its narratives by (the group's top terms): left
+    /// to the first writable open with the full-text index, for the same reason (0.2 s per 500,000
+    /// narrative rows on every run, for pages most runs never serve). Without it a group page scans
+    /// every narrative row (90 ms at 527,000 rows).
+    static func ensureGroupIndex(_ db: Database) throws {
+        guard try db.tableExists("narratives") else { return }
+        let columns = try db.columns(in: "narratives").map(\.name)
+        guard columns.contains("group"), columns.contains("count") else { return }
+        try db.execute(sql: "CREATE INDEX IF NOT EXISTS narratives_group ON narratives (\"group\", count)")
     }
 }
 

@@ -252,7 +252,7 @@ struct Pages: Sendable {
         var v: [String: Any] = ["title": "Cluster \(id)", "kindTitle": "Cluster", "id": id]
         v["fields"] = CaseQueries.pairs(row).filter { $0.0 != "members" }.map { ["name": $0.0, "value": $0.1] }
         try addLabel(&v, .cluster, id, "/clusters/" + FormData.escapePath(id) + "/label", db)
-        try addGroup(&v, members: "cluster = ?", [id], narrativeGroup: "cluster:" + id, db)
+        try addGroup(&v, members: "cluster = ?", [id], membersFilter: "cluster=" + FormData.escapePath(id), narrativeGroup: "cluster:" + id, db)
         return try render("group", v, db, w)
     }
 
@@ -277,29 +277,39 @@ struct Pages: Sendable {
             v["hasClusters"] = !clusters.isEmpty
         }
         if try Self.hasColumn(db, "accounts", "operation") {
-            try addGroup(&v, members: "operation = ?", [id], narrativeGroup: "operation:" + id, db)
+            try addGroup(&v, members: "operation = ?", [id], membersFilter: "operation=" + FormData.escapePath(id), narrativeGroup: "operation:" + id, db)
         } else {
             try addGroup(&v, members: "0", [], narrativeGroup: "", db)
         }
         return try render("group", v, db, w)
     }
 
+    /// Members listed on a group page (the picture draws them all).
+    static let membersShown = 300
+
     /// Members, their network (core on an inner ring, amplifiers outside) and the group's narratives.
-    func addGroup(_ v: inout [String: Any], members condition: String, _ args: [String], narrativeGroup: String, _ db: Database) throws {
+    func addGroup(_ v: inout [String: Any], members condition: String, _ args: [String], membersFilter: String? = nil, narrativeGroup: String, _ db: Database) throws {
         let hasRole = try Self.hasColumn(db, "accounts", "role")
         let members = try Row.fetchAll(db, sql: """
             SELECT account_id, handle, \(hasRole ? "role" : "NULL AS role"), score, flagged,
                    (SELECT verdict FROM current_labels l WHERE l.target_kind = 'account' AND l.target_id = a.account_id) AS label
-            FROM accounts a WHERE \(condition) ORDER BY score DESC, account_id LIMIT 2000
+            FROM accounts a WHERE \(condition) ORDER BY score DESC, account_id LIMIT \(Self.membersShown)
             """, arguments: StatementArguments(args)).map { r -> [String: String] in
             var d = CaseQueries.strings(r)
             d["href"] = "/accounts/" + FormData.escapePath(d["account_id"] ?? "")
             return d
         }
         v["members"] = members
-        v["memberCount"] = String(members.count)
-        // The picture: the 400 strongest edges among at most 300 members.
-        let shown = Array(members.prefix(300))
+        // The page lists the strongest members; the accounts table pages through all of them (a
+        // cluster of thousands made a page of megabytes, rendered on every visit).
+        let total = members.count < Self.membersShown ? members.count
+            : try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts a WHERE \(condition)", arguments: StatementArguments(args)) ?? members.count
+        v["memberCount"] = String(total)
+        if total > members.count, let filter = membersFilter {
+            v["moreMembers"] = ["shown": String(members.count), "href": "/accounts?" + filter + "&sort=-score"]
+        }
+        // The picture: the 400 strongest edges among the members listed.
+        let shown = members
         let core = shown.filter { $0["role"] == "core" }, rest = shown.filter { $0["role"] != "core" }
         var position: [String: (Double, Double)] = [:]
         var nodes: [[String: String]] = []

@@ -114,6 +114,7 @@ enum Templates {
         <h2>Narratives</h2>
         <table><tr><th>Period</th><th>Term</th><th>Count</th><th>Share</th></tr>{{#narratives}}<tr><td>{{period}}</td><td>{{term}}</td><td>{{count}}</td><td>{{share}}</td></tr>{{/narratives}}</table>
         <h2>Members ({{memberCount}})</h2>
+        {{#moreMembers}}<p>The {{shown}} highest-scoring members; <a href="{{href}}">all {{memberCount}} in the accounts table</a>, to filter, sort and page.</p>{{/moreMembers}}
         <table><tr><th>Account</th><th>Handle</th><th>Role</th><th>Score</th><th>Flagged</th><th>Label</th></tr>
         {{#members}}<tr><td><a href="{{href}}">{{account_id}}</a></td><td>{{handle}}</td><td>{{role}}</td><td>{{score}}</td><td>{{flagged}}</td><td>{{label}}</td></tr>{{/members}}</table>
         {{/content}}{{/layout}}

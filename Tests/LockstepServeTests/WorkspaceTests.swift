@@ -62,6 +62,39 @@ func body(_ r: TestResponse) -> String { String(buffer: r.body) }
         }
     }
 
+    /// A group larger than a page lists its strongest members, says how many there are, and links to
+    /// the accounts table filtered to it; its narratives come through the group index built on open.
+    @Test func aLargeGroupListsItsStrongestMembersAndLinksToAll() async throws {
+        let dir = try caseCopy()
+        let db = try DatabaseQueue(path: CaseFile.url(in: dir).path)
+        let members = try await db.write { db -> Int in
+            try db.execute(sql: "UPDATE accounts SET cluster = 1 WHERE rowid <= 400")
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts WHERE cluster = 1") ?? 0
+        }
+        try await db.close()
+        #expect(members >= 400)
+        let w = try Workspace(directory: dir, requireToken: false)
+        let check = try CaseFile.open(CaseFile.url(in: dir), readOnly: true)
+        #expect(try await check.read { try $0.indexes(on: "narratives").contains { $0.name == "narratives_group" } })
+        try await Application(router: w.router()).test(.router) { client in
+            try await client.execute(uri: "/clusters/1", method: .get) { r in
+                let html = body(r)
+                #expect(html.contains("Members (\(members))"))
+                #expect(html.contains("The \(Pages.membersShown) highest-scoring members"))
+                #expect(html.contains("href=\"/accounts?cluster=1&amp;sort=-score\">all \(members) in the accounts table"))
+                let listed = html.components(separatedBy: "<h2>Members").last?.components(separatedBy: "<tr><td><a href=\"/accounts/").count ?? 0
+                #expect(listed - 1 == Pages.membersShown)
+            }
+            try await client.execute(uri: "/accounts?cluster=1&sort=-score", method: .get) { r in
+                #expect(body(r).contains("\(members)"))
+            }
+            // A group within a page lists everyone, with no link.
+            try await client.execute(uri: "/operations/1", method: .get) { r in
+                #expect(!body(r).contains("highest-scoring members"))
+            }
+        }
+    }
+
     @Test func accountsPageSearchesAndLinksTheAccount() async throws {
         let w = try Workspace(directory: try caseCopy(), requireToken: false)
         try await Application(router: w.router()).test(.router) { client in
