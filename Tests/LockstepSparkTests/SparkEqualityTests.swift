@@ -5,7 +5,8 @@ import LockstepSpark
 /// `--engine spark` and the embedded engine on the same input write the same files, byte for byte:
 /// the same edges (pairs, traces, weights, lead/follow counts, null-model figures), the same
 /// per-account columns and flags, the same summary. Runs the built `lockstep` and Spark on
-/// `local[2]`; skipped, with the reason, where pyspark or Java is missing (CI installs both).
+/// `local[2]`, with the command docs/spark.md gives; skipped, with the reason, where pyspark or Java
+/// is missing (CI installs both).
 @Suite(.serialized) struct SparkEqualityTests {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let sparkPresent = SparkLauncher.available
@@ -36,6 +37,25 @@ import LockstepSpark
         return (p.terminationStatus, out, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
+    /// The `lockstep analyze` line of docs/spark.md's "Install (one machine)" block, split as the
+    /// shell would (single quotes), without its `--out` (each run writes to its own folder).
+    static func documentedCommand() throws -> [String] {
+        let doc = try String(contentsOf: repoRoot.appendingPathComponent("docs/spark.md"), encoding: .utf8)
+        let section = doc.components(separatedBy: "## Install (one machine)").dropFirst().first?.components(separatedBy: "\n## ").first ?? ""
+        let line = try #require(section.split(separator: "\n").first { $0.hasPrefix("lockstep analyze ") },
+                                "docs/spark.md has no `lockstep analyze` command under \"Install (one machine)\"")
+        var words: [String] = [], word = "", quoted = false
+        for c in line.dropFirst("lockstep analyze ".count) {
+            if c == "'" { quoted.toggle() } else if c == " " && !quoted {
+                if !word.isEmpty { words.append(word) }
+                word = ""
+            } else { word.append(c) }
+        }
+        if !word.isEmpty { words.append(word) }
+        if let k = words.firstIndex(of: "--out"), k + 1 < words.count { words.removeSubrange(k...(k + 1)) }
+        return words
+    }
+
     /// Every file of both runs, compared byte for byte (the output folder's own path aside).
     static func expectSameFiles(_ a: URL, _ b: URL) throws {
         let fm = FileManager.default
@@ -61,8 +81,12 @@ import LockstepSpark
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-spark-work-\(UUID().uuidString)")
         let embedded = try Self.analyze(["Examples/troll-factory", "--quiet"])
         try #require(embedded.status == 0, "\(embedded.log)")
-        let spark = try Self.analyze(["Examples/troll-factory", "--engine", "spark", "--spark-master", "local[2]",
-                                      "--spark-conf", "spark.sql.shuffle.partitions=8", "--spark-work", work.path])
+        // The command docs/spark.md gives a new user, as written there, plus two options of this test's
+        // own: fewer shuffle partitions (the default 200 make a 54k-post example take minutes) and a
+        // work folder to look into.
+        let documented = try Self.documentedCommand()
+        #expect(documented.contains("--engine") && documented.contains("local[2]"), "\(documented)")
+        let spark = try Self.analyze(documented + ["--spark-conf", "spark.sql.shuffle.partitions=8", "--spark-work", work.path])
         try #require(spark.status == 0, "\(spark.log)")
         // The traces with an SQL form really ran on Spark: their tables are in the work folder.
         #expect(spark.log.contains("spark computed the co-action pairs of co_retweet, co_hashtag, hashtag_sequence, co_reply, co_mention, fast_retweet"))
